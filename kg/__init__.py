@@ -1,0 +1,1 @@
+"""Arms-trade knowledge graph: core package."""

@@ -1,0 +1,147 @@
+"""The `kg` command line: thin wrappers over library functions.
+
+Exit codes: 0 success; 1 the command ran and found a problem (engine failed to
+start, doctor found a fault, validation violations); 2 bad usage;
+3 `kg engine status` when the engine is not running (like `pg_ctl status`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import doctor as doctor_checks
+from kg import engine as engine_lifecycle
+from kg.graph import Graph, embedded_connection
+from kg.settings import Settings, SettingsError
+from kg.settings import load_settings as _load_settings
+
+app = typer.Typer(
+    help="Knowledge graph of actors and events in the arms trade and defence industry.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+engine_app = typer.Typer(help="Run the embedded graph engine (ArcadeDB with Bolt) on 127.0.0.1.", no_args_is_help=True)
+app.add_typer(engine_app, name="engine")
+
+out = Console()
+err = Console(stderr=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """Settings for this command; an unusable value ends it with exit code 2."""
+    try:
+        return _load_settings()
+    except SettingsError as exc:
+        raise _fail(str(exc), code=2) from None
+
+
+def _start_engine(settings: Settings) -> engine_lifecycle.EngineStatus:
+    try:
+        return engine_lifecycle.start(settings.kg)
+    except engine_lifecycle.EngineError as exc:
+        raise _fail(str(exc)) from None
+
+
+@engine_app.command("start")
+def engine_start(as_json: JsonFlag = False) -> None:
+    """Start the embedded engine in the background and wait until Bolt answers."""
+    settings = load_settings()
+    st = _start_engine(settings)
+    if as_json:
+        out.print_json(json.dumps({**st.as_dict(), "already_running": st.already_running}))
+        return
+    verb = "already running" if st.already_running else "started"
+    out.print(f"Engine {verb}: Bolt {st.bolt_uri}, Studio {st.studio_url}, data {st.data_dir}", highlight=False)
+
+
+@engine_app.command("stop")
+def engine_stop(as_json: JsonFlag = False) -> None:
+    """Stop the embedded engine cleanly (harmless when it is not running)."""
+    settings = load_settings()
+    stopped = engine_lifecycle.stop(settings.kg)
+    if as_json:
+        out.print_json(json.dumps({"stopped": stopped}))
+    else:
+        out.print("Engine stopped." if stopped else "Engine was not running.")
+
+
+@engine_app.command("status")
+def engine_status(as_json: JsonFlag = False) -> None:
+    """Whether the engine runs, where, and what it holds. Exit code 3 when it is not running."""
+    settings = load_settings()
+    st = engine_lifecycle.status(settings.kg)
+    report: dict[str, object] = st.as_dict()
+    if st.running:
+        try:
+            with Graph(embedded_connection(settings.kg)) as graph:
+                counts = graph.counts()
+            report.update(nodes=counts.nodes, relationships=counts.relationships)
+        except Exception as exc:  # the process runs but does not answer: say so, do not crash
+            report.update(nodes=None, relationships=None, error=f"engine does not answer: {exc}")
+    if not settings.embedded:
+        report["note"] = f"NEO4J_URI is set: the project uses {settings.neo4j.uri}, not this engine"
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        _print_status(report)
+    if not st.running:
+        raise typer.Exit(3)
+
+
+def _print_status(report: dict[str, object]) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    labels = {
+        "running": "running", "pid": "pid", "bolt_uri": "Bolt URI", "studio_url": "Studio URL",
+        "database": "database", "data_dir": "data dir", "started_at": "started at",
+        "nodes": "nodes", "relationships": "relationships", "error": "error", "note": "note",
+    }
+    for key, label in labels.items():
+        if key in report and report[key] is not None:
+            value = report[key]
+            table.add_row(label, ("yes" if value else "no") if isinstance(value, bool) else str(value))
+    out.print(table)
+
+
+@app.command()
+def doctor(as_json: JsonFlag = False) -> None:
+    """Check the engine or the configured Neo4j, the connection and credentials."""
+    checks = doctor_checks.run_checks(load_settings())
+    if as_json:
+        out.print_json(json.dumps([c.as_dict() for c in checks]))
+    else:
+        for check in checks:
+            mark = "[green]ok[/]  " if check.ok else "[red]FAIL[/]"
+            out.print(f"{mark} {check.name}: {check.detail}", highlight=False)
+            if check.fix:
+                out.print(f"       fix: {check.fix}", highlight=False)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
+def up() -> None:
+    """The main job: start the embedded engine (unless NEO4J_URI is set) and show its status."""
+    settings = load_settings()
+    if settings.embedded:
+        _start_engine(settings)
+        engine_status(as_json=False)
+    else:
+        doctor(as_json=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,222 @@
+"""The graph access layer: the one module that owns the Neo4j driver.
+
+Everything that talks to the graph (loaders, CLI, API, engine readiness checks)
+goes through :class:`Graph`. It opens the official ``neo4j`` driver from
+settings, runs *managed* read and write transactions (``execute_read`` /
+``execute_write``), which the driver retries on transient errors, and accepts
+only :class:`kg.cypher.Cypher` statements so every statement is lint-checked.
+
+Neo4j 5 and the embedded engine (ArcadeDB over Bolt)
+----------------------------------------------------
+The project writes Cypher in the subset both engines run. The differences we
+know of, and how this layer deals with them, are listed here and nowhere else:
+
+1. **Full-text indexes.** ArcadeDB has no ``CREATE FULLTEXT INDEX`` and no
+   ``db.index.fulltext.*`` procedures. Name search is done with normalised
+   name/alias properties and ordinary predicates, which both engines run
+   (:attr:`Dialect.fulltext` is False on the embedded engine).
+2. **Paths.** A returned path arrives from ArcadeDB as a list of nodes and
+   relationships, from Neo4j as a ``neo4j.graph.Path``. Call
+   :func:`path_elements` on any returned path value; better still, return
+   ``nodes(p)`` and ``relationships(p)`` explicitly, which both engines agree on.
+3. **Concurrent modification.** ArcadeDB uses optimistic concurrency: a write,
+   even from a single writer right after a bulk write, can fail with a
+   ``TransientError`` ("modified by a concurrent transaction"). All writes
+   therefore go through managed transactions, which the driver retries until
+   ``KG_TRANSACTION_TIMEOUT`` seconds have passed; auto-commit writes are not
+   offered by this layer.
+4. **Schema listing.** ``SHOW CONSTRAINTS`` / ``SHOW INDEXES`` run on both, but
+   ArcadeDB also lists the index it creates for each uniqueness constraint
+   under a generated name (``Label[property]``). Compare constraints by name.
+5. **Server identity.** ArcadeDB answers with the agent
+   ``Neo4j/5.x compatible (ArcadeDB ...)``; :attr:`Graph.dialect` is derived from
+   the agent string so code never guesses from the URI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.graph import Path
+
+from kg.cypher import COUNT_NODES, COUNT_RELATIONSHIPS, PING, Cypher
+from kg.engine_home import ENGINE_USER, EngineHome
+from kg.settings import KgSettings, Settings
+
+T = TypeVar("T")
+
+
+class GraphUnavailable(RuntimeError):
+    """The configured graph cannot be reached or refused us; message says why."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the graph is and how to log in (the password is never printed)."""
+
+    uri: str
+    user: str
+    password: str | None
+    database: str
+    embedded: bool
+
+    def describe(self) -> str:
+        kind = "embedded engine" if self.embedded else "Neo4j"
+        return f"{kind} at {self.uri} (database {self.database!r}, user {self.user!r})"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What the connected engine can do, where Neo4j 5 and ArcadeDB differ."""
+
+    name: str  # "neo4j" or "arcadedb"
+    fulltext: bool
+    paths_as_lists: bool
+
+    @classmethod
+    def from_agent(cls, agent: str) -> "Dialect":
+        if "arcadedb" in agent.lower():
+            return cls(name="arcadedb", fulltext=False, paths_as_lists=True)
+        return cls(name="neo4j", fulltext=True, paths_as_lists=False)
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    nodes: int
+    relationships: int
+
+
+def connection_for(settings: Settings) -> Connection:
+    """Resolve the connection: the configured Neo4j, else the embedded engine.
+
+    For the embedded engine the running instance's own record (``engine.json``)
+    wins over the settings, so a changed ``KG_BOLT_PORT`` does not lose a
+    running engine.
+    """
+    if not settings.embedded:
+        password = settings.neo4j.password.get_secret_value() if settings.neo4j.password else None
+        return Connection(
+            uri=str(settings.neo4j.uri),
+            user=settings.neo4j.username,
+            password=password,
+            database=settings.neo4j.database,
+            embedded=False,
+        )
+    return embedded_connection(settings.kg)
+
+
+def embedded_connection(kg: KgSettings) -> Connection:
+    """Connection to the embedded engine of ``kg.data_dir``."""
+    home = EngineHome.from_settings(kg)
+    state = home.read_state()
+    return Connection(
+        uri=state.bolt_uri if state else f"bolt://127.0.0.1:{kg.bolt_port}",
+        user=ENGINE_USER,
+        password=home.read_password(),
+        database=state.database if state else kg.database,
+        embedded=True,
+    )
+
+
+class Tx:
+    """A managed transaction that only runs project Cypher."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self._tx = tx
+
+    def run(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
+        return self._tx.run(_checked(query), params).data()
+
+
+class Graph:
+    """One driver, managed transactions, and the engine's dialect."""
+
+    def __init__(self, connection: Connection, *, max_retry_time: float = 60.0) -> None:
+        self.connection = connection
+        auth = (connection.user, connection.password) if connection.password is not None else None
+        self._driver: Driver = GraphDatabase.driver(
+            connection.uri,
+            auth=auth,
+            max_transaction_retry_time=max_retry_time,
+            connection_acquisition_timeout=max_retry_time,
+        )
+        self._dialect: Dialect | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Graph":
+        """Open the graph the settings point at (no network I/O yet)."""
+        return cls(connection_for(settings), max_retry_time=settings.kg.transaction_timeout)
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> "Graph":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def verify(self) -> None:
+        """Check connectivity, credentials and the database with a real query.
+
+        Raises the driver's own exceptions (ServiceUnavailable, AuthError,
+        ClientError) so callers such as ``kg doctor`` can explain each one.
+        """
+        self._driver.verify_connectivity()
+        self.read(PING)
+
+    @property
+    def dialect(self) -> Dialect:
+        if self._dialect is None:
+            self._dialect = Dialect.from_agent(self._driver.get_server_info().agent)
+        return self._dialect
+
+    # -- transactions ----------------------------------------------------------
+
+    def read(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
+        """Run one read statement in a managed read transaction."""
+        return self.read_transaction(lambda tx: tx.run(query, **params))
+
+    def write(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
+        """Run one write statement in a managed (retried) write transaction."""
+        return self.write_transaction(lambda tx: tx.run(query, **params))
+
+    def read_transaction(self, work: Callable[[Tx], T]) -> T:
+        with self._driver.session(database=self.connection.database) as session:
+            return session.execute_read(lambda tx: work(Tx(tx)))
+
+    def write_transaction(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work`` atomically; it may run more than once on transient errors,
+        so it must not have side effects outside the transaction."""
+        with self._driver.session(database=self.connection.database) as session:
+            return session.execute_write(lambda tx: work(Tx(tx)))
+
+    def counts(self) -> GraphCounts:
+        def work(tx: Tx) -> GraphCounts:
+            nodes = tx.run(COUNT_NODES)[0]["nodes"]
+            rels = tx.run(COUNT_RELATIONSHIPS)[0]["relationships"]
+            return GraphCounts(nodes=nodes, relationships=rels)
+
+        return self.read_transaction(work)
+
+
+def path_elements(value: Path | Iterable[Any]) -> list[Any]:
+    """Nodes and relationships of a returned path, alternating, on either engine."""
+    if isinstance(value, Path):
+        out: list[Any] = [value.start_node]
+        for rel in value.relationships:
+            out.extend([rel, rel.end_node])
+        return out
+    return list(value)
+
+
+def _checked(query: Cypher) -> Cypher:
+    if not isinstance(query, Cypher):
+        raise TypeError("the graph layer runs only kg.cypher.Cypher statements (lint-checked), not plain strings")
+    return query
+

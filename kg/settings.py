@@ -1,0 +1,98 @@
+"""Typed settings, read once from the environment (and an optional `.env`).
+
+The standard Neo4j variables (`NEO4J_URI`, `NEO4J_USERNAME`, `NEO4J_PASSWORD`,
+`NEO4J_DATABASE`) point the project at a real Neo4j. When `NEO4J_URI` is unset
+the embedded ArcadeDB engine is used, configured by the `KG_*` variables.
+
+Settings are passed to the functions that need them (never read from module
+globals), so tests construct their own instead of patching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Repository root: the ontology, named queries and sample data live beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+#: URI schemes the official driver accepts for a Neo4j server.
+URI_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory for the embedded engine (XDG on Linux)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "arms-kg"
+
+
+class Neo4jSettings(BaseSettings):
+    """Connection to an external Neo4j 5 server; unused while `uri` is unset."""
+
+    model_config = SettingsConfigDict(env_prefix="NEO4J_", env_file=".env", extra="ignore")
+
+    uri: str | None = Field(None, description="Bolt/Neo4j URI of a real Neo4j; unset = embedded engine")
+    username: str = Field("neo4j", description="Neo4j user")
+    password: SecretStr | None = Field(None, description="Neo4j password")
+    database: str = Field("neo4j", description="Neo4j database name")
+
+    @field_validator("uri")
+    @classmethod
+    def _known_scheme(cls, uri: str | None) -> str | None:
+        if not uri:
+            return None
+        scheme = uri.split("://", 1)[0] if "://" in uri else ""
+        if scheme not in URI_SCHEMES:
+            raise ValueError(f"{uri!r} is not a Neo4j URI; use one of {', '.join(s + '://' for s in URI_SCHEMES)}")
+        return uri
+
+
+class KgSettings(BaseSettings):
+    """The project's own settings (`KG_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Embedded engine home: databases, logs, password, pid")
+    bolt_port: int = Field(7688, ge=1, le=65535, description="Embedded engine Bolt port (127.0.0.1)")
+    http_port: int = Field(2480, ge=1, le=65535, description="Embedded engine HTTP/Studio port (127.0.0.1)")
+    database: str = Field("kg", pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="Embedded engine database name")
+    engine_heap: str = Field("1g", pattern=r"^\d+[mMgG]$", description="Embedded engine JVM heap (-Xmx)")
+    engine_start_timeout: float = Field(90.0, gt=0, description="Seconds to wait for Bolt after `kg engine start`")
+    transaction_timeout: float = Field(60.0, gt=0, description="Max seconds a managed transaction keeps retrying transient errors")
+
+
+class Settings:
+    """Everything the project reads from its environment, in two groups."""
+
+    def __init__(self, neo4j: Neo4jSettings | None = None, kg: KgSettings | None = None) -> None:
+        self.neo4j = neo4j if neo4j is not None else Neo4jSettings()
+        self.kg = kg if kg is not None else KgSettings()
+
+    @property
+    def embedded(self) -> bool:
+        """True when the embedded engine is the graph (no `NEO4J_URI`)."""
+        return not self.neo4j.uri
+
+    def __repr__(self) -> str:  # secrets stay masked by SecretStr
+        return f"Settings(neo4j={self.neo4j!r}, kg={self.kg!r})"
+
+
+class SettingsError(ValueError):
+    """A setting has an unusable value; the message names the variable."""
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment now (call at command start, not import)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            prefix = "NEO4J_" if exc.title == "Neo4jSettings" else "KG_"
+            problems.append(f"{prefix}{field.upper()}: {error['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

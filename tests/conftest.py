@@ -1,0 +1,69 @@
+"""Shared fixtures: one real graph per test session.
+
+Without ``NEO4J_URI`` the suite starts the embedded engine once, on free
+loopback ports in a temporary directory, and stops it at the end. With
+``NEO4J_URI`` set (plus ``NEO4J_USERNAME``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``)
+the same tests run against that server instead. The database is never mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg import engine
+from kg.graph import Graph
+from kg.settings import KgSettings, Neo4jSettings, Settings
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def engine_settings(data_dir: Path, **overrides: object) -> KgSettings:
+    """Settings for a private embedded engine: its own directory and free ports."""
+    bolt = free_port()
+    http = free_port()
+    while http == bolt:
+        http = free_port()
+    values: dict[str, object] = {"data_dir": data_dir, "bolt_port": bolt, "http_port": http, "engine_start_timeout": 120}
+    values.update(overrides)
+    return KgSettings(**values)
+
+
+def settings_env(kg: KgSettings) -> dict[str, str]:
+    """Environment for running the `kg` CLI against the engine of ``kg``."""
+    return {
+        "KG_DATA_DIR": str(kg.data_dir),
+        "KG_BOLT_PORT": str(kg.bolt_port),
+        "KG_HTTP_PORT": str(kg.http_port),
+        "KG_ENGINE_START_TIMEOUT": str(kg.engine_start_timeout),
+        "NEO4J_URI": "",
+    }
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings of the session's graph: the configured Neo4j or a fresh embedded engine."""
+    if os.environ.get("NEO4J_URI"):
+        yield Settings()
+        return
+    kg = engine_settings(tmp_path_factory.mktemp("engine"))
+    engine.start(kg)
+    try:
+        yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
+    finally:
+        engine.stop(kg)
+
+
+@pytest.fixture(scope="session")
+def graph(settings: Settings) -> Iterator[Graph]:
+    with Graph.open(settings) as g:
+        yield g

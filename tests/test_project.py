@@ -1,0 +1,34 @@
+"""The project's own contracts: README commands, CI entry point, settings docs."""
+
+from __future__ import annotations
+
+import re
+
+from kg.settings import PROJECT_ROOT, KgSettings, Neo4jSettings
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _setup_commands() -> list[str]:
+    section = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section, flags=re.S)
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    commands = _setup_commands()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands)
+    run, test = commands
+    assert run.startswith("python3 -m venv .venv") and run.endswith("kg up")
+    assert test.startswith("python3 -m venv .venv") and "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _setup_commands()[1] in ci.splitlines()
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    names = [f"NEO4J_{f.upper()}" for f in Neo4jSettings.model_fields] + [f"KG_{f.upper()}" for f in KgSettings.model_fields]
+    missing = [n for n in names if f"| `{n}` |" not in README]
+    assert missing == []

@@ -8,6 +8,7 @@ start, doctor found a fault, validation violations); 2 bad usage;
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,8 +26,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+ontology_app = typer.Typer(help="The ontology: reference docs.", no_args_is_help=True)
+schema_app = typer.Typer(help="Graph constraints and indexes derived from the ontology.", no_args_is_help=True)
 engine_app = typer.Typer(help="Run the embedded graph engine (ArcadeDB with Bolt) on 127.0.0.1.", no_args_is_help=True)
 app.add_typer(engine_app, name="engine")
+app.add_typer(ontology_app, name="ontology")
+app.add_typer(schema_app, name="schema")
 
 out = Console()
 err = Console(stderr=True)
@@ -130,6 +135,72 @@ def doctor(as_json: JsonFlag = False) -> None:
                 out.print(f"       fix: {check.fix}", highlight=False)
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml/.yml) or RDF files (.ttl, .nt, .jsonld, .rdf).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Validate annotation or RDF files against the ontology's shapes. Exit 1 on violations."""
+    from kg.ontology import load_ontology
+    from loaders.validation import validate_file
+
+    onto = load_ontology()
+    report = {str(path): validate_file(path, onto) for path in files}
+    if as_json:
+        out.print_json(json.dumps({f: [v.as_dict() for v in vs] for f, vs in report.items()}))
+    else:
+        for path, violations in report.items():
+            if not violations:
+                out.print(f"[green]ok[/]   {path}", highlight=False)
+                continue
+            out.print(f"[red]FAIL[/] {path}: {len(violations)} problem{'s' if len(violations) > 1 else ''}", highlight=False)
+            for v in violations:
+                field = f" · {v.field}" if v.field else ""
+                out.print(f"       {v.where}{field}: {v.message}", highlight=False, soft_wrap=True)
+    if any(report.values()):
+        raise typer.Exit(1)
+
+
+@ontology_app.command("docs")
+def ontology_docs(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write (default docs/ontology.md); '-' for stdout.")] = None,
+) -> None:
+    """Write the ontology reference (classes, roles, properties, shapes, graph names) as Markdown."""
+    from kg.ontology import load_ontology
+    from kg.ontology_docs import DOCS_FILE, render
+
+    text = render(load_ontology())
+    if output is not None and str(output) == "-":
+        typer.echo(text, nl=False)
+        return
+    target = output or DOCS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    out.print(f"wrote {target}", highlight=False)
+
+
+@schema_app.command("show")
+def schema_show() -> None:
+    """Print the constraint and index statements the ontology implies."""
+    from kg.ontology import load_ontology
+    from kg.schema import schema_statements
+
+    for statement in schema_statements(load_ontology()):
+        typer.echo(f"{statement};")
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Create the constraints and indexes in the graph (idempotent)."""
+    from kg.ontology import load_ontology
+    from kg.schema import apply_schema
+
+    settings = load_settings()
+    with Graph.open(settings) as graph:
+        names = apply_schema(graph, load_ontology())
+    out.print(f"schema applied: {len(names)} constraints and indexes", highlight=False)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z][A-Za-z0-9_]*)*$")  # a name, or labels joined by ':'
 
 
 class Cypher(str):
@@ -22,7 +22,8 @@ class Cypher(str):
 
     @classmethod
     def template(cls, text: str, **names: str) -> "Cypher":
-        """Fill ``{placeholders}`` with label or relationship-type names only.
+        """Fill ``{placeholders}`` with label or relationship-type names only
+        (``Actor:Organization:Contractor`` is accepted for a set of labels).
 
         Names are checked against a strict identifier pattern, so a value can
         never become Cypher: values go through parameters, always.

@@ -1,0 +1,264 @@
+"""Article annotation files (YAML): parsing and structural checks.
+
+The format is the project's interchange contract (``docs/annotation-format.md``):
+one file describes what one source states. This module turns a file into typed
+objects and reports every structural problem with the file, the key path and
+what is wrong. Whether a type or role exists is the ontology's business and is
+checked against it (:func:`check_against_ontology`), not against a list here.
+
+Optional keys the project adds to the documented format (all optional, so files
+using only the documented keys stay valid):
+
+* ``entities[].wikidata``, ``entities[].iso_code``, ``entities[].category``,
+  ``entities[].description``, ``entities[].evidence`` (a sentence naming it),
+  ``entities[].posts`` (posts with title, organisation, start, end, evidence).
+* ``events[].id`` (file-unique, for ``part_of``), ``events[].part_of``,
+  ``events[].end_date``, ``events[].modality`` (reported, planned, expected),
+  ``events[].status``, ``events[].quote``, ``events[].place``,
+  ``events[].description``, ``events[].blocked_deal``.
+* ``relations``: statements between entities (``subsidiaryOf``, ``operates``,
+  ``coDeveloper`` ...) with their evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+_ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay text, so partial and
+    impossible dates reach our own check (and its clear message)."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class AnnotationError(ValueError):
+    """A file that cannot be used, with every problem found in it."""
+
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]]) -> None:
+        self.path = str(path)
+        self.problems = problems  # (key path, message)
+        lines = "\n".join(f"  {where or '(file)'}: {what}" for where, what in problems)
+        super().__init__(f"{self.path}:\n{lines}")
+
+
+def check_partial_date(value: str | date | None) -> str | None:
+    """An ISO date that may be partial ("2025", "2025-11", "2025-11-19"); impossible dates are refused."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    match = _ISO_PARTIAL.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date ({exc})") from None
+    return text
+
+
+def precision_of(iso: str) -> str:
+    """'year', 'month' or 'day' for a checked partial ISO date."""
+    return {4: "year", 7: "month", 10: "day"}[len(iso)]
+
+
+PartialDate = Annotated[str | None, BeforeValidator(check_partial_date)]
+LocalId = Annotated[str, Field(pattern=_LOCAL_ID.pattern, description="file-local id")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ArticleMeta(_Strict):
+    id: LocalId | None = None
+    url: str | None = None
+    title: str | None = None
+    date: PartialDate = None
+    outlet: str | None = None
+    text_file: str | None = None
+    type: str = "Article"  # Article | PressRelease | Report
+
+
+class PostAnn(_Strict):
+    title: str = Field(min_length=1)
+    organization: LocalId | None = None  # entity id of the state or organisation
+    start: PartialDate = None
+    end: PartialDate = None
+    evidence: str | None = None
+
+
+class EntityAnn(_Strict):
+    id: LocalId
+    type: str
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    post: str | None = None
+    posts: list[PostAnn] = Field(default_factory=list)
+    wikidata: str | None = Field(None, pattern=r"^Q[1-9][0-9]*$")
+    iso_code: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    category: list[str] = Field(default_factory=list)
+    description: str | None = None
+    evidence: str | None = None
+
+
+class Participant(_Strict):
+    entity: LocalId
+    role: str
+
+
+class Value(_Strict):
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class EventAnn(_Strict):
+    type: str
+    id: LocalId | None = None
+    date: PartialDate = None
+    end_date: PartialDate = None
+    participants: list[Participant] = Field(min_length=1)
+    systems: list[LocalId] = Field(default_factory=list)
+    value: Value | None = None
+    quantity: int | None = Field(None, ge=0)
+    evidence: str = Field(min_length=1)
+    confidence: float | None = Field(None, ge=0, le=1)
+    modality: str | None = None
+    status: str | None = None
+    quote: str | None = None
+    place: LocalId | None = None
+    part_of: LocalId | None = None
+    blocked_deal: LocalId | None = None
+    description: str | None = None
+
+
+class RelationAnn(_Strict):
+    subject: LocalId
+    predicate: str
+    object: LocalId
+    evidence: str = Field(min_length=1)
+    confidence: float | None = Field(None, ge=0, le=1)
+
+
+class Annotation(_Strict):
+    article: ArticleMeta = Field(default_factory=ArticleMeta)
+    entities: list[EntityAnn] = Field(default_factory=list)
+    events: list[EventAnn] = Field(default_factory=list)
+    relations: list[RelationAnn] = Field(default_factory=list)
+
+
+class AnnotationFile(BaseModel):
+    """A parsed file: where it came from, its source id, its content and text."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    path: Path
+    source_id: str
+    annotation: Annotation
+    text: str | None = None
+    content_hash: str
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _cross_references(ann: Annotation) -> list[tuple[str, str]]:
+    """Ids must be unique and every reference must name something in the file."""
+    problems: list[tuple[str, str]] = []
+    entity_ids: set[str] = set()
+    for i, entity in enumerate(ann.entities):
+        if entity.id in entity_ids:
+            problems.append((f"entities[{i}].id", f"duplicate entity id {entity.id!r}"))
+        entity_ids.add(entity.id)
+    event_ids: set[str] = set()
+    for i, event in enumerate(ann.events):
+        if event.id is not None:
+            if event.id in event_ids or event.id in entity_ids:
+                problems.append((f"events[{i}].id", f"duplicate id {event.id!r}"))
+            event_ids.add(event.id)
+
+    def need(where: str, ref: str, pool: set[str], what: str) -> None:
+        if ref not in pool:
+            problems.append((where, f"{ref!r} is not the id of any {what} in this file"))
+
+    for i, entity in enumerate(ann.entities):
+        for j, post in enumerate(entity.posts):
+            if post.organization:
+                need(f"entities[{i}].posts[{j}].organization", post.organization, entity_ids, "entity")
+    for i, event in enumerate(ann.events):
+        for j, participant in enumerate(event.participants):
+            need(f"events[{i}].participants[{j}].entity", participant.entity, entity_ids, "entity")
+        for j, system in enumerate(event.systems):
+            need(f"events[{i}].systems[{j}]", system, entity_ids, "entity")
+        if event.place:
+            need(f"events[{i}].place", event.place, entity_ids, "entity")
+        for key in ("part_of", "blocked_deal"):
+            ref = getattr(event, key)
+            if ref:
+                need(f"events[{i}].{key}", ref, event_ids, "event (give events an `id`)")
+    for i, relation in enumerate(ann.relations):
+        need(f"relations[{i}].subject", relation.subject, entity_ids, "entity")
+        need(f"relations[{i}].object", relation.object, entity_ids, "entity")
+    return problems
+
+
+def parse_annotation(path: Path | str) -> AnnotationFile:
+    """Read and structurally check one annotation file, or raise :class:`AnnotationError`."""
+    path = Path(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise AnnotationError(path, [("", f"cannot read the file: {exc.strerror or exc}")]) from None
+    try:
+        data = yaml.load(raw_bytes.decode("utf-8"), Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(path, [("", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise AnnotationError(path, [(where, f"malformed YAML: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise AnnotationError(path, [("", "expected a mapping with the keys article, entities, events")])
+    try:
+        annotation = Annotation.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_loc(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
+        raise AnnotationError(path, problems) from None
+    problems = _cross_references(annotation)
+    text = None
+    if annotation.article.text_file:
+        text_path = (path.parent / annotation.article.text_file).resolve()
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            problems.append(("article.text_file", f"cannot read {text_path}: {exc.strerror or exc}"))
+    if problems:
+        raise AnnotationError(path, problems)
+    source_id = annotation.article.id or path.stem
+    if not _LOCAL_ID.match(source_id):
+        raise AnnotationError(path, [("article.id", f"{source_id!r} cannot serve as a source id (letters, digits, . _ -)")])
+    digest = hashlib.sha256(raw_bytes + (text or "").encode("utf-8")).hexdigest()
+    return AnnotationFile(path=path, source_id=source_id, annotation=annotation, text=text, content_hash=digest)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,8 +18,11 @@ from rich.table import Table
 from kg import doctor as doctor_checks
 from kg import engine as engine_lifecycle
 from kg.graph import Graph, embedded_connection
-from kg.settings import Settings, SettingsError
+from kg.settings import PROJECT_ROOT, Settings, SettingsError
 from kg.settings import load_settings as _load_settings
+
+if TYPE_CHECKING:
+    from loaders.pipeline import LoadSummary
 
 app = typer.Typer(
     help="Knowledge graph of actors and events in the arms trade and defence industry.",
@@ -203,12 +206,118 @@ def schema_apply() -> None:
     out.print(f"schema applied: {len(names)} constraints and indexes", highlight=False)
 
 
+SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", PROJECT_ROOT / "data" / "annotations"]
+
+
+def _source_id(value: str) -> str:
+    return value if value.startswith("source:") else f"source:{value}"
+
+
+def _print_load_summary(summary: "LoadSummary") -> None:
+    table = Table(title="Load summary", title_justify="left")
+    table.add_column("")
+    for column in ("created", "updated", "unchanged", "retracted"):
+        table.add_column(column, justify="right")
+    for kind, tally in summary.totals().items():
+        table.add_row(kind, str(tally.created), str(tally.updated), str(tally.unchanged), str(tally.retracted))
+    out.print(table)
+    for report in summary.reports:
+        out.print(f"  {report.source_id}: {report.action}", highlight=False)
+        for warning in report.warnings:
+            out.print(f"    [yellow]warning:[/] {warning}", highlight=False)
+    for rejected in summary.rejected:
+        err.print(f"[red]rejected[/] {rejected.path}:", highlight=False)
+        for v in rejected.violations:
+            field = f" · {v.field}" if v.field else ""
+            err.print(f"    {v.where}{field}: {v.message}", highlight=False, soft_wrap=True)
+
+
+def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "LoadSummary":
+    from rich.progress import Progress
+
+    from loaders.pipeline import Loader, expand
+
+    files = expand(paths)
+    with Graph.open(settings) as graph:
+        loader = Loader(graph)
+        with Progress(console=err, transient=True, disable=quiet) as progress:
+            task = progress.add_task("loading", total=len(files))
+            summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name))
+    return summary
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml), RDF files (.ttl, .jsonld, an export) or folders of them.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Load sources into the graph: each file atomically; re-loading an unchanged file changes nothing.
+
+    A changed file replaces what its source said before. Rejected files are listed
+    with their reasons (exit 1); the valid files in the same call still load.
+    """
+    settings = load_settings()
+    summary = _load(settings, paths, quiet=as_json)
+    if as_json:
+        out.print_json(json.dumps({
+            "totals": {k: vars(t) for k, t in summary.totals().items()},
+            "sources": [{"id": r.source_id, "action": r.action, "warnings": r.warnings,
+                         "tallies": {k: vars(t) for k, t in r.tallies.items()}} for r in summary.reports],
+            "rejected": [{"file": str(r.path), "problems": [v.as_dict() for v in r.violations]} for r in summary.rejected],
+        }))
+    else:
+        _print_load_summary(summary)
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def unload(source_id: Annotated[str, typer.Argument(help="The source's id, e.g. 2025-11-19-nasams-taiwan (or source:...).")]) -> None:
+    """Retract a source: its events, posts and evidence go, and entities no other source backs."""
+    from kg.store import UnknownSource
+    from loaders.pipeline import Loader
+
+    settings = load_settings()
+    with Graph.open(settings) as graph:
+        try:
+            report = Loader(graph).unload(_source_id(source_id))
+        except UnknownSource as exc:
+            raise _fail(str(exc)) from None
+    tallies = ", ".join(f"{t.retracted} {k}" for k, t in report.tallies.items())
+    out.print(f"retracted {report.source_id}: {tallies}", highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle or jsonld")] = "turtle",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; stdout when omitted.")] = None,
+) -> None:
+    """Write the whole graph as RDF in ontology terms (loadable again with kg load)."""
+    from loaders.pipeline import EXPORT_FORMATS, Loader
+
+    if fmt not in EXPORT_FORMATS:
+        raise _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", code=2)
+    settings = load_settings()
+    with Graph.open(settings) as graph:
+        text = Loader(graph).export(fmt)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+
+
 @app.command()
 def up() -> None:
-    """The main job: start the embedded engine (unless NEO4J_URI is set) and show its status."""
+    """The main job: start the embedded engine (unless NEO4J_URI is set), load the sample corpus, show the status."""
     settings = load_settings()
     if settings.embedded:
         _start_engine(settings)
+    summary = _load(settings, SAMPLE_CORPUS)
+    _print_load_summary(summary)
+    if summary.rejected:
+        raise typer.Exit(1)
+    if settings.embedded:
         engine_status(as_json=False)
     else:
         doctor(as_json=False)

@@ -24,25 +24,20 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from kg.ontology import AKG, AKGID, Ontology, UnknownTerm
+from kg.property_graph import ENTITY_ROOTS, iri
 from loaders.annotations import AnnotationError, AnnotationFile, EntityAnn, EventAnn, PostAnn, precision_of
 from loaders.resolution import Resolver
 
-#: Root classes whose subclasses an annotation may use as entity types.
-ENTITY_ROOTS = ("Actor", "WeaponSystem", "Place", "Source")
 #: Annotation event type "Other" (the format's catch-all) is this class.
 OTHER_EVENT = "OtherEvent"
 _SENTENCE_END = re.compile(r"(?<=[.!?\"”])\s+(?=[A-Z\"“‘(])|\n\s*\n")
-
-
-def iri(node_id: str) -> URIRef:
-    """IRI of a node from its canonical id (``state:TW`` -> ``…/id/state/TW``)."""
-    return AKGID[node_id.replace(":", "/")]
 
 
 @dataclass
@@ -72,6 +67,9 @@ class _Builder:
         self.source = iri(f"source:{file.source_id}")
         self.entity_iri: dict[str, URIRef] = {}
         self.entity_class: dict[str, str] = {}
+        self.entity_names: dict[str, list[str]] = {}
+        #: facts about an entity that its mention sentence backs (its categories)
+        self.entity_facts: dict[str, list[tuple[URIRef, URIRef]]] = defaultdict(list)
         self.event_iri: dict[str, URIRef] = {}
         self.sentences = _sentences(file.text) if file.text else []
 
@@ -118,6 +116,17 @@ class _Builder:
         self.where.setdefault(node, where)
         return node
 
+    def reify(self, key: str, s: URIRef, p: URIRef, o: URIRef, evidence: URIRef) -> URIRef:
+        """State (s p o) and attach its evidence to the triple itself (an rdf:Statement)."""
+        self.g.add((s, p, o))
+        statement = iri(f"statement:{self.file.source_id}:{key}")
+        self.g.add((statement, RDF.type, RDF.Statement))
+        self.g.add((statement, RDF.subject, s))
+        self.g.add((statement, RDF.predicate, p))
+        self.g.add((statement, RDF.object, o))
+        self.add(statement, "evidencedBy", evidence)
+        return statement
+
     # -- parts ---------------------------------------------------------------
 
     def build_source(self) -> None:
@@ -140,25 +149,26 @@ class _Builder:
             cls = self.class_of(f"entities[{i}].type", ent.type, ENTITY_ROOTS)
             if cls is None:
                 continue
-            node_id = self.resolver.canonical_id(cls, ent.name, iso_code=ent.iso_code)
-            node = iri(node_id)
+            res = self.resolver.resolve(cls, ent.name, tuple(ent.aliases), iso_code=ent.iso_code, wikidata=ent.wikidata)
+            node = iri(res.id)
             self.entity_iri[ent.id] = node
-            self.entity_class[ent.id] = cls
-            self.g.add((node, RDF.type, AKG[cls]))
-            self.add(node, "id", node_id)
-            self.add(node, "name", ent.name)
-            for alias in ent.aliases:
-                self.add(node, "alias", alias)
-            for used in (ent.name, *ent.aliases):
-                self.add(node, "sourceName", used)
-            self.add(node, "isoCode", ent.iso_code)
-            self.add(node, "wikidataId", ent.wikidata)
+            self.entity_class[ent.id] = res.cls
+            self.entity_names[ent.id] = [ent.name, *ent.aliases]
+            self.g.add((node, RDF.type, AKG[res.cls]))
+            self.add(node, "id", res.id)
+            self.add(node, "name", res.name)
+            for alias in dict.fromkeys((*res.aliases, ent.name, *ent.aliases)):
+                if alias != res.name:
+                    self.add(node, "alias", alias)
+            self.add(node, "isoCode", res.iso_code or ent.iso_code)
+            self.add(node, "wikidataId", res.wikidata or ent.wikidata)
             self.add(node, "description", ent.description)
             for j, category in enumerate(ent.category):
                 concept = AKG[category]
                 if (concept, RDF.type, AKG.WeaponCategory) not in self.onto.graph:
                     self.problems.append((f"entities[{i}].category[{j}]", f"{category!r} is not a weapon category of the ontology"))
                 self.add(node, "category", concept)
+                self.entity_facts[ent.id].append((AKG.category, concept))
             self.where[node] = where
 
     def mention_evidence(self) -> None:
@@ -172,7 +182,18 @@ class _Builder:
             if sentence is None:
                 self.problems.append((f"entities[{i}]", "nothing in the file states this entity: add an `evidence:` sentence that names it"))
                 continue
-            self.evidence(f"mention-{ent.id}", sentence, f"entities[{i}].evidence", mentions=[node])
+            evidence = self.evidence(f"mention-{ent.id}", sentence, f"entities[{i}].evidence", mentions=[node])
+            # The names this source used for the entity, on the mention itself, so they
+            # can be retracted with the source and survive an export round trip.
+            statement = iri(f"statement:{self.file.source_id}:mention-{ent.id}")
+            self.g.add((statement, RDF.type, RDF.Statement))
+            self.g.add((statement, RDF.subject, evidence))
+            self.g.add((statement, RDF.predicate, AKG.mentions))
+            self.g.add((statement, RDF.object, node))
+            for used in dict.fromkeys(self.entity_names[ent.id]):
+                self.add(statement, "sourceName", used)
+            for predicate, value in self.entity_facts[ent.id]:
+                self.reify(f"{ent.id}-{predicate.rsplit('#', 1)[-1]}-{value.rsplit('#', 1)[-1]}", node, predicate, value, evidence)
 
     def build_posts(self) -> None:
         for i, ent in enumerate(self.ann.entities):
@@ -221,7 +242,7 @@ class _Builder:
         if ev.date:
             self.add(node, "date", ev.date)
             self.add(node, "datePrecision", precision_of(ev.date))
-            self.add(node, "dateBasis", "stated")
+            self.add(node, "dateBasis", ev.date_basis or "stated")
         else:
             self.add(node, "dateBasis", "unknown")
         self.add(node, "endDate", ev.end_date)
@@ -281,15 +302,9 @@ class _Builder:
             for end, ref, expected in (("subject", rel.subject, prop.domain), ("object", rel.object, prop.range)):
                 if expected and not self.onto.is_a(self.entity_class[ref], expected):
                     self.problems.append((f"{where}.{end}", f"{rel.predicate} needs a {expected} as {end}; {ref!r} is a {self.entity_class[ref]}"))
-            self.g.add((s, prop.iri, o))
             key = "rel-" + hashlib.sha1(f"{rel.subject}|{rel.predicate}|{rel.object}".encode()).hexdigest()[:10]
             ev = self.evidence(key, rel.evidence, f"{where}.evidence", confidence=rel.confidence, mentions=[s, o])
-            statement = iri(f"statement:{self.file.source_id}:{key}")
-            self.g.add((statement, RDF.type, RDF.Statement))
-            self.g.add((statement, RDF.subject, s))
-            self.g.add((statement, RDF.predicate, prop.iri))
-            self.g.add((statement, RDF.object, o))
-            self.add(statement, "evidencedBy", ev)
+            statement = self.reify(key, s, prop.iri, o, ev)
             self.where[statement] = f"{where} ({rel.subject} {rel.predicate} {rel.object})"
 
     def relation_predicates(self) -> list[str]:
@@ -299,7 +314,7 @@ class _Builder:
             if prop.role or prop.domain is None:
                 continue
             range_ok = prop.range is None or self.onto.cls(prop.range).root in ENTITY_ROOTS
-            if self.onto.cls(prop.domain).root in ENTITY_ROOTS and range_ok and prop.name not in ("author", "publisher"):
+            if self.onto.cls(prop.domain).root in ENTITY_ROOTS and range_ok:
                 out.append(prop.name)
         return sorted(out)
 
@@ -347,7 +362,7 @@ def _find(text: str, sentence: str) -> tuple[int, int] | None:
 
 def build_rdf(file: AnnotationFile, onto: Ontology, resolver: Resolver | None = None) -> BuiltSource:
     """RDF for one annotation file, or :class:`AnnotationError` listing every problem."""
-    builder = _Builder(file, onto, resolver or Resolver(onto))
+    builder = _Builder(file, onto, resolver or Resolver.with_reference(onto))
     builder.build_source()
     builder.build_entities()
     builder.build_events()

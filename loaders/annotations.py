@@ -13,7 +13,7 @@ using only the documented keys stay valid):
   ``entities[].description``, ``entities[].evidence`` (a sentence naming it),
   ``entities[].posts`` (posts with title, organisation, start, end, evidence).
 * ``events[].id`` (file-unique, for ``part_of``), ``events[].part_of``,
-  ``events[].end_date``, ``events[].modality`` (reported, planned, expected),
+  ``events[].end_date``, ``events[].date_basis`` (stated, inferred), ``events[].modality`` (reported, planned, expected),
   ``events[].status``, ``events[].quote``, ``events[].place``,
   ``events[].description``, ``events[].blocked_deal``.
 * ``relations``: statements between entities (``subsidiaryOf``, ``operates``,
@@ -27,7 +27,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -135,6 +135,7 @@ class EventAnn(_Strict):
     id: LocalId | None = None
     date: PartialDate = None
     end_date: PartialDate = None
+    date_basis: Literal["stated", "inferred"] | None = None
     participants: list[Participant] = Field(min_length=1)
     systems: list[LocalId] = Field(default_factory=list)
     value: Value | None = None

@@ -4,17 +4,38 @@ A canonical id is ``<kind>:<key>``: ``state:TW`` (ISO 3166 code),
 ``contractor:rtx``, ``system:nasams``, ``person:wellington-koo``. It never
 depends on a database id or on which file mentioned the entity first, so every
 source that names the same entity lands on the same node.
+
+Resolution order for what a source says about an entity (type, name, aliases,
+ISO code, Wikidata id):
+
+1. a state's ISO 3166 code, or a Wikidata id, found in the reference table;
+2. the name, then each alias, normalised (case, accents, punctuation, a leading
+   "the"), matched against the names and aliases of reference entries of a
+   compatible type (equal, or one a subclass of the other). Metonyms are
+   aliases there: "Taipei" typed as a State is Taiwan; typed as a Place it is
+   not, and stays the city;
+3. otherwise a new id from the kind and the normalised name.
+
+Company lineage is never merged by aliasing: Raytheon Technologies, RTX,
+Raytheon and Raytheon Missiles & Defense are distinct reference entries joined
+by relations that a curated source states.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from kg.ontology import Ontology
 
-#: Id prefix per class, most specific first; a class takes the first of its labels listed here.
+REFERENCE_FILE = Path(__file__).with_name("reference_entities.yaml")
+
+#: Id prefix per class; a class takes the first of its labels (most specific first) listed here.
 _KIND = {
     "State": "state",
     "Person": "person",
@@ -23,7 +44,6 @@ _KIND = {
     "Organization": "org",
     "WeaponSystem": "system",
     "Place": "place",
-    "Source": "source",
 }
 
 
@@ -31,7 +51,7 @@ def normalise_name(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name; a leading "the" is dropped."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ")
+    text = text.replace("&", " and ").replace("’", "'").replace("'s ", "s ")
     text = re.sub(r"[^\w\s]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text.removeprefix("the ")
@@ -50,13 +70,77 @@ def kind_of(onto: Ontology, class_name: str) -> str:
 
 
 @dataclass(frozen=True)
+class ReferenceEntity:
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    iso_code: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What an entity resolved to, and how (for the load report and tests)."""
+
+    id: str
+    cls: str
+    name: str
+    aliases: tuple[str, ...]
+    iso_code: str | None
+    wikidata: str | None
+    via: str  # "iso", "wikidata", "name", "alias" or "new"
+
+
+@dataclass
+class ReferenceTable:
+    entities: list[ReferenceEntity] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path = REFERENCE_FILE) -> "ReferenceTable":
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = []
+        for item in data.get("entities", []):
+            aliases = tuple(item.pop("aliases", ()) or ())
+            entries.append(ReferenceEntity(aliases=aliases, **item))
+        return cls(entries)
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entities}
+        self.by_name: dict[str, list[ReferenceEntity]] = defaultdict(list)
+        for entry in self.entities:
+            for name in (entry.name, *entry.aliases):
+                self.by_name[normalise_name(name)].append(entry)
+
+
+@dataclass
 class Resolver:
-    """Turns what a source says about an entity into its canonical id."""
+    """Turns what a source says about an entity into its canonical entity."""
 
     onto: Ontology
+    reference: ReferenceTable = field(default_factory=ReferenceTable)
 
-    def canonical_id(self, class_name: str, name: str, *, iso_code: str | None = None) -> str:
-        kind = kind_of(self.onto, class_name)
-        if kind == "state" and iso_code:
-            return f"state:{iso_code}"
-        return f"{kind}:{slug(name)}"
+    @classmethod
+    def with_reference(cls, onto: Ontology, path: Path = REFERENCE_FILE) -> "Resolver":
+        return cls(onto, ReferenceTable.load(path))
+
+    def _compatible(self, a: str, b: str) -> bool:
+        return self.onto.is_a(a, b) or self.onto.is_a(b, a)
+
+    def _known(self, entry: ReferenceEntity, via: str) -> Resolution:
+        return Resolution(entry.id, entry.type, entry.name, entry.aliases, entry.iso_code, entry.wikidata, via)
+
+    def resolve(self, cls: str, name: str, aliases: tuple[str, ...] = (), *,
+                iso_code: str | None = None, wikidata: str | None = None) -> Resolution:
+        for entry in self.reference.entities:
+            if iso_code and entry.iso_code == iso_code and self._compatible(cls, entry.type):
+                return self._known(entry, "iso")
+            if wikidata and entry.wikidata == wikidata and self._compatible(cls, entry.type):
+                return self._known(entry, "wikidata")
+        for via, candidate in [("name", name), *(("alias", a) for a in aliases)]:
+            matches = [e for e in self.reference.by_name.get(normalise_name(candidate), []) if self._compatible(cls, e.type)]
+            if matches:
+                return self._known(matches[0], via)
+        kind = kind_of(self.onto, cls)
+        node_id = f"state:{iso_code}" if kind == "state" and iso_code else f"{kind}:{slug(name)}"
+        return Resolution(node_id, cls, name, (), iso_code, wikidata, "new")

@@ -67,3 +67,21 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 def graph(settings: Settings) -> Iterator[Graph]:
     with Graph.open(settings) as g:
         yield g
+
+
+SAMPLE_CORPUS = [Path(__file__).resolve().parent.parent / "data" / "reference" / "company-lineage.yaml",
+                 Path(__file__).resolve().parent.parent / "data" / "annotations"]
+
+
+@pytest.fixture(scope="session")
+def loader(graph: Graph):
+    from loaders.pipeline import Loader
+
+    return Loader(graph)
+
+
+@pytest.fixture(scope="session")
+def corpus(loader) -> None:
+    """The sample corpus, loaded once into the session's graph."""
+    summary = loader.load(SAMPLE_CORPUS)
+    assert not summary.rejected, [str(r) for r in summary.rejected]

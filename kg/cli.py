@@ -307,9 +307,88 @@ def export(
         err.print(f"wrote {output}", highlight=False)
 
 
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    iso = getattr(value, "iso_format", None)
+    return iso() if callable(iso) else str(value)
+
+
 @app.command()
-def up() -> None:
-    """The main job: start the embedded engine (unless NEO4J_URI is set), load the sample corpus, show the status."""
+def query(
+    name: Annotated[str | None, typer.Argument(help="The query's name (file name in queries/ without .cypher).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value (repeat); values are typed by the query's header.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
+) -> None:
+    """Run a named query from queries/ (or list them with --list)."""
+    import csv
+    import sys
+
+    from kg.queries import QueryError, get_query, load_queries
+
+    if list_ or name is None:
+        for q in load_queries().values():
+            out.print(f"[bold]{q.name}[/]  {q.title}: {q.description}", highlight=False, soft_wrap=True)
+            for p in q.params:
+                out.print(f"    --param {p.name}=<{p.type}>  (default {json.dumps(p.default)}) {p.description}", highlight=False, soft_wrap=True)
+        return
+    if fmt not in ("table", "json", "csv"):
+        raise _fail(f"--format must be table, json or csv, not {fmt!r}", code=2)
+    given: dict[str, object] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise _fail(f"--param takes key=value, not {item!r}", code=2)
+        given[key.strip()] = value
+    try:
+        named = get_query(name)
+        bound = named.bind(given)
+    except QueryError as exc:
+        raise _fail(str(exc), code=2) from None
+    settings = load_settings()
+    with Graph.open(settings) as graph:
+        rows = [_jsonable(r) for r in graph.read(named.text, **bound)]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        columns = list(rows[0]) if rows else []
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()})
+    else:
+        table = Table(title=named.title, title_justify="left")
+        for column in (list(rows[0]) if rows else []):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else str(v)) for v in row.values()))
+        out.print(table)
+        out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default KG_API_HOST, 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default KG_API_PORT, 8000)")] = None,
+) -> None:
+    """Serve the REST API (OpenAPI docs at /docs) on the graph the settings point at."""
+    import uvicorn
+
+    from kg.api.app import create_app
+
+    settings = load_settings()
+    out.print(f"API on http://{host or settings.kg.api_host}:{port or settings.kg.api_port}/docs", highlight=False)
+    uvicorn.run(create_app(settings), host=host or settings.kg.api_host, port=port or settings.kg.api_port, log_level="info")
+
+
+@app.command()
+def up(serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API when the corpus is loaded.")] = True) -> None:
+    """The main job: start the embedded engine (unless NEO4J_URI is set), load the sample corpus, serve the API."""
     settings = load_settings()
     if settings.embedded:
         _start_engine(settings)
@@ -318,9 +397,10 @@ def up() -> None:
     if summary.rejected:
         raise typer.Exit(1)
     if settings.embedded:
-        engine_status(as_json=False)
-    else:
-        doctor(as_json=False)
+        report = engine_lifecycle.status(settings.kg)
+        out.print(f"Engine: Bolt {report.bolt_uri}, Studio {report.studio_url}, data {report.data_dir}", highlight=False)
+    if serve_api:
+        serve(host=None, port=None)
 
 
 if __name__ == "__main__":  # pragma: no cover

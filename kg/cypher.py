@@ -121,7 +121,86 @@ ENTITY_MENTIONS = (
 
 SET_ENTITY_BACKING = (
     "UNWIND $rows AS row MATCH (n:{root} {{id: row.id}}) "
-    "SET n.sourceIds = row.sourceIds, n.sourceName = row.sourceName, n.alias = row.alias"
+    "SET n.sourceIds = row.sourceIds, n.sourceName = row.sourceName, n.alias = row.alias, n.searchName = row.searchName"
 )
 
 DELETE_ENTITIES = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) DETACH DELETE n"
+
+
+# -- REST API (kg.api) ------------------------------------------------------------
+
+ENTITY_CANDIDATES = Cypher(
+    "MATCH (n) WHERE (n:Actor OR n:WeaponSystem OR n:Place) "
+    "AND ($type IS NULL OR $type IN labels(n)) "
+    "AND ($q IS NULL OR any(s IN n.searchName WHERE s CONTAINS $q)) "
+    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName "
+    "ORDER BY n.id LIMIT $cap"
+)
+
+ENTITY_DETAIL = Cypher(
+    "MATCH (n {id: $id}) WHERE n:Actor OR n:WeaponSystem OR n:Place "
+    "OPTIONAL MATCH (p:Post)-[:HOLDER]->(n) OPTIONAL MATCH (p)-[:POST_IN]->(o) "
+    "WITH n, collect(CASE WHEN p IS NULL THEN NULL ELSE p {.id, .title, .startDate, .endDate, .sourceId, "
+    "organization: o.id, organizationName: o.name} END) AS posts "
+    "OPTIONAL MATCH (n)-[r]->(m) WHERE r.sourceIds IS NOT NULL "
+    "WITH n, posts, collect(CASE WHEN r IS NULL THEN NULL ELSE {type: type(r), direction: 'out', id: m.id, name: m.name, "
+    "sourceIds: r.sourceIds} END) AS outgoing "
+    "OPTIONAL MATCH (n)<-[r2]-(m2) WHERE r2.sourceIds IS NOT NULL "
+    "WITH n, posts, outgoing, collect(CASE WHEN r2 IS NULL THEN NULL ELSE {type: type(r2), direction: 'in', id: m2.id, "
+    "name: m2.name, sourceIds: r2.sourceIds} END) AS incoming "
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, posts, outgoing + incoming AS relations"
+)
+
+ENTITY_NEIGHBORHOOD = Cypher(
+    "MATCH p = (n {id: $id})-[*1..3]-(m) "
+    "WHERE length(p) <= $depth AND all(x IN nodes(p) WHERE NOT x:Evidence AND NOT x:Source) "
+    "AND ($types IS NULL OR all(r IN relationships(p) WHERE type(r) IN $types)) "
+    "UNWIND relationships(p) AS r "
+    "WITH DISTINCT r LIMIT $limit "
+    "WITH r, startNode(r) AS a, endNode(r) AS b "
+    "RETURN a.id AS source, labels(a) AS sourceLabels, a.name AS sourceName, type(r) AS type, "
+    "b.id AS target, labels(b) AS targetLabels, b.name AS targetName, b.date AS targetDate, a.date AS sourceDate"
+)
+
+EXISTS_NODE = Cypher("MATCH (n {id: $id}) RETURN labels(n) AS labels LIMIT 1")
+
+EVENT_DETAIL = Cypher(
+    "MATCH (e:Event {id: $id}) "
+    "OPTIONAL MATCH (e)-[r]->(a:Actor) "
+    "WITH e, collect(CASE WHEN a IS NULL THEN NULL ELSE {role: toLower(type(r)), id: a.id, name: a.name, labels: labels(a)} END) AS participants "
+    "OPTIONAL MATCH (e)-[:INVOLVES_SYSTEM]->(s:WeaponSystem) "
+    "WITH e, participants, collect(CASE WHEN s IS NULL THEN NULL ELSE {id: s.id, name: s.name} END) AS systems "
+    "OPTIONAL MATCH (e)-[:LOCATION]->(pl:Place) "
+    "WITH e, participants, systems, collect(CASE WHEN pl IS NULL THEN NULL ELSE {id: pl.id, name: pl.name} END) AS places "
+    "OPTIONAL MATCH (e)-[:PART_OF]->(deal:Event) "
+    "WITH e, participants, systems, places, collect(CASE WHEN deal IS NULL THEN NULL ELSE {id: deal.id, labels: labels(deal), date: deal.date} END) AS partOf "
+    "OPTIONAL MATCH (stage:Event)-[:PART_OF]->(e) "
+    "WITH e, participants, systems, places, partOf, collect(CASE WHEN stage IS NULL THEN NULL ELSE {id: stage.id, labels: labels(stage), date: stage.date, amount: stage.amount, currency: stage.currency} END) AS stages "
+    "OPTIONAL MATCH (e)-[:EVIDENCED_BY]->(ev:Evidence)-[:FROM_SOURCE]->(src:Source) "
+    "RETURN e.id AS id, labels(e) AS labels, properties(e) AS props, participants, systems, places, partOf, stages, "
+    "collect({id: ev.id, sentence: ev.sentence, startOffset: ev.startOffset, endOffset: ev.endOffset, "
+    "method: ev.method, confidence: ev.confidence, sourceId: src.id, sourceTitle: src.title, "
+    "publicationDate: src.publicationDate, url: src.url}) AS evidence"
+)
+
+SOURCES_PAGE = Cypher(
+    "MATCH (s:Source) "
+    "RETURN s.id AS id, labels(s) AS labels, s.title AS title, s.publicationDate AS publicationDate, "
+    "s.outletName AS outlet, s.url AS url, COUNT { (e:Event {sourceId: s.id}) } AS events "
+    "ORDER BY s.id SKIP $skip LIMIT $limit"
+)
+
+# One statement, so a reader sees one committed state of the source, never half of a reload.
+SOURCE_DETAIL = Cypher(
+    "MATCH (s:Source {id: $id}) "
+    "OPTIONAL MATCH (e:Event {sourceId: s.id})-[:EVIDENCED_BY]->(ev:Evidence) "
+    "WITH s, collect(CASE WHEN e IS NULL THEN NULL ELSE {id: e.id, labels: labels(e), date: e.date, amount: e.amount, "
+    "currency: e.currency, description: e.description, sentence: ev.sentence} END) AS events "
+    "OPTIONAL MATCH (p:Post {sourceId: s.id})-[:HOLDER]->(h) "
+    "WITH s, events, collect(CASE WHEN p IS NULL THEN NULL ELSE {id: p.id, title: p.title, holder: h.id} END) AS posts "
+    "OPTIONAL MATCH (a)-[r]->(b) WHERE s.id IN coalesce(r.sourceIds, []) "
+    "WITH s, events, posts, collect(CASE WHEN r IS NULL THEN NULL ELSE {type: type(r), start: a.id, end: b.id} END) AS relations "
+    "OPTIONAL MATCH (m:Evidence {sourceId: s.id})-[mention:MENTIONS]->(x) "
+    "RETURN s.id AS id, labels(s) AS labels, properties(s) AS props, events, posts, relations, "
+    "collect(DISTINCT CASE WHEN x IS NULL THEN NULL ELSE {id: x.id, name: x.name, labels: labels(x)} END) AS entities"
+)

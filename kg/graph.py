@@ -28,7 +28,13 @@ know of, and how this layer deals with them, are listed here and nowhere else:
 4. **Schema listing.** ``SHOW CONSTRAINTS`` / ``SHOW INDEXES`` run on both, but
    ArcadeDB also lists the index it creates for each uniqueness constraint
    under a generated name (``Label[property]``). Compare constraints by name.
-5. **Server identity.** ArcadeDB answers with the agent
+5. **Labels inside a writing transaction.** ArcadeDB stores labels as the
+   record's type, so adding or removing a label rewrites the record; inside a
+   transaction that already created or changed that node this trips the
+   uniqueness index (``ConstraintError``). Delete-and-create of the same id in
+   one transaction is fine. So nodes get their full label set when created and
+   keep it (:mod:`kg.store`), which Neo4j runs identically.
+6. **Server identity.** ArcadeDB answers with the agent
    ``Neo4j/5.x compatible (ArcadeDB ...)``; :attr:`Graph.dialect` is derived from
    the agent string so code never guesses from the URI.
 """

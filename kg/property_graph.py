@@ -37,7 +37,7 @@ ENTITY_ROOTS = ("Actor", "WeaponSystem", "Place")
 VOCABULARY_ROOTS = ("WeaponCategory",)
 CATEGORY_PREFIX = "category:"
 #: Properties the loader derives from the graph itself; never taken from RDF.
-DERIVED_ENTITY_KEYS = ("sourceIds", "sourceName", "alias")
+DERIVED_ENTITY_KEYS = ("sourceIds", "sourceName", "alias", "searchName")
 
 
 def iri(node_id: str) -> URIRef:

@@ -63,6 +63,11 @@ class KgSettings(BaseSettings):
     engine_heap: str = Field("1g", pattern=r"^\d+[mMgG]$", description="Embedded engine JVM heap (-Xmx)")
     engine_start_timeout: float = Field(90.0, gt=0, description="Seconds to wait for Bolt after `kg engine start`")
     transaction_timeout: float = Field(60.0, gt=0, description="Max seconds a managed transaction keeps retrying transient errors")
+    api_host: str = Field("127.0.0.1", description="Address `kg serve` binds")
+    api_port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on")
+    api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources; unset = writes off")
+    api_key_for_reads: bool = Field(False, description="Require the API key on read endpoints too")
+    api_max_upload_bytes: int = Field(2_000_000, gt=0, description="Largest annotation file POST /sources accepts")
 
 
 class Settings:

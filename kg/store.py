@@ -27,6 +27,7 @@ from typing import Any
 from kg import cypher
 from kg.cypher import Cypher
 from kg.graph import Graph, Tx
+from kg.names import normalise_name
 from kg.ontology import Ontology, load_ontology
 from kg.property_graph import CLAIM_ROOTS, ENTITY_ROOTS, Node, Rel, SourceRows
 
@@ -190,7 +191,8 @@ class Store:
                     continue
                 used = sorted({name for names in row["names"] for name in (names or [])})
                 aliases = sorted((set(self.reference_aliases(row["id"])) | set(used)) - {row["name"]})
-                updates.append({"id": row["id"], "sourceIds": sources, "sourceName": used, "alias": aliases})
+                search = sorted({normalise_name(n) for n in [row["name"] or "", *aliases]} - {""})
+                updates.append({"id": row["id"], "sourceIds": sources, "sourceName": used, "alias": aliases, "searchName": search})
             if updates:
                 tx.run(_t(cypher.SET_ENTITY_BACKING, root=root), rows=updates)
             if orphans:

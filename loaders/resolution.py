@@ -23,14 +23,13 @@ by relations that a curated source states.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from kg.names import normalise_name
 from kg.ontology import Ontology
 
 REFERENCE_FILE = Path(__file__).with_name("reference_entities.yaml")
@@ -45,16 +44,6 @@ _KIND = {
     "WeaponSystem": "system",
     "Place": "place",
 }
-
-
-def normalise_name(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name; a leading "the" is dropped."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ").replace("’", "'").replace("'s ", "s ")
-    text = re.sub(r"[^\w\s]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return text.removeprefix("the ")
 
 
 def slug(name: str) -> str:

@@ -1,6 +1,5 @@
 // Graph overview
 // description: How many nodes carry each label: a first look at what the graph holds.
-// params: none
 // example: (no parameters) run as is
 MATCH (n)
 UNWIND labels(n) AS label

@@ -1,0 +1,54 @@
+"""The FastAPI application: ``create_app(settings)``; ``kg serve`` runs it with uvicorn.
+
+The graph, loader and settings live on ``app.state`` and reach handlers through
+dependencies (:mod:`kg.api.deps`), so tests inject their own. Nothing connects
+at import time: the lifespan opens the driver and closes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kg.api import problems
+from kg.api.routes import entities, events, health, queries, sales, sources
+from kg.graph import Graph
+from kg.ontology import load_ontology
+from kg.settings import Settings, load_settings
+
+DESCRIPTION = """\
+Lookups in a knowledge graph of the arms trade and the defence industry: who sold
+what to whom, when, for how much, and who said so. Every fact links to the
+sentence and the source that state it.
+
+Ids are canonical and readable (`state:TW`, `contractor:rtx`, `system:nasams`,
+`event:<source>:<key>`, `source:<id>`); every response carries the ids for the
+next call. Lists page with `next_cursor`. Errors are RFC 9457 problem+json.
+"""
+
+
+def create_app(settings: Settings | None = None, graph: Graph | None = None) -> FastAPI:
+    """The API for ``settings`` (read from the environment when omitted); ``graph`` to share an open one."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from loaders.pipeline import Loader
+
+        app.state.settings = settings or load_settings()
+        own = graph is None
+        app.state.graph = graph or Graph.open(app.state.settings)
+        app.state.loader = Loader(app.state.graph)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.graph.close()
+
+    app = FastAPI(title="Arms-trade knowledge graph", version=load_ontology().version, description=DESCRIPTION,
+                  lifespan=lifespan)
+    problems.install(app)
+    for module in (health, entities, events, sales, sources, queries):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,70 @@
+"""Dependencies: settings, graph and loader are injected (tests override them), never global."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from kg.api.problems import Forbidden, InvalidInput, Unauthorized
+from kg.graph import Graph
+from kg.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_graph(request: Request) -> Graph:
+    return request.app.state.graph
+
+
+def get_loader(request: Request):  # -> loaders.pipeline.Loader
+    return request.app.state.loader
+
+
+def _key_matches(settings: Settings, given: str | None) -> bool:
+    expected = settings.kg.api_key
+    return bool(expected and given and secrets.compare_digest(given.encode(), expected.get_secret_value().encode()))
+
+
+def require_read_access(settings: Annotated[Settings, Depends(get_settings)],
+                        x_api_key: Annotated[str | None, Header(description="API key, when reads are keyed")] = None) -> None:
+    if settings.kg.api_key_for_reads and not _key_matches(settings, x_api_key):
+        raise Unauthorized("this API requires an API key on reads: send it in the X-API-Key header")
+
+
+def require_write_access(settings: Annotated[Settings, Depends(get_settings)],
+                         x_api_key: Annotated[str | None, Header(description="API key for writes")] = None) -> None:
+    if settings.kg.api_key is None:
+        raise Forbidden("writes are off: the server has no KG_API_KEY configured")
+    if not _key_matches(settings, x_api_key):
+        raise Unauthorized("a valid API key is required in the X-API-Key header")
+
+
+# -- cursors ------------------------------------------------------------------------
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["o"]
+        if not isinstance(offset, int) or offset < 0:
+            raise ValueError
+        return offset
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("cursor is not one this API issued; start again without it",
+                           [{"where": "query.cursor", "message": "unknown cursor"}]) from None
+
+
+Cursor = Annotated[str | None, Query(max_length=200, description="Opaque cursor from a previous page's next_cursor")]
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]

@@ -1,0 +1,208 @@
+"""Response models: the typed contract the OpenAPI document publishes.
+
+Every item carries its ``id`` (and, where useful, ``links``) so a client can make
+the next call without building URLs from guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Links(BaseModel):
+    self: str = Field(examples=["/entities/state:TW"])
+    events: str | None = Field(None, examples=["/entities/state:TW/events"])
+    neighbors: str | None = Field(None, examples=["/entities/state:TW/neighbors"])
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(None, description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    engine: str = Field(examples=["arcadedb"])
+    database: str = Field(examples=["kg"])
+    nodes: int = Field(examples=[192])
+    relationships: int = Field(examples=[421])
+    ontology_version: str = Field(examples=["0.1.0"])
+
+
+class EntityHit(BaseModel):
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+    types: list[str] = Field(examples=[["State", "Actor"]])
+    match: Literal["exact", "prefix", "contains", "fuzzy", "all"] = Field(examples=["exact"])
+    score: float = Field(ge=0, le=1, examples=[1.0])
+    links: Links
+
+
+class Post(BaseModel):
+    id: str = Field(examples=["post:2025-11-19-nasams-taiwan:koo"])
+    title: str = Field(examples=["Defence Minister"])
+    start_date: str | None = Field(None, examples=["2024-05-20"])
+    end_date: str | None = None
+    organization: str | None = Field(None, examples=["state:TW"])
+    organization_name: str | None = Field(None, examples=["Taiwan"])
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+
+
+class Relation(BaseModel):
+    type: str = Field(examples=["MANUFACTURER"])
+    direction: Literal["out", "in"]
+    id: str = Field(examples=["contractor:rtx"])
+    name: str | None = Field(None, examples=["RTX"])
+    source_ids: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
+
+
+class EntityDetail(BaseModel):
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+    types: list[str] = Field(examples=[["State", "Actor"]])
+    properties: dict[str, Any] = Field(examples=[{"isoCode": "TW", "wikidataId": "Q865"}])
+    aliases: list[str] = Field(examples=[["Taipei", "Republic of China"]])
+    source_names: list[str] = Field(description="Every name a source used for this entity", examples=[["Taipei", "Taiwan"]])
+    sources: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
+    posts: list[Post]
+    relations: list[Relation]
+    links: Links
+
+
+class GraphNode(BaseModel):
+    id: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    name: str | None = Field(None, examples=["RTX"])
+    types: list[str] = Field(examples=[["ContractAward", "Event"]])
+    date: str | None = Field(None, examples=["2025-11-17"])
+
+
+class GraphEdge(BaseModel):
+    source: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    target: str = Field(examples=["contractor:rtx"])
+    type: str = Field(examples=["CONTRACTOR"])
+
+
+class Subgraph(BaseModel):
+    center: str = Field(examples=["contractor:rtx"])
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool = Field(description="True when the limit cut the subgraph short")
+
+
+class Participant(BaseModel):
+    role: str = Field(examples=["contractor"])
+    id: str = Field(examples=["contractor:rtx"])
+    name: str | None = Field(None, examples=["RTX"])
+    types: list[str] = Field(examples=[["Contractor", "Organization", "Actor"]])
+
+
+class Ref(BaseModel):
+    id: str
+    name: str | None = None
+    types: list[str] | None = None
+    date: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+
+
+class EvidenceOut(BaseModel):
+    id: str = Field(examples=["evidence:2025-11-19-nasams-taiwan:nasams-contract"])
+    sentence: str = Field(examples=["The Pentagon said on Monday the company was given a firm fixed-price contract ..."])
+    start_offset: int | None = Field(None, examples=[520])
+    end_offset: int | None = Field(None, examples=[760])
+    method: str | None = Field(None, examples=["curated"])
+    confidence: float | None = None
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    source_title: str | None = None
+    publication_date: str | None = Field(None, examples=["2025-11-19"])
+    url: str | None = None
+
+
+class EventDetail(BaseModel):
+    id: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    types: list[str] = Field(examples=[["ContractAward", "Event"]])
+    date: str | None = Field(None, examples=["2025-11-17"])
+    date_precision: str | None = Field(None, examples=["day"])
+    end_date: str | None = Field(None, examples=["2031-02"])
+    amount: float | None = Field(None, examples=[698948760])
+    currency: str | None = Field(None, examples=["USD"])
+    quantity: int | None = None
+    status: str | None = None
+    modality: str | None = Field(None, examples=["reported"])
+    quote: str | None = None
+    description: str | None = None
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    participants: list[Participant]
+    systems: list[Ref]
+    places: list[Ref]
+    part_of: list[Ref]
+    stages: list[Ref]
+    evidence: list[EvidenceOut]
+
+
+class SourceSummary(BaseModel):
+    id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    types: list[str] = Field(examples=[["Article", "Source"]])
+    title: str | None = None
+    publication_date: str | None = Field(None, examples=["2025-11-19"])
+    outlet: str | None = None
+    url: str | None = None
+    events: int = Field(examples=[16])
+    links: Links
+
+
+class SourceFacts(BaseModel):
+    id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    types: list[str]
+    properties: dict[str, Any]
+    events: list[dict[str, Any]] = Field(description="Each event the source states: id, types, date, amount, sentence")
+    posts: list[dict[str, Any]]
+    relations: list[dict[str, Any]] = Field(description="Relations between entities the source backs")
+    entities: list[dict[str, Any]] = Field(description="Entities the source mentions")
+
+
+class QueryParamOut(BaseModel):
+    name: str = Field(examples=["buyer"])
+    type: str = Field(examples=["string"])
+    default: Any = None
+    description: str = ""
+
+
+class QueryInfo(BaseModel):
+    name: str = Field(examples=["arms_sales"])
+    title: str = Field(examples=["Arms sales"])
+    description: str
+    params: list[QueryParamOut]
+    examples: list[str]
+    links: Links
+
+
+class QueryRun(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"params": {"buyer": "state:TW"}}]})
+
+    params: dict[str, Any] = Field(default_factory=dict, description="Parameter values by name; omitted ones take their default")
+
+
+class QueryResult(BaseModel):
+    name: str
+    params: dict[str, Any] = Field(description="The values actually used, defaults filled in")
+    rows: list[dict[str, Any]]
+
+
+class Tally(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    retracted: int
+
+
+class LoadReport(BaseModel):
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    action: Literal["created", "updated", "unchanged", "retracted"]
+    tallies: dict[str, Tally]
+    warnings: list[str]
+    links: Links

@@ -1,0 +1,174 @@
+"""Entities: search by name or alias, details, neighbourhood, timeline."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from kg import cypher
+from kg.api.deps import Cursor, Limit, decode_cursor, encode_cursor, get_graph, require_read_access
+from kg.api.named import paged, run_named
+from kg.api.models import EntityDetail, EntityHit, GraphEdge, GraphNode, Links, Page, Post, Relation, Subgraph
+from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
+from kg.graph import Graph
+from kg.names import normalise_name
+from kg.ontology import load_ontology
+from kg.property_graph import ENTITY_ROOTS
+
+router = APIRouter(prefix="/entities", tags=["entities"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
+
+EntityId = Annotated[str, Path(max_length=300, description="Canonical entity id", examples=["state:TW"])]
+SCAN_CAP = 5000  # entities ranked per search; the graph keeps normalised names, so no full-text index is needed
+FUZZY_CUTOFF = 0.72
+RANK = {"exact": 0, "prefix": 1, "contains": 2, "fuzzy": 3, "all": 4}
+
+
+def entity_types() -> list[str]:
+    onto = load_ontology()
+    return sorted({c for root in ENTITY_ROOTS for c in onto.subclasses(root)})
+
+
+def links(entity_id: str) -> Links:
+    return Links(self=f"/entities/{entity_id}", events=f"/entities/{entity_id}/events", neighbors=f"/entities/{entity_id}/neighbors")
+
+
+def ordered_types(labels: list[str]) -> list[str]:
+    onto = load_ontology()
+    known = [label for label in labels if label in onto.classes]
+    return list(onto.cls(max(known, key=lambda n: len(onto.cls(n).labels))).labels) if known else sorted(labels)
+
+
+def check_type(value: str | None, where: str) -> None:
+    if value is not None and value not in entity_types():
+        raise InvalidInput(f"{where} must be one of: {', '.join(entity_types())}", [{"where": where, "message": f"unknown type {value!r}"}])
+
+
+def _rank(q: str, names: list[str]) -> tuple[str, float] | None:
+    best: tuple[str, float] | None = None
+    for name in names:
+        if name == q:
+            return "exact", 1.0
+        if name.startswith(q) or any(word.startswith(q) for word in name.split()):
+            kind, score = "prefix", 0.9
+        elif q in name:
+            kind, score = "contains", 0.7
+        else:
+            ratio = difflib.SequenceMatcher(None, q, name).ratio()
+            kind, score = ("fuzzy", round(ratio * 0.6, 3)) if ratio >= FUZZY_CUTOFF else ("", 0.0)
+        if kind and (best is None or RANK[kind] < RANK[best[0]] or (kind == best[0] and score > best[1])):
+            best = (kind, score)
+    return best
+
+
+@router.get("", response_model=Page[EntityHit], summary="Search entities by name or alias")
+def search_entities(
+    graph: Annotated[Graph, Depends(get_graph)],
+    q: Annotated[str | None, Query(max_length=200, description="Name or alias; case and accents do not matter", examples=["taipei"])] = None,
+    type: Annotated[str | None, Query(max_length=100, description="Restrict to an entity class", examples=["State"])] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[EntityHit]:
+    """Exact matches first, then prefix, then substring, then fuzzy (spelling) matches."""
+    check_type(type, "query.type")
+    offset = decode_cursor(cursor)
+    needle = normalise_name(q) if q else None
+    if q is not None and not needle:
+        raise InvalidInput("q has no letters or digits to search for", [{"where": "query.q", "message": "empty after normalisation"}])
+    rows = graph.read(cypher.ENTITY_CANDIDATES, q=needle, type=type, cap=SCAN_CAP)
+    if needle and len(rows) < offset + limit:
+        seen = {r["id"] for r in rows}
+        rows += [r for r in graph.read(cypher.ENTITY_CANDIDATES, q=None, type=type, cap=SCAN_CAP) if r["id"] not in seen]
+    hits: list[tuple[int, float, str, EntityHit]] = []
+    for row in rows:
+        ranked = _rank(needle, row["searchName"] or []) if needle else ("all", 1.0)
+        if ranked is None:
+            continue
+        kind, score = ranked
+        hit = EntityHit(id=row["id"], name=row["name"] or row["id"], types=ordered_types(row["labels"]), match=kind,
+                        score=score, links=links(row["id"]))
+        hits.append((RANK[kind], -score, hit.name.casefold(), hit))
+    hits.sort(key=lambda h: h[:3])
+    page = [h[3] for h in hits[offset:offset + limit]]
+    more = offset + limit < len(hits)
+    return Page[EntityHit](items=page, next_cursor=encode_cursor(offset + limit) if more else None)
+
+
+@router.get("/{entity_id}", response_model=EntityDetail, summary="An entity: types, properties, aliases, posts, sources")
+def get_entity(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)]) -> EntityDetail:
+    rows = graph.read(cypher.ENTITY_DETAIL, id=entity_id)
+    if not rows:
+        raise NotFound(f"no entity with id {entity_id!r}; search with GET /entities?q=")
+    row = rows[0]
+    props: dict[str, Any] = dict(row["props"])
+    derived = {k: props.pop(k, None) for k in ("id", "name", "alias", "sourceName", "sourceIds", "searchName")}
+    return EntityDetail(
+        id=row["id"], name=derived["name"] or row["id"], types=ordered_types(row["labels"]), properties=props,
+        aliases=derived["alias"] or [], source_names=derived["sourceName"] or [], sources=derived["sourceIds"] or [],
+        posts=[Post(id=p["id"], title=p["title"], start_date=p.get("startDate"), end_date=p.get("endDate"),
+                    organization=p.get("organization"), organization_name=p.get("organizationName"), source_id=p["sourceId"])
+               for p in row["posts"] if p],
+        relations=[Relation(type=r["type"], direction=r["direction"], id=r["id"], name=r.get("name"), source_ids=r["sourceIds"] or [])
+                   for r in row["relations"] if r],
+        links=links(row["id"]),
+    )
+
+
+def require_entity(graph: Graph, entity_id: str) -> None:
+    rows = graph.read(cypher.EXISTS_NODE, id=entity_id)
+    if not rows or not set(rows[0]["labels"]) & set(ENTITY_ROOTS):
+        raise NotFound(f"no entity with id {entity_id!r}; search with GET /entities?q=")
+
+
+@router.get("/{entity_id}/neighbors", response_model=Subgraph, summary="The subgraph around an entity")
+def neighbors(
+    entity_id: EntityId,
+    graph: Annotated[Graph, Depends(get_graph)],
+    depth: Annotated[int, Query(ge=1, le=3, description="Hops from the entity (events count as a hop)")] = 1,
+    types: Annotated[str | None, Query(max_length=500, description="Comma-separated relationship types to follow",
+                                       examples=["CONTRACTOR,RECIPIENT"])] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many edges")] = 200,
+) -> Subgraph:
+    """Nodes and edges within ``depth`` hops, leaving out evidence and sources (they would connect everything)."""
+    require_entity(graph, entity_id)
+    wanted = None
+    if types:
+        wanted = [t.strip() for t in types.split(",") if t.strip()]
+        known = {p.rel_type for p in load_ontology().object_properties.values()}
+        unknown = [t for t in wanted if t not in known]
+        if unknown:
+            raise InvalidInput(f"unknown relationship type(s) {', '.join(unknown)}",
+                               [{"where": "query.types", "message": f"use types from: {', '.join(sorted(known))}"}])
+    rows = graph.read(cypher.ENTITY_NEIGHBORHOOD, id=entity_id, depth=depth, types=wanted, limit=limit + 1)
+    truncated = len(rows) > limit
+    nodes: dict[str, GraphNode] = {}
+    edges: list[GraphEdge] = []
+    for row in rows[:limit]:
+        for side in ("source", "target"):
+            nodes.setdefault(row[side], GraphNode(id=row[side], name=row[f"{side}Name"], types=ordered_types(row[f"{side}Labels"]),
+                                                  date=row[f"{side}Date"]))
+        edges.append(GraphEdge(source=row["source"], target=row["target"], type=row["type"]))
+    return Subgraph(center=entity_id, nodes=sorted(nodes.values(), key=lambda n: n.id),
+                    edges=sorted(edges, key=lambda e: (e.source, e.type, e.target)), truncated=truncated)
+
+
+@router.get("/{entity_id}/events", response_model=Page[dict[str, Any]], summary="The actor's timeline")
+def timeline(
+    entity_id: EntityId,
+    graph: Annotated[Graph, Depends(get_graph)],
+    type: Annotated[str | None, Query(max_length=100, description="Event type", examples=["ArmsSale"])] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
+    to: Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[dict[str, Any]]:
+    """The events the entity takes part in, by date (undated last): roles, type, value, other participants, source.
+    Runs ``queries/actor_timeline.cypher``."""
+    require_entity(graph, entity_id)
+    event_types = load_ontology().subclasses("Event", concrete=True)
+    if type is not None and type not in event_types:
+        raise InvalidInput(f"type must be one of: {', '.join(event_types)}", [{"where": "query.type", "message": f"unknown event type {type!r}"}])
+    offset = decode_cursor(cursor)
+    rows = run_named(graph, "actor_timeline", {"actor": entity_id, "type": type, "from": from_, "to": to, "limit": offset + limit + 1})
+    return paged(rows, offset, limit)

@@ -1,0 +1,46 @@
+"""Events: one claim with its participants, systems, stages, evidence and source."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from kg import cypher
+from kg.api.deps import get_graph, require_read_access
+from kg.api.models import EventDetail, EvidenceOut, Participant, Ref
+from kg.api.problems import ERROR_RESPONSES, NotFound
+from kg.api.routes.entities import ordered_types
+from kg.graph import Graph
+
+router = APIRouter(prefix="/events", tags=["events"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
+
+
+def _refs(items: list[dict | None]) -> list[Ref]:
+    return [Ref(id=i["id"], name=i.get("name"), types=ordered_types(i["labels"]) if i.get("labels") else None,
+                date=i.get("date"), amount=i.get("amount"), currency=i.get("currency")) for i in items if i]
+
+
+@router.get("/{event_id}", response_model=EventDetail, summary="An event: participants with roles, systems, value, date, evidence")
+def get_event(
+    event_id: Annotated[str, Path(max_length=300, examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])],
+    graph: Annotated[Graph, Depends(get_graph)],
+) -> EventDetail:
+    rows = graph.read(cypher.EVENT_DETAIL, id=event_id)
+    if not rows:
+        raise NotFound(f"no event with id {event_id!r}")
+    row = rows[0]
+    p = row["props"]
+    return EventDetail(
+        id=row["id"], types=ordered_types(row["labels"]), date=p.get("date"), date_precision=p.get("datePrecision"),
+        end_date=p.get("endDate"), amount=p.get("amount"), currency=p.get("currency"), quantity=p.get("quantity"),
+        status=p.get("status"), modality=p.get("modality"), quote=p.get("quote"), description=p.get("description"),
+        source_id=p["sourceId"],
+        participants=sorted((Participant(role=x["role"], id=x["id"], name=x.get("name"), types=ordered_types(x["labels"]))
+                             for x in row["participants"] if x), key=lambda x: (x.role, x.id)),
+        systems=_refs(row["systems"]), places=_refs(row["places"]), part_of=_refs(row["partOf"]), stages=_refs(row["stages"]),
+        evidence=[EvidenceOut(id=e["id"], sentence=e["sentence"], start_offset=e.get("startOffset"), end_offset=e.get("endOffset"),
+                              method=e.get("method"), confidence=e.get("confidence"), source_id=e["sourceId"],
+                              source_title=e.get("sourceTitle"), publication_date=e.get("publicationDate"), url=e.get("url"))
+                  for e in row["evidence"] if e and e.get("id")],
+    )

@@ -1,0 +1,43 @@
+"""Named queries: the same files analysts paste into Neo4j Browser, run with validated parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path
+
+from kg.api.deps import get_graph, require_read_access
+from kg.api.models import Links, QueryInfo, QueryParamOut, QueryResult, QueryRun
+from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
+from kg.graph import Graph
+from kg.queries import NamedQuery, QueryError, load_queries
+
+router = APIRouter(prefix="/queries", tags=["queries"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
+
+
+def info(q: NamedQuery) -> QueryInfo:
+    return QueryInfo(name=q.name, title=q.title, description=q.description, examples=list(q.examples),
+                     params=[QueryParamOut(name=p.name, type=p.type, default=p.default, description=p.description) for p in q.params],
+                     links=Links(self=f"/queries/{q.name}"))
+
+
+@router.get("", response_model=list[QueryInfo], summary="The named queries and their parameters")
+def list_queries() -> list[QueryInfo]:
+    return [info(q) for q in load_queries().values()]
+
+
+@router.post("/{name}", response_model=QueryResult, summary="Run a named query")
+def run_query(
+    name: Annotated[str, Path(max_length=100, examples=["arms_sales"])],
+    graph: Annotated[Graph, Depends(get_graph)],
+    body: Annotated[QueryRun, Body()] = QueryRun(),
+) -> QueryResult:
+    queries = load_queries()
+    if name not in queries:
+        raise NotFound(f"no query named {name!r}; GET /queries lists them")
+    named = queries[name]
+    try:
+        bound = named.bind(body.params)
+    except QueryError as exc:
+        raise InvalidInput(str(exc), [{"where": "body.params", "message": str(exc)}]) from None
+    return QueryResult(name=name, params=bound, rows=named.run(graph, body.params))

@@ -1,0 +1,133 @@
+"""Sources: what each source is and every fact it backs; upload and retraction (keyed)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path as FsPath
+from typing import Annotated
+
+import yaml
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from kg import cypher
+from kg.api.deps import Cursor, Limit, decode_cursor, encode_cursor, get_graph, get_loader, get_settings, require_read_access, require_write_access
+from kg.api.models import LoadReport, Links, Page, SourceFacts, SourceSummary, Tally
+from kg.api.problems import ERROR_RESPONSES, PROBLEM_JSON, InvalidInput, NotFound, Problem, TooLarge
+from kg.api.routes.entities import ordered_types
+from kg.graph import Graph
+from kg.settings import Settings
+from kg.store import SourceReport, UnknownSource
+
+router = APIRouter(prefix="/sources", tags=["sources"], responses=ERROR_RESPONSES)
+SourceId = Annotated[str, Path(max_length=300, description="Source id, with or without the 'source:' prefix",
+                               examples=["source:2025-11-19-nasams-taiwan"])]
+
+
+def _sid(value: str) -> str:
+    return value if value.startswith("source:") else f"source:{value}"
+
+
+def _links(source_id: str) -> Links:
+    return Links(self=f"/sources/{source_id}")
+
+
+def _report(report: SourceReport) -> LoadReport:
+    return LoadReport(source_id=report.source_id, action=report.action, warnings=report.warnings, links=_links(report.source_id),
+                      tallies={k: Tally(**vars(t)) for k, t in report.tallies.items()})
+
+
+@router.get("", response_model=Page[SourceSummary], summary="Every source, with how many events it states",
+            dependencies=[Depends(require_read_access)])
+def list_sources(graph: Annotated[Graph, Depends(get_graph)], limit: Limit = 50, cursor: Cursor = None) -> Page[SourceSummary]:
+    offset = decode_cursor(cursor)
+    rows = graph.read(cypher.SOURCES_PAGE, skip=offset, limit=limit + 1)
+    items = [SourceSummary(id=r["id"], types=ordered_types(r["labels"]), title=r["title"], publication_date=r["publicationDate"],
+                           outlet=r["outlet"], url=r["url"], events=r["events"], links=_links(r["id"])) for r in rows[:limit]]
+    return Page[SourceSummary](items=items, next_cursor=encode_cursor(offset + limit) if len(rows) > limit else None)
+
+
+@router.get("/{source_id}", response_model=SourceFacts, summary="A source and every fact it backs",
+            dependencies=[Depends(require_read_access)])
+def get_source(source_id: SourceId, graph: Annotated[Graph, Depends(get_graph)]) -> SourceFacts:
+    rows = graph.read(cypher.SOURCE_DETAIL, id=_sid(source_id))
+    if not rows:
+        raise NotFound(f"no source with id {_sid(source_id)!r}; GET /sources lists them")
+    row = rows[0]
+    return SourceFacts(
+        id=row["id"], types=ordered_types(row["labels"]), properties=row["props"],
+        events=sorted((dict(e, types=ordered_types(e.pop("labels"))) for e in row["events"] if e), key=lambda e: e["id"]),
+        posts=sorted((p for p in row["posts"] if p), key=lambda p: p["id"]),
+        relations=sorted((r for r in row["relations"] if r), key=lambda r: (r["start"], r["type"], r["end"])),
+        entities=sorted((dict(x, types=ordered_types(x.pop("labels"))) for x in row["entities"] if x), key=lambda x: x["id"]),
+    )
+
+
+async def read_limited_body(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> bytes:
+    """Read an upload, refusing it as soon as it passes the configured size."""
+    cap = settings.kg.api_max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise TooLarge(f"the file is larger than {cap} bytes (KG_API_MAX_UPLOAD_BYTES)")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            raise TooLarge(f"the file is larger than {cap} bytes (KG_API_MAX_UPLOAD_BYTES)")
+    return bytes(body)
+
+
+@router.post(
+    "", response_model=LoadReport, status_code=201, summary="Upload one annotation file (YAML); needs the API key",
+    dependencies=[Depends(require_write_access)],
+    responses={200: {"model": LoadReport, "description": "The source existed: updated or unchanged"},
+               403: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Writes are off (no KG_API_KEY)"},
+               413: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "File too large"}},
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/yaml": {"schema": {"type": "string"}, "example": "article: {id: example, date: 2025-11-19}\nentities: []\nevents: []\n"}}}},
+)
+def upload_source(
+    request_body: Annotated[bytes, Depends(read_limited_body)],
+    response: Response,
+    loader=Depends(get_loader),
+    source_id: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+                                           description="Source id when the file has no article.id")] = None,
+) -> LoadReport:
+    """Validated and loaded by the same pipeline as ``kg load``, in one transaction: all of it or nothing."""
+    try:
+        data = yaml.safe_load(request_body.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        data = None  # the loader reports it precisely
+    if isinstance(data, dict) and isinstance(data.get("article"), dict) and data["article"].get("text_file"):
+        raise InvalidInput("article.text_file cannot be used in an upload: the server has no access to your files",
+                           [{"where": "article.text_file", "message": "not allowed in uploads"}])
+    name = source_id or (data.get("article", {}).get("id") if isinstance(data, dict) and isinstance(data.get("article"), dict) else None)
+    if not name:
+        raise InvalidInput("give the source an id: article.id in the file, or ?source_id=",
+                           [{"where": "article.id", "message": "missing"}])
+    from loaders.pipeline import Rejected
+
+    with tempfile.TemporaryDirectory(prefix="kg-upload-") as tmp:
+        path = FsPath(tmp) / f"{name}.yaml"
+        path.write_bytes(request_body)
+        try:
+            prepared = loader.prepare(path)
+        except Rejected as exc:
+            errors = [{"where": f"{v.where}{' · ' + v.field if v.field else ''}", "message": v.message} for v in exc.violations]
+            raise InvalidInput("the annotation file was rejected; nothing was loaded: "
+                               + "; ".join(f"{e['where']}: {e['message']}" for e in errors), errors) from None
+    [rows] = prepared
+    report = loader.load_rows(rows)
+    if report.action != "created":
+        response.status_code = 200
+    response.headers["Location"] = f"/sources/{report.source_id}"
+    return _report(report)
+
+
+@router.delete("/{source_id}", response_model=LoadReport, summary="Retract a source; needs the API key",
+               dependencies=[Depends(require_write_access)],
+               responses={403: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Writes are off (no KG_API_KEY)"}})
+def delete_source(source_id: SourceId, loader=Depends(get_loader)) -> LoadReport:
+    try:
+        return _report(loader.unload(_sid(source_id)))
+    except UnknownSource as exc:
+        raise NotFound(str(exc)) from None

@@ -1,0 +1,85 @@
+// Arms sales
+// description: Arms sales (ArmsSale events, each the claim of one source) filtered by buyer or recipient, seller or supplier, weapon system, contractor, period and minimum value, with their stages (approvals, contract awards, deliveries, delays: events PART_OF the sale), the export blocks that stopped them, participants, systems, value, sources and evidence sentences. Actors and systems are given as a canonical id (state:TW) or as a name, alias or name a source used (Taiwan, Taipei), matched case-insensitively. Dates are partial ISO strings; a sale is kept when its date overlaps the period, and undated sales are left out once from or to is set. Newest first, undated last.
+// param buyer: string = null -- buyer or recipient: canonical id or name (state:TW, Taiwan); null for any
+// param seller: string = null -- seller or supplier: canonical id or name (state:US, United States); null for any
+// param system: string = null -- weapon system of the sale or of one of its stages: id or name (system:nasams, NASAMS); null for any
+// param contractor: string = null -- contractor on the sale or on a contract award that is part of it: id or name (contractor:rtx, RTX); null for any
+// param from: date = null -- earliest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no lower bound
+// param to: date = null -- latest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no upper bound
+// param min_value: float = null -- smallest amount, in the sale's own currency; null for any (sales without an amount are then left out)
+// param limit: integer = 50 -- at most this many sales
+// example: :param {buyer: 'state:TW', seller: null, system: null, contractor: null, from: null, to: null, min_value: null, limit: 50}
+// example: :param {buyer: 'Taiwan', seller: 'United States', system: 'NASAMS', contractor: 'RTX', from: '2025', to: '2025-12', min_value: 500000000.0, limit: 50}
+MATCH (deal:ArmsSale)
+WHERE ($from IS NULL OR left(deal.date, size($from)) >= left($from, size(deal.date)))
+  AND ($to IS NULL OR left(deal.date, size($to)) <= left($to, size(deal.date)))
+  AND ($min_value IS NULL OR deal.amount >= $min_value)
+  AND ($buyer IS NULL OR EXISTS {
+        MATCH (deal)-[:BUYER|RECIPIENT]->(a:Actor)
+        WHERE a.id = $buyer OR toLower(a.name) = toLower($buyer)
+           OR any(n IN coalesce(a.alias, []) + coalesce(a.sourceName, []) WHERE toLower(n) = toLower($buyer)) })
+  AND ($seller IS NULL OR EXISTS {
+        MATCH (deal)-[:SELLER|SUPPLIER]->(a:Actor)
+        WHERE a.id = $seller OR toLower(a.name) = toLower($seller)
+           OR any(n IN coalesce(a.alias, []) + coalesce(a.sourceName, []) WHERE toLower(n) = toLower($seller)) })
+  AND ($system IS NULL OR EXISTS {
+        MATCH (deal)<-[:PART_OF*0..3]-(:Event)-[:INVOLVES_SYSTEM]->(w:WeaponSystem)
+        WHERE w.id = $system OR toLower(w.name) = toLower($system)
+           OR any(n IN coalesce(w.alias, []) + coalesce(w.sourceName, []) WHERE toLower(n) = toLower($system)) })
+  AND ($contractor IS NULL OR EXISTS {
+        MATCH (deal)<-[:PART_OF*0..3]-(:Event)-[:CONTRACTOR]->(c:Actor)
+        WHERE c.id = $contractor OR toLower(c.name) = toLower($contractor)
+           OR any(n IN coalesce(c.alias, []) + coalesce(c.sourceName, []) WHERE toLower(n) = toLower($contractor)) })
+WITH deal
+ORDER BY coalesce(deal.date, '') DESC, deal.id
+LIMIT $limit
+RETURN deal.id AS sale,
+       deal.date AS date,
+       deal.status AS status,
+       deal.modality AS modality,
+       deal.amount AS value,
+       deal.currency AS currency,
+       deal.quantity AS quantity,
+       COLLECT {
+         MATCH (deal)-[r:SELLER|SUPPLIER]->(a:Actor)
+         RETURN {role: type(r), id: a.id, name: a.name} AS x ORDER BY x.id, x.role
+       } AS sellers,
+       COLLECT {
+         MATCH (deal)-[r:BUYER|RECIPIENT]->(a:Actor)
+         RETURN {role: type(r), id: a.id, name: a.name} AS x ORDER BY x.id, x.role
+       } AS buyers,
+       COLLECT {
+         MATCH (deal)<-[:PART_OF*0..3]-(e:Event)-[:CONTRACTOR]->(c:Actor)
+         RETURN DISTINCT {id: c.id, name: c.name} AS x ORDER BY x.id
+       } AS contractors,
+       COLLECT {
+         MATCH (deal)-[:INVOLVES_SYSTEM]->(w:WeaponSystem)
+         RETURN {id: w.id, name: w.name} AS x ORDER BY x.id
+       } AS systems,
+       COLLECT {
+         MATCH (stage:Event)-[:PART_OF*1..3]->(deal)
+         RETURN DISTINCT {
+           id: stage.id,
+           type: [l IN labels(stage) WHERE l <> 'Event'][0],
+           date: stage.date,
+           status: stage.status,
+           amount: stage.amount,
+           currency: stage.currency,
+           contractors: [(stage)-[:CONTRACTOR]->(c:Actor) | c.id],
+           sourceId: stage.sourceId
+         } AS x ORDER BY coalesce(x.date, ''), x.id
+       } AS stages,
+       COLLECT {
+         MATCH (block:ExportBlock)-[:BLOCKED_DEAL]->(deal)
+         RETURN block.id AS x ORDER BY x
+       } AS blockedBy,
+       deal.description AS description,
+       COLLECT {
+         MATCH (deal)<-[:PART_OF*0..3]-(:Event)-[:EVIDENCED_BY]->(:Evidence)-[:FROM_SOURCE]->(src:Source)
+         RETURN DISTINCT src.id AS x ORDER BY x
+       } AS sourceIds,
+       COLLECT {
+         MATCH (deal)-[:EVIDENCED_BY]->(ev:Evidence)-[:FROM_SOURCE]->(src:Source)
+         RETURN {sentence: ev.sentence, sourceId: src.id} AS x ORDER BY x.sourceId, x.sentence
+       } AS evidence
+ORDER BY coalesce(date, '') DESC, sale

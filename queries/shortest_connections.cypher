@@ -1,0 +1,36 @@
+// Shortest connections
+// description: The shortest ways two actors (or weapon systems, places) are connected, through events they take part in (by any role), posts, systems and entity relationships (manufacturer, co-developer, operates, subsidiary of, renamed to, sub-organisation of, affiliated with, located in). Every shortest path of at most max_hops relationships (at most 6), in either direction, as node ids, names, labels and relationship types, plus a readable step list. Paths never go through evidence, sources or weapon categories, which would connect everything. Both ends are a canonical id or a name (contractor:rtx, Taiwan), matched case-insensitively.
+// param from: string = null -- one end: canonical id or name
+// param to: string = null -- the other end: canonical id or name
+// param max_hops: integer = 4 -- longest path to report, in relationships (1 to 6)
+// param limit: integer = 25 -- at most this many paths
+// example: :param {from: 'contractor:rtx', to: 'state:TW', max_hops: 4, limit: 25}
+// example: :param {from: 'Sweden', to: 'China', max_hops: 6, limit: 25}
+MATCH (a)
+WHERE (a:Actor OR a:WeaponSystem OR a:Place)
+  AND (a.id = $from OR toLower(a.name) = toLower($from)
+       OR any(n IN coalesce(a.alias, []) + coalesce(a.sourceName, []) WHERE toLower(n) = toLower($from)))
+MATCH (b)
+WHERE (b:Actor OR b:WeaponSystem OR b:Place) AND b <> a
+  AND (b.id = $to OR toLower(b.name) = toLower($to)
+       OR any(n IN coalesce(b.alias, []) + coalesce(b.sourceName, []) WHERE toLower(n) = toLower($to)))
+// The relationship types are listed so that the search itself never enters evidence or sources:
+// the embedded engine applies path predicates only after finding the shortest paths.
+MATCH p = allShortestPaths((a)-[:SELLER|BUYER|SUPPLIER|RECIPIENT|CONTRACTOR|APPROVER|BLOCKER|SPEAKER|ADDRESSEE|VISITOR|HOST|LEADER|ACTOR|TARGET|PARTNER|SUBJECT|PARTICIPANT|INVOLVES_SYSTEM|PART_OF|BLOCKED_DEAL|LOCATION|HOLDER|POST_IN|MANUFACTURER|CO_DEVELOPER|OPERATES|SUBSIDIARY_OF|RENAMED_TO|SUB_ORGANIZATION_OF|AFFILIATED_WITH|LOCATED_IN*..6]-(b))
+WHERE length(p) <= $max_hops
+  AND all(n IN nodes(p) WHERE NOT n:Evidence AND NOT n:Source AND NOT n:WeaponCategory)
+WITH a, b, p,
+     [n IN nodes(p) | coalesce(n.name, n.title, [l IN labels(n) WHERE l <> 'Event'][0] + coalesce(' ' + n.date, ''))] AS names
+RETURN a.id AS fromId,
+       b.id AS toId,
+       length(p) AS hops,
+       [n IN nodes(p) | n.id] AS nodeIds,
+       names AS nodeNames,
+       [n IN nodes(p) | labels(n)] AS nodeLabels,
+       [r IN relationships(p) | type(r)] AS relationships,
+       [i IN range(0, length(p) - 1) |
+         names[i] + CASE WHEN startNode(relationships(p)[i]) = nodes(p)[i]
+                         THEN ' -[' + type(relationships(p)[i]) + ']-> '
+                         ELSE ' <-[' + type(relationships(p)[i]) + ']- ' END + names[i + 1]] AS steps
+ORDER BY hops, fromId, toId, reduce(s = '', id IN nodeIds | s + id + ' ')
+LIMIT $limit

@@ -1,0 +1,285 @@
+"""The REST API against the real engine loaded with the sample corpus."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from kg.api.app import create_app
+from kg.graph import Graph
+from kg.settings import Settings
+
+KEY = "test-api-key-0123456789"
+CONTRACT = "event:2025-11-19-nasams-taiwan:nasams-contract"
+
+
+def make_client(settings: Settings, graph: Graph, **kg_updates) -> TestClient:
+    custom = Settings(neo4j=settings.neo4j, kg=settings.kg.model_copy(update=kg_updates))
+    return TestClient(create_app(custom, graph=graph))
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings, graph: Graph, corpus):
+    with make_client(settings, graph, api_key=SecretStr(KEY)) as c:
+        yield c
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["detail"] and body["type"].startswith("https://")
+    return body
+
+
+# -- reads ------------------------------------------------------------------------------
+
+
+def test_health(client: TestClient, graph: Graph) -> None:
+    body = client.get("/health").json()
+    counts = graph.counts()
+    assert body["status"] == "ok" and body["nodes"] == counts.nodes and body["relationships"] == counts.relationships
+    assert body["ontology_version"] == "0.1.0" and body["engine"] in ("arcadedb", "neo4j")
+
+
+@pytest.mark.parametrize("q,expected,match", [
+    ("Taiwan", "state:TW", "exact"),
+    ("TAIPEI", "state:TW", "exact"),          # a metonym the corpus used, any case
+    ("the pentagon", "agency:us-department-of-defense", "exact"),
+    ("Tsai Ing-wén", "person:tsai-ing-wen", "exact"),   # accents do not matter
+    ("raythe", "contractor:raytheon", "prefix"),
+    ("Stingre", "system:stinger", "fuzzy"),    # a misspelling
+])
+def test_entity_search_is_case_accent_insensitive_and_ranked(client: TestClient, q: str, expected: str, match: str) -> None:
+    body = client.get("/entities", params={"q": q}).json()
+    hits = {h["id"]: h for h in body["items"]}
+    assert expected in hits, body
+    assert hits[expected]["match"] == match
+    order = ["exact", "prefix", "contains", "fuzzy"]
+    ranks = [order.index(h["match"]) for h in body["items"]]
+    assert ranks == sorted(ranks)
+    assert body["items"][0]["links"]["self"].startswith("/entities/")
+
+
+def test_entity_search_pages_with_a_cursor(client: TestClient) -> None:
+    seen, cursor, pages = [], None, 0
+    while True:
+        body = client.get("/entities", params={"type": "State", "limit": 3, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [h["id"] for h in body["items"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert pages > 1 and len(seen) == len(set(seen)) and {"state:TW", "state:SE", "state:US"} <= set(seen)
+    problem(client.get("/entities", params={"cursor": "not-a-cursor"}), 422)
+    problem(client.get("/entities", params={"type": "Spaceship"}), 422)
+
+
+def test_entity_detail_and_unknown_id(client: TestClient) -> None:
+    body = client.get("/entities/state:TW").json()
+    assert body["name"] == "Taiwan" and body["types"] == ["State", "Actor"]
+    assert "Taipei" in body["source_names"] and len(body["sources"]) == 2
+    assert body["properties"]["isoCode"] == "TW"
+    koo = client.get("/entities/person:wellington-koo").json()
+    assert any(p["title"] == "Defence Minister" and p["organization"] == "state:TW" for p in koo["posts"])
+    nasams = client.get("/entities/system:nasams").json()
+    assert {"type": "MANUFACTURER", "direction": "out", "id": "contractor:rtx"}.items() <= next(
+        r for r in nasams["relations"] if r["type"] == "MANUFACTURER").items()
+    assert "state:XX" in problem(client.get("/entities/state:XX"), 404)["detail"]
+
+
+def test_neighbors_subgraph(client: TestClient) -> None:
+    body = client.get("/entities/contractor:rtx/neighbors", params={"depth": 1}).json()
+    ids = {n["id"] for n in body["nodes"]}
+    assert CONTRACT in ids and "system:nasams" in ids
+    assert all(e["source"] in ids and e["target"] in ids for e in body["edges"])
+    assert not any("Evidence" in n["types"] or "Source" in n["types"] for n in body["nodes"])
+    two = client.get("/entities/contractor:rtx/neighbors", params={"depth": 2, "types": "CONTRACTOR,RECIPIENT"}).json()
+    assert "state:TW" in {n["id"] for n in two["nodes"]}
+    assert {e["type"] for e in two["edges"]} <= {"CONTRACTOR", "RECIPIENT"}
+    problem(client.get("/entities/contractor:rtx/neighbors", params={"types": "DROP_ALL"}), 422)
+    problem(client.get("/entities/contractor:rtx/neighbors", params={"depth": 9}), 422)
+
+
+def test_timeline(client: TestClient) -> None:
+    body = client.get("/entities/state:TW/events").json()
+    assert len(body["items"]) >= 10
+    sales = client.get("/entities/state:TW/events", params={"type": "ArmsSale", "from": "2025"}).json()["items"]
+    assert sales and all("2025" <= str(item.get("date")) for item in sales)
+    problem(client.get("/entities/state:TW/events", params={"type": "Picnic"}), 422)
+    problem(client.get("/entities/state:XX/events"), 404)
+
+
+def test_paths(client: TestClient) -> None:
+    body = client.get("/paths", params={"from": "contractor:rtx", "to": "state:TW", "max_hops": 2}).json()
+    assert body["items"]
+    problem(client.get("/paths", params={"from": "contractor:rtx"}), 422)
+
+
+def test_sales(client: TestClient) -> None:
+    items = client.get("/sales", params={"buyer": "state:TW"}).json()["items"]
+    text = str(items)
+    assert "698948760" in text and "330000000" in text
+    big = client.get("/sales", params={"buyer": "Taiwan", "min_value": 500_000_000, "from": "2025"}).json()["items"]
+    assert "698948760" in str(big) and "330000000" not in str(big)
+    problem(client.get("/sales", params={"from": "last year"}), 422)
+
+
+def test_event_detail(client: TestClient) -> None:
+    body = client.get(f"/events/{CONTRACT}").json()
+    roles = {(p["role"], p["id"]) for p in body["participants"]}
+    assert ("contractor", "contractor:rtx") in roles and ("recipient", "state:TW") in roles
+    assert body["amount"] == 698948760 and body["currency"] == "USD" and body["date"] == "2025-11-17"
+    assert body["systems"][0]["id"] == "system:nasams"
+    assert body["part_of"] and body["part_of"][0]["types"][0] == "ArmsSale"
+    [evidence] = body["evidence"]
+    assert "firm fixed-price contract" in evidence["sentence"] and evidence["source_id"] == "source:2025-11-19-nasams-taiwan"
+    problem(client.get("/events/event:nope"), 404)
+
+
+def test_sources(client: TestClient) -> None:
+    body = client.get("/sources").json()
+    ids = [s["id"] for s in body["items"]]
+    assert "source:2025-11-19-nasams-taiwan" in ids and all(s["events"] >= 0 for s in body["items"])
+    detail = client.get("/sources/2025-11-19-nasams-taiwan").json()
+    assert any(e["id"] == CONTRACT for e in detail["events"])
+    assert any(r["type"] == "OPERATES" for r in detail["relations"])
+    assert any(x["id"] == "state:TW" for x in detail["entities"])
+    problem(client.get("/sources/source:nope"), 404)
+
+
+def test_named_queries(client: TestClient) -> None:
+    listed = {q["name"]: q for q in client.get("/queries").json()}
+    assert len(listed) >= 12 and "arms_sales" in listed
+    run = client.post("/queries/arms_sales", json={"params": {"buyer": "state:TW"}}).json()
+    assert run["params"]["buyer"] == "state:TW" and run["params"]["limit"] == 50 and run["rows"]
+    problem(client.post("/queries/arms_sales", json={"params": {"limit": "many"}}), 422)
+    problem(client.post("/queries/arms_sales", json={"params": {"nonsense": 1}}), 422)
+    problem(client.post("/queries/no_such_query", json={}), 404)
+
+
+# -- hostile input is inert ----------------------------------------------------------------
+
+HOSTILE = ["') MATCH (n) DETACH DELETE n //", "x'}) DETACH DELETE n RETURN ('", "Actor", ":Actor:State", "`Actor`", "$id", "\\u0000"]
+
+
+@pytest.mark.parametrize("value", HOSTILE + ["x" * 5000])
+def test_cypher_fragments_labels_and_oversized_values_are_inert(client: TestClient, graph: Graph, value: str) -> None:
+    before = graph.counts()
+    responses = [
+        client.get("/entities", params={"q": value}),
+        client.get("/entities", params={"type": value}),
+        client.get(f"/entities/{value}"),
+        client.get(f"/entities/{value}/neighbors", params={"types": value}),
+        client.get(f"/entities/{value}/events", params={"type": value}),
+        client.get("/paths", params={"from": value, "to": value}),
+        client.get("/sales", params={"buyer": value, "seller": value, "system": value, "contractor": value}),
+        client.get(f"/events/{value}"),
+        client.get(f"/sources/{value}"),
+        client.post("/queries/arms_sales", json={"params": {"buyer": value}}),
+        client.post(f"/queries/{value}", json={}),
+    ]
+    for response in responses:
+        assert response.status_code in (200, 404, 422), (response.request.url, response.status_code, response.text[:300])
+        if response.status_code >= 400:
+            problem(response, response.status_code)
+    assert graph.counts() == before
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+UPLOAD = """\
+article: {id: test-api-upload, date: 2025-11-20, title: API upload}
+entities:
+  - {id: tw, type: State, name: Taiwan, iso_code: TW}
+  - {id: us, type: State, name: United States, iso_code: US}
+events:
+  - type: ArmsSale
+    id: sale
+    date: 2025-11
+    participants: [{entity: us, role: seller}, {entity: tw, role: buyer}]
+    value: {amount: AMOUNT, currency: USD}
+    evidence: The United States sold something to Taiwan.
+"""
+
+
+def test_writes_are_off_without_a_key(settings: Settings, graph: Graph, corpus) -> None:
+    with make_client(settings, graph, api_key=None) as c:
+        problem(c.post("/sources", content=UPLOAD.replace("AMOUNT", "1"), headers={"content-type": "application/yaml"}), 403)
+        problem(c.delete("/sources/source:2025-11-19-nasams-taiwan"), 403)
+        assert c.get("/health").status_code == 200
+
+
+def test_reads_can_require_the_key(settings: Settings, graph: Graph, corpus) -> None:
+    with make_client(settings, graph, api_key=SecretStr(KEY), api_key_for_reads=True) as c:
+        problem(c.get("/entities/state:TW"), 401)
+        assert c.get("/entities/state:TW", headers={"X-API-Key": KEY}).status_code == 200
+
+
+def test_upload_and_delete_go_through_the_loader(client: TestClient, graph: Graph) -> None:
+    headers = {"X-API-Key": KEY, "content-type": "application/yaml"}
+    problem(client.post("/sources", content=UPLOAD.replace("AMOUNT", "1"), headers={**headers, "X-API-Key": "wrong"}), 401)
+    before = graph.counts()
+    created = client.post("/sources", content=UPLOAD.replace("AMOUNT", "100"), headers=headers)
+    try:
+        assert created.status_code == 201, created.text
+        assert created.json()["action"] == "created" and created.headers["location"] == "/sources/source:test-api-upload"
+        again = client.post("/sources", content=UPLOAD.replace("AMOUNT", "100"), headers=headers)
+        assert again.status_code == 200 and again.json()["action"] == "unchanged"
+        rejected = problem(client.post("/sources", content=UPLOAD.replace("AMOUNT", "-5"), headers=headers), 422)
+        assert "greater than or equal to 0" in rejected["detail"] and rejected["errors"]
+        assert client.get("/sources/test-api-upload").json()["events"][0]["amount"] == 100  # the bad version changed nothing
+        problem(client.post("/sources", content="article: [", headers=headers), 422)
+        problem(client.post("/sources", content=UPLOAD.replace("date: 2025-11-20,", "text_file: x.txt,"), headers=headers), 422)
+        problem(client.post("/sources", content="x" * 2_000_001, headers=headers), 413)
+    finally:
+        deleted = client.delete("/sources/test-api-upload", headers={"X-API-Key": KEY})
+    assert deleted.status_code == 200 and deleted.json()["action"] == "retracted"
+    assert graph.counts() == before
+    problem(client.delete("/sources/test-api-upload", headers={"X-API-Key": KEY}), 404)
+
+
+def test_readers_see_the_old_or_the_new_source_never_half(client: TestClient, graph: Graph, loader, tmp_path: Path) -> None:
+    """A source alternates between two versions while readers fetch it: each read is one whole version."""
+    def version(n_events: int, amount: int) -> Path:
+        events = "".join(
+            f"  - type: ArmsSale\n    id: sale-{i}\n    date: 2025-11\n"
+            f"    participants: [{{entity: us, role: seller}}, {{entity: tw, role: buyer}}]\n"
+            f"    value: {{amount: {amount}, currency: USD}}\n    evidence: Sale number {i} of version {amount}.\n"
+            for i in range(n_events))
+        path = tmp_path / f"v{amount}" / "test-api-concurrent.yaml"
+        path.parent.mkdir()
+        path.write_text("article: {id: test-api-concurrent, date: 2025-11-20}\nentities:\n"
+                        "  - {id: tw, type: State, name: Taiwan, iso_code: TW}\n"
+                        "  - {id: us, type: State, name: United States, iso_code: US}\n"
+                        f"events:\n{events}", encoding="utf-8")
+        return path
+
+    old, new = version(3, 111), version(6, 222)
+    allowed = {(3, (111,)), (6, (222,))}
+    loader.load([old])
+    seen: list[tuple[int, tuple[int, ...]]] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            events = client.get("/sources/test-api-concurrent").json()["events"]
+            seen.append((len(events), tuple(sorted({e["amount"] for e in events}))))
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for t in readers:
+        t.start()
+    try:
+        for i in range(6):
+            summary = loader.load([new if i % 2 == 0 else old])
+            assert not summary.rejected
+    finally:
+        done.set()
+        for t in readers:
+            t.join(30)
+        loader.unload("source:test-api-concurrent")
+    assert seen and set(seen) <= allowed, set(seen) - allowed

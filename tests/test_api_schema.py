@@ -1,0 +1,80 @@
+"""Schemathesis over the published OpenAPI document, against a real server on loopback.
+
+Every operation is called with generated valid and invalid input; no response
+may be a server error, and every response must match the documented status
+codes, content types and schemas.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+import uvicorn
+from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+
+from kg.api.app import create_app
+from kg.graph import Graph
+from kg.settings import Settings
+
+from conftest import free_port
+
+@pytest.fixture(scope="module")
+def api_url(settings: Settings, graph: Graph, corpus):
+    # Writes stay off here (403, documented): generated input must not change the shared corpus.
+    # Uploads and deletions are exercised, keyed, in test_api.py.
+    custom = Settings(neo4j=settings.neo4j, kg=settings.kg.model_copy(update={"api_key": None}))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(custom, graph=graph), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the API server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_no_server_error_and_responses_match_the_document(api_url: str, graph: Graph) -> None:
+    """Every operation, positive and negative generated input; failures are collected, then reported together."""
+    before = graph.counts()
+    schema = schemathesis.openapi.from_url(f"{api_url}/openapi.json")
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE) | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def exercise(case) -> None:
+            case.call_and_validate(checks=checks)
+
+        try:
+            exercise()
+        except Exception as exc:  # schemathesis raises a group of check failures
+            failures.append(f"{operation.label}: {exc}"[:2000])
+    assert operations >= 12
+    assert not failures, "\n\n".join(failures)
+    assert graph.counts() == before
+
+
+def test_the_document_is_complete(api_url: str) -> None:
+    import httpx
+
+    doc = httpx.get(f"{api_url}/openapi.json").json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            assert op.get("summary"), f"{method} {path} has no summary"
+            assert "200" in op["responses"] or "201" in op["responses"], f"{method} {path}"
+            assert "422" in op["responses"] and "404" in op["responses"], f"{method} {path} does not document its errors"
+    problem = doc["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem["properties"])

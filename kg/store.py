@@ -289,7 +289,10 @@ def cypher_statements() -> list[Cypher]:
         else:
             out.append(_t(cypher.MERGE_VOCABULARY, labels=labels))
     for prop in sorted(onto.object_properties.values(), key=lambda p: p.name):
-        for start in roots_all:
-            out.append(_t(cypher.CREATE_CLAIM_RELS, start=start, type=prop.rel_type, end=start))
-            out.append(_t(cypher.MERGE_ENTITY_RELS, start=start, type=prop.rel_type, end=start))
+        starts = [onto.cls(prop.domain).root] if prop.domain else roots_all
+        ends = [onto.cls(prop.range).root] if prop.range else roots_all
+        for start in starts:
+            for end in ends:
+                template = cypher.CREATE_CLAIM_RELS if start in CLAIM_ROOTS else cypher.MERGE_ENTITY_RELS
+                out.append(_t(template, start=start, type=prop.rel_type, end=end))
     return out

@@ -282,4 +282,5 @@ def test_readers_see_the_old_or_the_new_source_never_half(client: TestClient, gr
         for t in readers:
             t.join(30)
         loader.unload("source:test-api-concurrent")
-    assert seen and set(seen) <= allowed, set(seen) - allowed
+    assert len(seen) >= 5, "the readers barely ran: the test proves nothing"
+    assert set(seen) <= allowed, set(seen) - allowed

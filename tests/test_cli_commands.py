@@ -1,0 +1,99 @@
+"""The commands the issues name, run as an analyst runs them: kg query, kg serve, kg up."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from kg import engine
+from kg.cli import app
+from kg.settings import Settings
+
+from conftest import engine_settings, free_port, settings_env
+
+runner = CliRunner()
+
+
+def graph_env(settings: Settings) -> dict[str, str]:
+    if settings.embedded:
+        return settings_env(settings.kg)
+    return {"NEO4J_URI": settings.neo4j.uri, "NEO4J_USERNAME": settings.neo4j.username,
+            "NEO4J_PASSWORD": settings.neo4j.password.get_secret_value(), "NEO4J_DATABASE": settings.neo4j.database}
+
+
+def test_query_list_and_run_in_every_format(settings: Settings, corpus) -> None:
+    env = graph_env(settings)
+    listing = runner.invoke(app, ["query", "--list"], env=env)
+    assert listing.exit_code == 0 and "arms_sales" in listing.stdout and "--param buyer=<string>" in listing.stdout
+
+    as_json = runner.invoke(app, ["query", "arms_sales", "--param", "buyer=state:TW", "--param", "min_value=500000000", "--format", "json"], env=env)
+    assert as_json.exit_code == 0, as_json.output
+    rows = json.loads(as_json.stdout)
+    assert rows and all((r["value"] or 0) >= 500_000_000 for r in rows)
+    assert any(r["value"] == 698948760 for r in rows)
+
+    as_csv = runner.invoke(app, ["query", "arms_sales", "-p", "buyer=Taiwan", "-f", "csv"], env=env)
+    assert as_csv.exit_code == 0
+    table = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert table and "sale" in table[0]
+
+    as_table = runner.invoke(app, ["query", "graph_overview"], env=env)
+    assert as_table.exit_code == 0 and "Evidence" in as_table.stdout and "rows" in as_table.stdout
+
+
+def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:
+    env = graph_env(settings)
+    for args, fragment in [
+        (["query", "no_such_query"], "no query named 'no_such_query'"),
+        (["query", "arms_sales", "--param", "limit=many"], "parameter 'limit' (integer)"),
+        (["query", "arms_sales", "--param", "colour=red"], "has no parameter 'colour'"),
+        (["query", "arms_sales", "--param", "buyer"], "key=value"),
+        (["query", "arms_sales", "--format", "xml"], "table, json or csv"),
+    ]:
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert fragment in " ".join(result.stderr.split()), (args, result.stderr)
+
+
+def test_kg_serve_answers_on_its_port(settings: Settings, corpus) -> None:
+    port = free_port()
+    env = {**os.environ, **graph_env(settings), "KG_API_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "kg serve did not answer"
+                time.sleep(0.2)
+        assert health.status_code == 200 and health.json()["nodes"] > 0
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["info"]["title"]
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def test_kg_up_starts_an_engine_and_loads_the_sample_corpus(tmp_path: Path) -> None:
+    kg = engine_settings(tmp_path / "home")
+    try:
+        result = runner.invoke(app, ["up", "--no-serve"], env=settings_env(kg))
+        assert result.exit_code == 0, result.output
+        assert "source:2025-11-19-nasams-taiwan: created" in result.stdout
+        status = json.loads(runner.invoke(app, ["engine", "status", "--json"], env=settings_env(kg)).stdout)
+        assert status["running"] and status["nodes"] > 100 and status["relationships"] > 300
+        again = runner.invoke(app, ["up", "--no-serve"], env=settings_env(kg))
+        assert again.exit_code == 0 and again.stdout.count(": unchanged") == 3 and ": created" not in again.stdout
+    finally:
+        engine.stop(kg)

@@ -49,6 +49,15 @@ def settings_env(kg: KgSettings) -> dict[str, str]:
     }
 
 
+def cli_env(settings: Settings) -> dict[str, str]:
+    """Environment for running the `kg` CLI against the session's graph, whichever it is."""
+    if settings.embedded:
+        return settings_env(settings.kg)
+    assert settings.neo4j.uri and settings.neo4j.password
+    return {"NEO4J_URI": settings.neo4j.uri, "NEO4J_USERNAME": settings.neo4j.username,
+            "NEO4J_PASSWORD": settings.neo4j.password.get_secret_value(), "NEO4J_DATABASE": settings.neo4j.database}
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of the session's graph: the configured Neo4j or a fresh embedded engine."""

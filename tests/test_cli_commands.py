@@ -18,20 +18,13 @@ from kg import engine
 from kg.cli import app
 from kg.settings import Settings
 
-from conftest import engine_settings, free_port, settings_env
+from conftest import cli_env, engine_settings, free_port, settings_env
 
 runner = CliRunner()
 
 
-def graph_env(settings: Settings) -> dict[str, str]:
-    if settings.embedded:
-        return settings_env(settings.kg)
-    return {"NEO4J_URI": settings.neo4j.uri, "NEO4J_USERNAME": settings.neo4j.username,
-            "NEO4J_PASSWORD": settings.neo4j.password.get_secret_value(), "NEO4J_DATABASE": settings.neo4j.database}
-
-
 def test_query_list_and_run_in_every_format(settings: Settings, corpus) -> None:
-    env = graph_env(settings)
+    env = cli_env(settings)
     listing = runner.invoke(app, ["query", "--list"], env=env)
     assert listing.exit_code == 0 and "arms_sales" in listing.stdout and "--param buyer=<string>" in listing.stdout
 
@@ -51,7 +44,7 @@ def test_query_list_and_run_in_every_format(settings: Settings, corpus) -> None:
 
 
 def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:
-    env = graph_env(settings)
+    env = cli_env(settings)
     for args, fragment in [
         (["query", "no_such_query"], "no query named 'no_such_query'"),
         (["query", "arms_sales", "--param", "limit=many"], "parameter 'limit' (integer)"),
@@ -66,7 +59,7 @@ def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:
 
 def test_kg_serve_answers_on_its_port(settings: Settings, corpus) -> None:
     port = free_port()
-    env = {**os.environ, **graph_env(settings), "KG_API_PORT": str(port)}
+    env = {**os.environ, **cli_env(settings), "KG_API_PORT": str(port)}
     server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -16,7 +16,7 @@ from kg.graph import Graph, embedded_connection
 from kg.property_graph import Node, Rel
 from kg.store import Store
 
-from conftest import engine_settings, settings_env
+from conftest import cli_env, engine_settings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 runner = CliRunner()
@@ -267,7 +267,7 @@ def test_cli_loads_valid_files_and_lists_rejected_ones(graph: Graph, settings, s
     write(scratch)
     bad = tmp_path / "test-bad.yaml"
     bad.write_text(SCRATCH.format(amount=-1, extra="").replace("test-scratch", "test-bad"), encoding="utf-8")
-    env = _env(settings)
+    env = cli_env(settings)
     result = runner.invoke(app, ["load", "--json", str(tmp_path)], env=env)
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -281,13 +281,6 @@ def test_cli_loads_valid_files_and_lists_rejected_ones(graph: Graph, settings, s
     assert missing.exit_code == 1 and "no source 'source:test-scratch'" in missing.stderr
 
 
-def _env(settings) -> dict[str, str]:
-    if settings.embedded:
-        return settings_env(settings.kg)
-    return {"NEO4J_URI": settings.neo4j.uri, "NEO4J_USERNAME": settings.neo4j.username,
-            "NEO4J_PASSWORD": settings.neo4j.password.get_secret_value(), "NEO4J_DATABASE": settings.neo4j.database}
-
-
 # -- export ----------------------------------------------------------------------------
 
 
@@ -297,7 +290,7 @@ def test_export_then_load_into_an_empty_engine_gives_the_same_graph(graph: Graph
 
     original = snapshot(graph)
     exported = tmp_path / f"export.{suffix}"
-    result = runner.invoke(app, ["export", "--format", fmt, "-o", str(exported)], env=_env(settings))
+    result = runner.invoke(app, ["export", "--format", fmt, "-o", str(exported)], env=cli_env(settings))
     assert result.exit_code == 0, result.output
     if fmt == "jsonld":
         assert isinstance(json.loads(exported.read_text(encoding="utf-8")), (list, dict))

@@ -209,10 +209,6 @@ def schema_apply() -> None:
 SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", PROJECT_ROOT / "data" / "annotations"]
 
 
-def _source_id(value: str) -> str:
-    return value if value.startswith("source:") else f"source:{value}"
-
-
 def _print_load_summary(summary: "LoadSummary") -> None:
     table = Table(title="Load summary", title_justify="left")
     table.add_column("")
@@ -274,13 +270,13 @@ def load(
 @app.command()
 def unload(source_id: Annotated[str, typer.Argument(help="The source's id, e.g. 2025-11-19-nasams-taiwan (or source:...).")]) -> None:
     """Retract a source: its events, posts and evidence go, and entities no other source backs."""
-    from kg.store import UnknownSource
+    from kg.store import UnknownSource, source_node_id
     from loaders.pipeline import Loader
 
     settings = load_settings()
     with Graph.open(settings) as graph:
         try:
-            report = Loader(graph).unload(_source_id(source_id))
+            report = Loader(graph).unload(source_node_id(source_id))
         except UnknownSource as exc:
             raise _fail(str(exc)) from None
     tallies = ", ".join(f"{t.retracted} {k}" for k, t in report.tallies.items())

@@ -18,6 +18,7 @@ Loaders, the API and the generated docs all ask this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -146,6 +147,11 @@ class Ontology:
             return self.object_properties[name]
         except KeyError:
             raise UnknownTerm(f"{name!r} is not a relationship of the ontology") from None
+
+    def most_specific(self, names: Iterable[str]) -> OntClass | None:
+        """Of the given class names (a node's labels), the most specific ontology class; None if none is known."""
+        known = [self.classes[n] for n in names if n in self.classes]
+        return max(known, key=lambda c: len(c.labels)) if known else None
 
     def is_a(self, name: str, ancestor: str) -> bool:
         return ancestor in self.cls(name).labels

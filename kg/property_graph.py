@@ -112,8 +112,8 @@ class _Reader:
     def cls(self, term: URIRef) -> str | None:
         """The most specific ontology class of a node (the one with most labels)."""
         names = [str(t)[len(str(AKG)):] for t in self.g.objects(term, RDF.type) if str(t).startswith(str(AKG))]
-        known = [n for n in names if n in self.onto.classes]
-        return max(known, key=lambda n: len(self.onto.cls(n).labels)) if known else None
+        cls = self.onto.most_specific(names)
+        return cls.name if cls else None
 
     def props(self, term: URIRef, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -242,7 +242,9 @@ def rows_to_rdf(nodes: list[Node], rels: list[Rel], onto: Ontology) -> Graph:
         if node.root in VOCABULARY_ROOTS:
             continue  # ontology concepts: their IRIs are the ontology's own
         subject = iri(node.id)
-        g.add((subject, RDF.type, AKG[_most_specific(node.labels, onto)]))
+        cls = onto.most_specific(node.labels)
+        assert cls is not None, f"{node.id} has no ontology label"
+        g.add((subject, RDF.type, cls.iri))
         for key, value in sorted(node.props.items()):
             prop = onto.datatype_properties.get(key)
             if prop is None or value is None:
@@ -258,26 +260,22 @@ def rows_to_rdf(nodes: list[Node], rels: list[Rel], onto: Ontology) -> Graph:
         props = dict(rel.props)
         if rel.type == "MENTIONS" and props.get("names"):
             st = AKGID[f"statement/{rel.start.replace(':', '/')}/mentions/{rel.end.replace(':', '/')}"]
-            _reify(g, st, s, prop.iri, o)
+            reify(g, st, s, prop.iri, o)
             for name in props["names"]:
                 g.add((st, AKG.sourceName, Literal(name)))
         for ev_id in props.get("evidenceIds", []):
             st = AKGID[f"statement/{ev_id.replace(':', '/')}/{rel.type.lower()}/{rel.end.replace(':', '/')}"]
-            _reify(g, st, s, prop.iri, o)
+            reify(g, st, s, prop.iri, o)
             g.add((st, AKG.evidencedBy, iri(ev_id)))
     return g
 
 
-def _reify(g: Graph, st: URIRef, s: URIRef, p: URIRef, o: URIRef) -> None:
+def reify(g: Graph, st: URIRef, s: URIRef, p: URIRef, o: URIRef) -> None:
+    """Make ``st`` an ``rdf:Statement`` about the triple (s p o), so facts can be attached to the triple."""
     g.add((st, RDF.type, RDF.Statement))
     g.add((st, RDF.subject, s))
     g.add((st, RDF.predicate, p))
     g.add((st, RDF.object, o))
-
-
-def _most_specific(labels: tuple[str, ...] | list[str], onto: Ontology) -> str:
-    known = [label for label in labels if label in onto.classes]
-    return max(known, key=lambda n: len(onto.cls(n).labels))
 
 
 def _literal(value: Any, datatype: str) -> Literal:

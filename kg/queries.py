@@ -35,7 +35,9 @@ from kg.settings import PROJECT_ROOT
 QUERIES_DIR = PROJECT_ROOT / "queries"
 PARAM_TYPES = ("string", "integer", "float", "boolean", "date")
 _PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>\w+)\s*(?:=\s*(?P<default>.+?))?\s*(?:--\s*(?P<doc>.*))?$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: A partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD (dates in the graph are such strings).
+ISO_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_DATE = re.compile(ISO_PARTIAL_DATE)
 MAX_STRING = 500
 
 

@@ -35,6 +35,11 @@ from kg.property_graph import CLAIM_ROOTS, ENTITY_ROOTS, Node, Rel, SourceRows
 KINDS = ("sources", "entities", "events", "relationships")
 
 
+def source_node_id(value: str) -> str:
+    """A source's node id from what a user types: ``2025-11-19-nasams-taiwan`` or ``source:2025-...``."""
+    return value if value.startswith("source:") else f"source:{value}"
+
+
 class UnknownSource(LookupError):
     """No source with that id is in the graph."""
 
@@ -243,20 +248,18 @@ class Store:
     def dump(self) -> tuple[list[Node], list[Rel]]:
         """Every node and relationship, for export and comparison."""
         def work(tx: Tx) -> tuple[list[Node], list[Rel]]:
-            nodes = [Node(r["id"], _ordered_labels(self.onto, r["labels"]), r["props"]) for r in tx.run(cypher.DUMP_NODES)]
-            rels = [Rel(r["start"], r["type"], r["end"], _ordered_labels(self.onto, r["startLabels"])[-1],
-                        _ordered_labels(self.onto, r["endLabels"])[-1], tuple(sorted(r["props"].items())))
+            nodes = [Node(r["id"], ordered_labels(self.onto, r["labels"]), r["props"]) for r in tx.run(cypher.DUMP_NODES)]
+            rels = [Rel(r["start"], r["type"], r["end"], ordered_labels(self.onto, r["startLabels"])[-1],
+                        ordered_labels(self.onto, r["endLabels"])[-1], tuple(sorted(r["props"].items())))
                     for r in tx.run(cypher.DUMP_RELATIONSHIPS)]
             return nodes, rels
         return self.graph.read_transaction(work)
 
 
-def _ordered_labels(onto: Ontology, labels: list[str]) -> tuple[str, ...]:
-    """Labels most specific first, as the ontology orders them."""
-    known = [label for label in labels if label in onto.classes]
-    if not known:
-        return tuple(labels)
-    return onto.cls(max(known, key=lambda n: len(onto.cls(n).labels))).labels
+def ordered_labels(onto: Ontology, labels: Iterable[str]) -> tuple[str, ...]:
+    """A node's labels most specific first, as the ontology orders them (sorted when none is known)."""
+    cls = onto.most_specific(labels)
+    return cls.labels if cls else tuple(sorted(labels))
 
 
 def _grouped(items: Iterable[Any], key: Callable[[Any], Any]) -> list[tuple[Any, list[Any]]]:

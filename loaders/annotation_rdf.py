@@ -26,12 +26,13 @@ import re
 from collections.abc import Iterable
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from kg.ontology import AKG, AKGID, Ontology, UnknownTerm
-from kg.property_graph import ENTITY_ROOTS, iri
+from kg.property_graph import ENTITY_ROOTS, iri, reify
 from loaders.annotations import AnnotationError, AnnotationFile, EntityAnn, EventAnn, PostAnn, precision_of
 from loaders.resolution import Resolver
 
@@ -120,10 +121,7 @@ class _Builder:
         """State (s p o) and attach its evidence to the triple itself (an rdf:Statement)."""
         self.g.add((s, p, o))
         statement = iri(f"statement:{self.file.source_id}:{key}")
-        self.g.add((statement, RDF.type, RDF.Statement))
-        self.g.add((statement, RDF.subject, s))
-        self.g.add((statement, RDF.predicate, p))
-        self.g.add((statement, RDF.object, o))
+        reify(self.g, statement, s, p, o)
         self.add(statement, "evidencedBy", evidence)
         return statement
 
@@ -173,12 +171,11 @@ class _Builder:
 
     def mention_evidence(self) -> None:
         """Every entity gets a sentence that names it: its own, one from the text, or one of its facts."""
-        referenced = self._referenced_sentences()
         for i, ent in enumerate(self.ann.entities):
             node = self.entity_iri.get(ent.id)
             if node is None:
                 continue
-            sentence = ent.evidence or self._sentence_naming(ent) or referenced.get(ent.id)
+            sentence = self.sentence_for(ent)
             if sentence is None:
                 self.problems.append((f"entities[{i}]", "nothing in the file states this entity: add an `evidence:` sentence that names it"))
                 continue
@@ -186,10 +183,7 @@ class _Builder:
             # The names this source used for the entity, on the mention itself, so they
             # can be retracted with the source and survive an export round trip.
             statement = iri(f"statement:{self.file.source_id}:mention-{ent.id}")
-            self.g.add((statement, RDF.type, RDF.Statement))
-            self.g.add((statement, RDF.subject, evidence))
-            self.g.add((statement, RDF.predicate, AKG.mentions))
-            self.g.add((statement, RDF.object, node))
+            reify(self.g, statement, evidence, AKG.mentions, node)
             for used in dict.fromkeys(self.entity_names[ent.id]):
                 self.add(statement, "sourceName", used)
             for predicate, value in self.entity_facts[ent.id]:
@@ -215,7 +209,7 @@ class _Builder:
                     self.add(node, "postIn", self.entity_iri.get(post.organization))
                 self.add(node, "startDate", post.start)
                 self.add(node, "endDate", post.end)
-                sentence = post.evidence or ent.evidence or self._sentence_naming(ent) or self._referenced_sentences().get(ent.id)
+                sentence = post.evidence or self.sentence_for(ent)
                 if sentence:
                     ev = self.evidence(f"post-{key}", sentence, f"entities[{i}].posts[{j}]", mentions=[holder])
                     self.add(node, "evidencedBy", ev)
@@ -320,6 +314,10 @@ class _Builder:
 
     # -- sentences -----------------------------------------------------------
 
+    def sentence_for(self, ent: EntityAnn) -> str | None:
+        """A sentence that names the entity: its own, one from the text, or that of a fact involving it."""
+        return ent.evidence or self._sentence_naming(ent) or self._referenced_sentences.get(ent.id)
+
     def _sentence_naming(self, ent: EntityAnn) -> str | None:
         names = [n for n in (ent.name, *ent.aliases) if n]
         for sentence in self.sentences:
@@ -327,6 +325,7 @@ class _Builder:
                 return sentence
         return None
 
+    @cached_property
     def _referenced_sentences(self) -> dict[str, str]:
         """Entity id -> the first evidence sentence of a fact that involves it."""
         found: dict[str, str] = {}

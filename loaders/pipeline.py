@@ -13,18 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.util import guess_format
 
-from kg.graph import Graph as GraphDb
+from kg.graph import Graph
 from kg.ontology import Ontology, load_ontology
 from kg.property_graph import SourceRows, rows_to_rdf, source_rows
 from kg.schema import apply_schema
 from kg.store import KINDS, SourceReport, Store, Tally
-from loaders.annotation_rdf import build_rdf
-from loaders.annotations import AnnotationError, parse_annotation
 from loaders.resolution import ReferenceTable, Resolver
-from loaders.validation import ANNOTATION_SUFFIXES, Violation, check_source, shacl_violations
+from loaders.validation import ANNOTATION_SUFFIXES, Violation, checked_graph
 
 RDF_SUFFIXES = (".ttl", ".nt", ".jsonld", ".json", ".rdf", ".xml", ".n3", ".trig", ".nq")
 EXPORT_FORMATS = {"turtle": "turtle", "jsonld": "json-ld"}
@@ -66,7 +62,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 class Loader:
     """Prepares files into checked source rows and writes them through the store."""
 
-    def __init__(self, graph: GraphDb, onto: Ontology | None = None, resolver: Resolver | None = None) -> None:
+    def __init__(self, graph: Graph, onto: Ontology | None = None, resolver: Resolver | None = None) -> None:
         self.onto = onto or load_ontology()
         self.resolver = resolver or Resolver(self.onto, ReferenceTable.load())
         reference = self.resolver.reference
@@ -76,27 +72,10 @@ class Loader:
 
     def prepare(self, path: Path) -> list[SourceRows]:
         """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
-        if not path.exists():
-            raise Rejected(path, [Violation(str(path), "(file)", "", "no such file")])
-        if path.suffix.lower() in ANNOTATION_SUFFIXES:
-            try:
-                built = build_rdf(parse_annotation(path), self.onto, self.resolver)
-            except AnnotationError as exc:
-                raise Rejected(path, [Violation(exc.path, w or "(file)", "", m) for w, m in exc.problems]) from None
-            violations = check_source(built, self.onto)
-            data = built.graph
-        else:
-            fmt = guess_format(str(path)) or ("json-ld" if path.suffix.lower() == ".jsonld" else None)
-            if fmt is None:
-                raise Rejected(path, [Violation(str(path), "(file)", "", "unknown file type: use .yaml/.yml annotations or RDF")])
-            try:
-                data = Graph().parse(path, format=fmt)
-            except Exception as exc:  # rdflib raises parser-specific types
-                raise Rejected(path, [Violation(str(path), "(file)", "", f"cannot parse as {fmt}: {exc}")]) from None
-            violations = shacl_violations(data, self.onto, file=str(path))
+        data, violations = checked_graph(path, self.onto, self.resolver)
         errors = [v for v in violations if v.severity == "violation"]
-        if errors:
-            raise Rejected(path, errors)
+        if data is None or errors:
+            raise Rejected(path, errors or violations)
         rows = source_rows(data, self.onto)
         if not rows:
             raise Rejected(path, [Violation(str(path), "(file)", "", "states no source (an akg:Source with its evidence)")])

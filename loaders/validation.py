@@ -19,6 +19,7 @@ from rdflib.util import guess_format
 from kg.ontology import AKG, Ontology, shacl_path_text
 from loaders.annotation_rdf import BuiltSource, build_rdf
 from loaders.annotations import AnnotationError, parse_annotation
+from loaders.resolution import Resolver
 
 _SHACL_LOCK = threading.Lock()
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
@@ -66,19 +67,34 @@ def check_source(built: BuiltSource, onto: Ontology) -> list[Violation]:
     return shacl_violations(built.graph, onto, file=str(built.file.path), where=built.where)
 
 
-def validate_file(path: Path, onto: Ontology) -> list[Violation]:
-    """Validate an annotation file (YAML) or an RDF file; an empty list means it conforms."""
+def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) -> tuple[Graph | None, list[Violation]]:
+    """An annotation file (YAML) or RDF file as RDF in ontology terms, with every problem found in it.
+
+    The graph is None when the file cannot be read at all; otherwise the problems
+    are its SHACL results (an empty list means it conforms). ``kg validate`` reports
+    them; the loader loads only a file without violations.
+    """
+    def unreadable(message: str) -> tuple[None, list[Violation]]:
+        return None, [Violation(file=str(path), where="(file)", field="", message=message)]
+
+    if not path.exists():
+        return unreadable("no such file")
     if path.suffix.lower() in ANNOTATION_SUFFIXES:
         try:
-            built = build_rdf(parse_annotation(path), onto)
+            built = build_rdf(parse_annotation(path), onto, resolver)
         except AnnotationError as exc:
-            return [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
-        return check_source(built, onto)
-    fmt = guess_format(str(path))
+            return None, [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
+        return built.graph, check_source(built, onto)
+    fmt = guess_format(str(path)) or ("json-ld" if path.suffix.lower() == ".jsonld" else None)
     if fmt is None:
-        return [Violation(file=str(path), where="(file)", field="", message="unknown file type: use .yaml/.yml annotations or RDF (.ttl, .nt, .jsonld, .rdf)")]
+        return unreadable("unknown file type: use .yaml/.yml annotations or RDF (.ttl, .nt, .jsonld, .rdf)")
     try:
         data = Graph().parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
-        return [Violation(file=str(path), where="(file)", field="", message=f"cannot parse as {fmt}: {exc}")]
-    return shacl_violations(data, onto, file=str(path))
+        return unreadable(f"cannot parse as {fmt}: {exc}")
+    return data, shacl_violations(data, onto, file=str(path))
+
+
+def validate_file(path: Path, onto: Ontology) -> list[Violation]:
+    """Every problem in an annotation or RDF file; an empty list means it conforms."""
+    return checked_graph(path, onto)[1]

@@ -12,6 +12,7 @@ from fastapi import Depends, Header, Query, Request
 
 from kg.api.problems import Forbidden, InvalidInput, Unauthorized
 from kg.graph import Graph
+from kg.queries import ISO_PARTIAL_DATE
 from kg.settings import Settings
 
 
@@ -66,5 +67,8 @@ def decode_cursor(cursor: str | None) -> int:
                            [{"where": "query.cursor", "message": "unknown cursor"}]) from None
 
 
+FromDate = Annotated[str | None, Query(alias="from", max_length=10, pattern=ISO_PARTIAL_DATE,
+                                      description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD")]
+ToDate = Annotated[str | None, Query(max_length=10, pattern=ISO_PARTIAL_DATE, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD")]
 Cursor = Annotated[str | None, Query(max_length=200, description="Opaque cursor from a previous page's next_cursor")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from kg import cypher
-from kg.api.deps import Cursor, Limit, decode_cursor, encode_cursor, get_graph, require_read_access
+from kg.api.deps import Cursor, FromDate, Limit, ToDate, decode_cursor, encode_cursor, get_graph, require_read_access
 from kg.api.named import paged, run_named
 from kg.api.models import EntityDetail, EntityHit, GraphEdge, GraphNode, Links, Page, Post, Relation, Subgraph
 from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
@@ -16,6 +16,7 @@ from kg.graph import Graph
 from kg.names import normalise_name
 from kg.ontology import load_ontology
 from kg.property_graph import ENTITY_ROOTS
+from kg.store import ordered_labels
 
 router = APIRouter(prefix="/entities", tags=["entities"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
@@ -35,9 +36,7 @@ def links(entity_id: str) -> Links:
 
 
 def ordered_types(labels: list[str]) -> list[str]:
-    onto = load_ontology()
-    known = [label for label in labels if label in onto.classes]
-    return list(onto.cls(max(known, key=lambda n: len(onto.cls(n).labels))).labels) if known else sorted(labels)
+    return list(ordered_labels(load_ontology(), labels))
 
 
 def check_type(value: str | None, where: str) -> None:
@@ -158,8 +157,8 @@ def timeline(
     entity_id: EntityId,
     graph: Annotated[Graph, Depends(get_graph)],
     type: Annotated[str | None, Query(max_length=100, description="Event type", examples=["ArmsSale"])] = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
-    to: Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
+    from_: FromDate = None,
+    to: ToDate = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[dict[str, Any]]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from kg.api.deps import Cursor, decode_cursor, get_graph, require_read_access
+from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, get_graph, require_read_access
 from kg.api.named import paged, run_named
 from kg.api.models import Page
 from kg.api.problems import ERROR_RESPONSES
@@ -20,16 +20,14 @@ from kg.graph import Graph
 router = APIRouter(tags=["sales and paths"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
 Name = Annotated[str | None, Query(max_length=200)]
-IsoDate = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD")]
 
 
 @router.get("/sales", response_model=Page[dict[str, Any]], summary="Arms sales with their stages, values and sources")
 def sales(
     graph: Annotated[Graph, Depends(get_graph)],
     seller: Name = None, buyer: Name = None, system: Name = None, contractor: Name = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                                       description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
-    to: IsoDate = None,
+    from_: FromDate = None,
+    to: ToDate = None,
     min_value: Annotated[float | None, Query(ge=0, le=1e15, description="Smallest amount in the sale's currency")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Cursor = None,

@@ -16,15 +16,11 @@ from kg.api.problems import ERROR_RESPONSES, PROBLEM_JSON, InvalidInput, NotFoun
 from kg.api.routes.entities import ordered_types
 from kg.graph import Graph
 from kg.settings import Settings
-from kg.store import SourceReport, UnknownSource
+from kg.store import SourceReport, UnknownSource, source_node_id
 
 router = APIRouter(prefix="/sources", tags=["sources"], responses=ERROR_RESPONSES)
 SourceId = Annotated[str, Path(max_length=300, description="Source id, with or without the 'source:' prefix",
                                examples=["source:2025-11-19-nasams-taiwan"])]
-
-
-def _sid(value: str) -> str:
-    return value if value.startswith("source:") else f"source:{value}"
 
 
 def _links(source_id: str) -> Links:
@@ -49,9 +45,9 @@ def list_sources(graph: Annotated[Graph, Depends(get_graph)], limit: Limit = 50,
 @router.get("/{source_id}", response_model=SourceFacts, summary="A source and every fact it backs",
             dependencies=[Depends(require_read_access)])
 def get_source(source_id: SourceId, graph: Annotated[Graph, Depends(get_graph)]) -> SourceFacts:
-    rows = graph.read(cypher.SOURCE_DETAIL, id=_sid(source_id))
+    rows = graph.read(cypher.SOURCE_DETAIL, id=source_node_id(source_id))
     if not rows:
-        raise NotFound(f"no source with id {_sid(source_id)!r}; GET /sources lists them")
+        raise NotFound(f"no source with id {source_node_id(source_id)!r}; GET /sources lists them")
     row = rows[0]
     return SourceFacts(
         id=row["id"], types=ordered_types(row["labels"]), properties=row["props"],
@@ -128,6 +124,6 @@ def upload_source(
                responses={403: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Writes are off (no KG_API_KEY)"}})
 def delete_source(source_id: SourceId, loader=Depends(get_loader)) -> LoadReport:
     try:
-        return _report(loader.unload(_sid(source_id)))
+        return _report(loader.unload(source_node_id(source_id)))
     except UnknownSource as exc:
         raise NotFound(str(exc)) from None

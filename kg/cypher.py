@@ -148,7 +148,12 @@ ENTITY_DETAIL = Cypher(
     "OPTIONAL MATCH (n)<-[r2]-(m2) WHERE r2.sourceIds IS NOT NULL "
     "WITH n, posts, outgoing, collect(CASE WHEN r2 IS NULL THEN NULL ELSE {type: type(r2), direction: 'in', id: m2.id, "
     "name: m2.name, sourceIds: r2.sourceIds} END) AS incoming "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, posts, outgoing + incoming AS relations"
+    "WITH n, posts, outgoing + incoming AS relations "
+    "OPTIONAL MATCH (ev:Evidence)-[:MENTIONS]->(n) OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) "
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, posts, relations, "
+    "collect(CASE WHEN ev IS NULL THEN NULL ELSE {id: ev.id, sentence: ev.sentence, startOffset: ev.startOffset, "
+    "endOffset: ev.endOffset, method: ev.method, confidence: ev.confidence, sourceId: ev.sourceId, sourceTitle: src.title, "
+    "publicationDate: src.publicationDate, url: src.url} END) AS evidence"
 )
 
 ENTITY_NEIGHBORHOOD = Cypher(

@@ -43,4 +43,4 @@ RETURN a.id AS actor,
          RETURN DISTINCT src.title AS x ORDER BY x
        }) AS sourceTitle
 ORDER BY actor, CASE WHEN date IS NULL THEN 1 ELSE 0 END, date, event
-LIMIT $limit
+LIMIT toInteger($limit)

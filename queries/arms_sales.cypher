@@ -32,7 +32,7 @@ WHERE ($from IS NULL OR left(deal.date, size($from)) >= left($from, size(deal.da
            OR any(n IN coalesce(c.alias, []) + coalesce(c.sourceName, []) WHERE toLower(n) = toLower($contractor)) })
 WITH deal
 ORDER BY coalesce(deal.date, '') DESC, deal.id
-LIMIT $limit
+LIMIT toInteger($limit)
 RETURN deal.id AS sale,
        deal.date AS date,
        deal.status AS status,

@@ -28,4 +28,4 @@ RETURN a.id AS actor,
        sharedEvents,
        events
 ORDER BY sharedEvents DESC, actor, other
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -47,4 +47,4 @@ RETURN c.id AS contractor,
        counterparts,
        sourceIds
 ORDER BY contractor, rank, coalesce(date, ''), coalesce(event, systems[0].id), via, role
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -8,7 +8,7 @@ MATCH (e:Event)
 WHERE $event IS NULL OR e.id = $event
 WITH e
 ORDER BY coalesce(e.date, '') DESC, e.id
-LIMIT $limit
+LIMIT toInteger($limit)
 RETURN e.id AS event,
        [l IN labels(e) WHERE l <> 'Event'][0] AS type,
        e.date AS date,

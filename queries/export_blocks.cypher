@@ -16,7 +16,7 @@ WHERE ($blocker IS NULL OR EXISTS {
            OR any(n IN coalesce(w.alias, []) + coalesce(w.sourceName, []) WHERE toLower(n) = toLower($system)) })
 WITH eb
 ORDER BY coalesce(eb.date, '') DESC, eb.id
-LIMIT $limit
+LIMIT toInteger($limit)
 RETURN eb.id AS block,
        eb.date AS date,
        eb.status AS status,

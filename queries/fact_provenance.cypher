@@ -41,4 +41,4 @@ RETURN f.id AS fact,
        src.url AS url,
        src.outletName AS outlet
 ORDER BY fact, sourceId, coalesce(startOffset, -1), evidence
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -27,4 +27,4 @@ RETURN n.id AS id,
        size(COLLECT { MATCH (e:Event)-->(n) RETURN DISTINCT e.id AS x }) AS events,
        exact
 ORDER BY exact DESC, toLower(name), id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -37,4 +37,4 @@ RETURN target.id AS state,
          } AS x ORDER BY coalesce(x.date, ''), x.event
        } AS statements
 ORDER BY state, coalesce(posts[0].startDate, ''), name, official
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -33,4 +33,4 @@ RETURN a.id AS fromId,
                          THEN ' -[' + type(relationships(p)[i]) + ']-> '
                          ELSE ' <-[' + type(relationships(p)[i]) + ']- ' END + names[i + 1]] AS steps
 ORDER BY hops, fromId, toId, reduce(s = '', id IN nodeIds | s + id + ' ')
-LIMIT $limit
+LIMIT toInteger($limit)

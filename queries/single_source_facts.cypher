@@ -47,4 +47,4 @@ RETURN kind,
          RETURN DISTINCT ev.sentence AS x ORDER BY x
        } AS sentences
 ORDER BY kind DESC, sourceId, id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -50,4 +50,4 @@ RETURN src.id AS source,
 ORDER BY source,
          CASE kind WHEN 'event' THEN 0 WHEN 'post' THEN 1 WHEN 'entity' THEN 2 ELSE 3 END,
          id
-LIMIT $limit
+LIMIT toInteger($limit)

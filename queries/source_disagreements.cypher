@@ -55,4 +55,4 @@ RETURN type,
        e2.quantity AS quantityB,
        COLLECT { MATCH (e2)-[:EVIDENCED_BY]->(ev:Evidence) RETURN ev.sentence AS x ORDER BY x } AS sentencesB
 ORDER BY type, eventA, eventB
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -37,4 +37,4 @@ RETURN recipient.id AS state,
        [(e)-[:PART_OF]->(d:Event) | d.id] AS partOf,
        e.sourceId AS sourceId
 ORDER BY state, supplier, coalesce(date, ''), event
-LIMIT $limit
+LIMIT toInteger($limit)

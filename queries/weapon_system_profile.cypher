@@ -50,4 +50,4 @@ RETURN w.id AS system,
        } AS events,
        coalesce(w.sourceIds, []) AS sourceIds
 ORDER BY system
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,28 @@ def cli_env(settings: Settings) -> dict[str, str]:
     assert settings.neo4j.uri and settings.neo4j.password
     return {"NEO4J_URI": settings.neo4j.uri, "NEO4J_USERNAME": settings.neo4j.username,
             "NEO4J_PASSWORD": settings.neo4j.password.get_secret_value(), "NEO4J_DATABASE": settings.neo4j.database}
+
+
+@contextmanager
+def running_api(settings: Settings, graph: Graph) -> Iterator[str]:
+    """The real API served by uvicorn on a free loopback port (in a thread), yielding its base URL."""
+    import uvicorn
+
+    from kg.api.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, graph=graph), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the API server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 @pytest.fixture(scope="session")

@@ -7,39 +7,26 @@ codes, content types and schemas.
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 import schemathesis
 from schemathesis import GenerationMode
-import uvicorn
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
-from kg.api.app import create_app
 from kg.graph import Graph
 from kg.settings import Settings
 
-from conftest import free_port
+from conftest import running_api
+
 
 @pytest.fixture(scope="module")
 def api_url(settings: Settings, graph: Graph, corpus):
     # Writes stay off here (403, documented): generated input must not change the shared corpus.
     # Uploads and deletions are exercised, keyed, in test_api.py.
     custom = Settings(neo4j=settings.neo4j, kg=settings.kg.model_copy(update={"api_key": None}))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(custom, graph=graph), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the API server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with running_api(custom, graph) as url:
+        yield url
 
 
 def test_no_server_error_and_responses_match_the_document(api_url: str, graph: Graph) -> None:

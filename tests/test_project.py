@@ -20,7 +20,8 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     assert all("\n" not in c for c in commands)
     run, test = commands
     assert run.startswith("python3 -m venv .venv") and run.endswith("kg up")
-    assert test.startswith("python3 -m venv .venv") and "pytest" in test
+    assert test.startswith("tools/install-test-deps && python3 -m venv .venv") and test.endswith("pytest")
+    assert (PROJECT_ROOT / "tools" / "install-test-deps").stat().st_mode & 0o111, "the install script is executable"
 
 
 def test_ci_runs_the_readme_test_command() -> None:

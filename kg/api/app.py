@@ -13,10 +13,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kg.api import problems
-from kg.api.routes import entities, events, health, queries, sales, sources
+from kg.api.routes import browser, entities, events, health, queries, sales, sources
 from kg.graph import Graph
 from kg.ontology import load_ontology
 from kg.settings import Settings, load_settings
+from kg.web import routes as web
 
 DESCRIPTION = """\
 Lookups in a knowledge graph of the arms trade and the defence industry: who sold
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app = FastAPI(title="Arms-trade knowledge graph", version=load_ontology().version, description=DESCRIPTION,
                   lifespan=lifespan)
     problems.install(app)
-    for module in (health, entities, events, sales, sources, queries):
+    for module in (health, entities, events, sales, sources, queries, browser):
         app.include_router(module.router)
+    web.install(app)
     return app

@@ -60,6 +60,27 @@ class Relation(BaseModel):
     source_ids: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
 
 
+class EvidenceOut(BaseModel):
+    id: str = Field(examples=["evidence:2025-11-19-nasams-taiwan:nasams-contract"])
+    sentence: str = Field(examples=["The Pentagon said on Monday the company was given a firm fixed-price contract ..."])
+    start_offset: int | None = Field(None, examples=[520])
+    end_offset: int | None = Field(None, examples=[760])
+    method: str | None = Field(None, examples=["curated"])
+    confidence: float | None = None
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    source_title: str | None = None
+    publication_date: str | None = Field(None, examples=["2025-11-19"])
+    url: str | None = None
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, Any] | None]) -> list["EvidenceOut"]:
+        """Evidence maps as the detail queries collect them (nulls from optional matches dropped)."""
+        return [cls(id=e["id"], sentence=e["sentence"], start_offset=e.get("startOffset"), end_offset=e.get("endOffset"),
+                    method=e.get("method"), confidence=e.get("confidence"), source_id=e["sourceId"],
+                    source_title=e.get("sourceTitle"), publication_date=e.get("publicationDate"), url=e.get("url"))
+                for e in rows if e and e.get("id")]
+
+
 class EntityDetail(BaseModel):
     id: str = Field(examples=["state:TW"])
     name: str = Field(examples=["Taiwan"])
@@ -70,6 +91,7 @@ class EntityDetail(BaseModel):
     sources: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
     posts: list[Post]
     relations: list[Relation]
+    evidence: list[EvidenceOut] = Field(description="The sentences that name this entity, each with its source")
     links: Links
 
 
@@ -107,19 +129,6 @@ class Ref(BaseModel):
     date: str | None = None
     amount: float | None = None
     currency: str | None = None
-
-
-class EvidenceOut(BaseModel):
-    id: str = Field(examples=["evidence:2025-11-19-nasams-taiwan:nasams-contract"])
-    sentence: str = Field(examples=["The Pentagon said on Monday the company was given a firm fixed-price contract ..."])
-    start_offset: int | None = Field(None, examples=[520])
-    end_offset: int | None = Field(None, examples=[760])
-    method: str | None = Field(None, examples=["curated"])
-    confidence: float | None = None
-    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
-    source_title: str | None = None
-    publication_date: str | None = Field(None, examples=["2025-11-19"])
-    url: str | None = None
 
 
 class EventDetail(BaseModel):

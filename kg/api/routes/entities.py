@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from kg import cypher
 from kg.api.deps import Cursor, FromDate, Limit, ToDate, decode_cursor, encode_cursor, get_graph, require_read_access
 from kg.api.named import paged, run_named
-from kg.api.models import EntityDetail, EntityHit, GraphEdge, GraphNode, Links, Page, Post, Relation, Subgraph
+from kg.api.models import EntityDetail, EntityHit, EvidenceOut, GraphEdge, GraphNode, Links, Page, Post, Relation, Subgraph
 from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
 from kg.graph import Graph
 from kg.names import normalise_name
@@ -110,6 +110,7 @@ def get_entity(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)])
                for p in row["posts"] if p],
         relations=[Relation(type=r["type"], direction=r["direction"], id=r["id"], name=r.get("name"), source_ids=r["sourceIds"] or [])
                    for r in row["relations"] if r],
+        evidence=sorted(EvidenceOut.from_rows(row["evidence"]), key=lambda e: (e.source_id, e.start_offset or 0, e.id)),
         links=links(row["id"]),
     )
 
@@ -131,15 +132,25 @@ def neighbors(
 ) -> Subgraph:
     """Nodes and edges within ``depth`` hops, leaving out evidence and sources (they would connect everything)."""
     require_entity(graph, entity_id)
-    wanted = None
-    if types:
-        wanted = [t.strip() for t in types.split(",") if t.strip()]
-        known = {p.rel_type for p in load_ontology().object_properties.values()}
-        unknown = [t for t in wanted if t not in known]
-        if unknown:
-            raise InvalidInput(f"unknown relationship type(s) {', '.join(unknown)}",
-                               [{"where": "query.types", "message": f"use types from: {', '.join(sorted(known))}"}])
-    rows = graph.read(cypher.ENTITY_NEIGHBORHOOD, id=entity_id, depth=depth, types=wanted, limit=limit + 1)
+    return build_subgraph(graph, entity_id, depth=depth, types=relationship_types(types), limit=limit)
+
+
+def relationship_types(types: str | None) -> list[str] | None:
+    """The comma-separated ``types`` parameter, checked against the ontology's relationship types."""
+    if not types:
+        return None
+    wanted = [t.strip() for t in types.split(",") if t.strip()]
+    known = {p.rel_type for p in load_ontology().object_properties.values()}
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise InvalidInput(f"unknown relationship type(s) {', '.join(unknown)}",
+                           [{"where": "query.types", "message": f"use types from: {', '.join(sorted(known))}"}])
+    return wanted
+
+
+def build_subgraph(graph: Graph, node_id: str, *, depth: int, types: list[str] | None = None, limit: int = 200) -> Subgraph:
+    """The subgraph within ``depth`` hops of any node (entity or event): what the explorer and ``kg viz`` draw."""
+    rows = graph.read(cypher.ENTITY_NEIGHBORHOOD, id=node_id, depth=depth, types=types, limit=limit + 1)
     truncated = len(rows) > limit
     nodes: dict[str, GraphNode] = {}
     edges: list[GraphEdge] = []
@@ -148,7 +159,7 @@ def neighbors(
             nodes.setdefault(row[side], GraphNode(id=row[side], name=row[f"{side}Name"], types=ordered_types(row[f"{side}Labels"]),
                                                   date=row[f"{side}Date"]))
         edges.append(GraphEdge(source=row["source"], target=row["target"], type=row["type"]))
-    return Subgraph(center=entity_id, nodes=sorted(nodes.values(), key=lambda n: n.id),
+    return Subgraph(center=node_id, nodes=sorted(nodes.values(), key=lambda n: n.id),
                     edges=sorted(edges, key=lambda e: (e.source, e.type, e.target)), truncated=truncated)
 
 

@@ -1,91 +1,215 @@
 """The `kg` command line: thin wrappers over library functions.
 
-Exit codes: 0 success; 1 the command ran and found a problem (engine failed to
-start, doctor found a fault, validation violations); 2 bad usage;
-3 `kg engine status` when the engine is not running (like `pg_ctl status`).
+Conventions every command keeps, so people and scripts can rely on them:
+
+* **Exit codes** come from :class:`kg.exit_codes.ExitCode` (never a bare
+  number); ``kg --help`` ends with the list, generated from the enum.
+* **``--json``** on every command that reports something prints one JSON
+  document on stdout and nothing else there; errors, warnings and progress go
+  to stderr, so ``kg load --json ... | jq`` always parses.
+* **Progress** (bars and spinners on long work) goes to stderr, is transient,
+  shows only when stderr is a terminal, and is off with ``--json``.
+* **``--help``** of every command and group ends with examples; a test parses
+  each example against the command it documents.
+* **Cannot reach the graph**: every command that talks to the graph opens it
+  through :func:`_open_graph`, which checks the connection first and turns the
+  driver's connection and credential errors into one line naming the URI and
+  the exit code ``UNREACHABLE``, instead of a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kg import doctor as doctor_checks
 from kg import engine as engine_lifecycle
-from kg.graph import Graph, embedded_connection
+from kg.exit_codes import ExitCode, help_lines
+from kg.graph import Connection, Graph, GraphUnavailable, connection_for, embedded_connection
 from kg.settings import PROJECT_ROOT, Settings, SettingsError
 from kg.settings import load_settings as _load_settings
 
 if TYPE_CHECKING:
+    from kg.store import SourceReport
     from loaders.pipeline import LoadSummary
+
+
+def _examples(*lines: str) -> str:
+    """The ``Examples`` block that ends a command's ``--help``.
+
+    In Typer's rich markup mode the epilog keeps its line breaks, so each
+    example shows on its own line; brackets are escaped so an example is never
+    read as Rich markup.
+    """
+    # The leading newline keeps the indentation: Typer runs the epilog through
+    # inspect.cleandoc, which strips the margin shared by all lines but the first.
+    return "\n".join(["", "Examples:", *(f"  {escape(line)}" for line in lines)])
+
+
+ROOT_EPILOG = "\n\n".join([
+    _examples("kg up", "kg doctor", "kg query arms_sales --param buyer=Taiwan --format csv",
+              "kg load data/annotations --json", "kg viz state:TW --out taiwan.html"),
+    "\n".join(["Exit codes:", *(f"  {escape(line)}" for line in help_lines())]),
+])
 
 app = typer.Typer(
     help="Knowledge graph of actors and events in the arms trade and defence industry.",
+    epilog=ROOT_EPILOG,
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="rich",
 )
-ontology_app = typer.Typer(help="The ontology: reference docs.", no_args_is_help=True)
-schema_app = typer.Typer(help="Graph constraints and indexes derived from the ontology.", no_args_is_help=True)
-engine_app = typer.Typer(help="Run the embedded graph engine (ArcadeDB with Bolt) on 127.0.0.1.", no_args_is_help=True)
+ontology_app = typer.Typer(
+    help="The ontology: reference docs.", no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg ontology docs", "kg ontology docs -o - | less"),
+)
+schema_app = typer.Typer(
+    help="Graph constraints and indexes derived from the ontology.", no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg schema show", "kg schema apply --json"),
+)
+engine_app = typer.Typer(
+    help="Run the embedded graph engine (ArcadeDB with Bolt) on 127.0.0.1.", no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg engine start", "kg engine status --json", "kg engine stop"),
+)
+browser_app = typer.Typer(
+    help="Neo4j Browser kit: GraSS style and guide.", no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg browser kit", "kg browser kit --out /tmp/kit --json"),
+)
 app.add_typer(engine_app, name="engine")
 app.add_typer(ontology_app, name="ontology")
 app.add_typer(schema_app, name="schema")
+app.add_typer(browser_app, name="browser")
 
 out = Console()
 err = Console(stderr=True)
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts (stdout holds only the JSON).")]
+
+#: Fewer files than this validate without a progress bar: it would only flicker.
+PROGRESS_MIN_FILES = 3
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+def _fail(message: str, code: ExitCode = ExitCode.PROBLEM) -> typer.Exit:
+    """Print one error line on stderr and return the Exit to raise.
+
+    The message is escaped (driver and library messages contain brackets Rich
+    would read as markup) and soft-wrapped, so it stays one line when piped.
+    """
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def _print_json(data: Any) -> None:
+    """The one JSON document of a ``--json`` run, on stdout."""
+    out.print_json(data=data)
+
+
+def _working(message: str, *, quiet: bool) -> AbstractContextManager[object]:
+    """A transient spinner on stderr while something slow runs without steps to count."""
+    return nullcontext() if quiet or not err.is_terminal else err.status(message)
+
+
+def _progress(*, quiet: bool) -> Progress:
+    """A transient progress bar on stderr (Rich draws nothing when stderr is not a terminal)."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True, disable=quiet)
+
+
 def load_settings() -> Settings:
-    """Settings for this command; an unusable value ends it with exit code 2."""
+    """Settings for this command; an unusable value ends it with exit code USAGE."""
     try:
         return _load_settings()
     except SettingsError as exc:
-        raise _fail(str(exc), code=2) from None
+        raise _fail(str(exc), ExitCode.USAGE) from None
 
 
-def _start_engine(settings: Settings) -> engine_lifecycle.EngineStatus:
+def _where(connection: Connection) -> str:
+    return f"the embedded engine at {connection.uri}" if connection.embedded else f"Neo4j at {connection.uri}"
+
+
+def _next_step(connection: Connection) -> str:
+    if connection.embedded:
+        return "start it with `kg engine start`, or run `kg doctor` to see why"
+    return "run `kg doctor` to see why (is the server up, is NEO4J_URI right?)"
+
+
+@contextmanager
+def _open_graph(settings: Settings) -> Iterator[Graph]:
+    """The graph for one command, checked before use; an unreachable graph ends the command.
+
+    The connection is verified first because managed transactions retry an
+    unreachable server for ``KG_TRANSACTION_TIMEOUT`` seconds (60 by default),
+    logging each retry, which looks like a hang; the check fails at once.
+    Connection and credential errors anywhere in the command's work become one
+    error line naming the URI, with exit code UNREACHABLE. Other driver errors
+    (a Cypher error is a bug) still raise.
+    """
+    connection = connection_for(settings)
     try:
-        return engine_lifecycle.start(settings.kg)
+        with Graph.open(settings) as graph:
+            try:
+                graph.verify()
+            except ClientError as exc:
+                if isinstance(exc, AuthError) or "database" not in f"{exc.code} {exc.message}".lower():
+                    raise
+                raise _fail(f"cannot use database {connection.database!r} on {_where(connection)}: {exc.message}; "
+                            "run `kg doctor` to see why", ExitCode.UNREACHABLE) from None
+            yield graph
+    except (ServiceUnavailable, SessionExpired, GraphUnavailable):
+        raise _fail(f"cannot reach the graph: {_where(connection)} does not answer; {_next_step(connection)}",
+                    ExitCode.UNREACHABLE) from None
+    except AuthError:
+        raise _fail(f"cannot reach the graph: {_where(connection)} refused user {connection.user!r} "
+                    "(wrong password?); run `kg doctor` to see why", ExitCode.UNREACHABLE) from None
+
+
+def _start_engine(settings: Settings, *, quiet: bool = False) -> engine_lifecycle.EngineStatus:
+    try:
+        with _working("starting the embedded engine", quiet=quiet):
+            return engine_lifecycle.start(settings.kg)
     except engine_lifecycle.EngineError as exc:
         raise _fail(str(exc)) from None
 
 
-@engine_app.command("start")
+# -- engine ----------------------------------------------------------------------------
+
+
+@engine_app.command("start", epilog=_examples("kg engine start", "kg engine start --json"))
 def engine_start(as_json: JsonFlag = False) -> None:
     """Start the embedded engine in the background and wait until Bolt answers."""
     settings = load_settings()
-    st = _start_engine(settings)
+    st = _start_engine(settings, quiet=as_json)
     if as_json:
-        out.print_json(json.dumps({**st.as_dict(), "already_running": st.already_running}))
+        _print_json({**st.as_dict(), "already_running": st.already_running})
         return
     verb = "already running" if st.already_running else "started"
     out.print(f"Engine {verb}: Bolt {st.bolt_uri}, Studio {st.studio_url}, data {st.data_dir}", highlight=False)
 
 
-@engine_app.command("stop")
+@engine_app.command("stop", epilog=_examples("kg engine stop", "kg engine stop --json"))
 def engine_stop(as_json: JsonFlag = False) -> None:
     """Stop the embedded engine cleanly (harmless when it is not running)."""
     settings = load_settings()
-    stopped = engine_lifecycle.stop(settings.kg)
+    with _working("stopping the embedded engine", quiet=as_json):
+        stopped = engine_lifecycle.stop(settings.kg)
     if as_json:
-        out.print_json(json.dumps({"stopped": stopped}))
+        _print_json({"stopped": stopped})
     else:
         out.print("Engine stopped." if stopped else "Engine was not running.")
 
 
-@engine_app.command("status")
+@engine_app.command("status", epilog=_examples("kg engine status", "kg engine status --json"))
 def engine_status(as_json: JsonFlag = False) -> None:
     """Whether the engine runs, where, and what it holds. Exit code 3 when it is not running."""
     settings = load_settings()
@@ -101,11 +225,11 @@ def engine_status(as_json: JsonFlag = False) -> None:
     if not settings.embedded:
         report["note"] = f"NEO4J_URI is set: the project uses {settings.neo4j.uri}, not this engine"
     if as_json:
-        out.print_json(json.dumps(report))
+        _print_json(report)
     else:
         _print_status(report)
     if not st.running:
-        raise typer.Exit(3)
+        raise typer.Exit(ExitCode.NOT_RUNNING)
 
 
 def _print_status(report: dict[str, object]) -> None:
@@ -124,23 +248,30 @@ def _print_status(report: dict[str, object]) -> None:
     out.print(table)
 
 
-@app.command()
+# -- checks ----------------------------------------------------------------------------
+
+
+@app.command(epilog=_examples("kg doctor", "kg doctor --json"))
 def doctor(as_json: JsonFlag = False) -> None:
-    """Check the engine or the configured Neo4j, the connection and credentials."""
+    """Check the engine or the configured Neo4j, the connection and credentials.
+
+    Exit 1 when a check fails: doctor's job is to report the fault, which it did.
+    """
     checks = doctor_checks.run_checks(load_settings())
     if as_json:
-        out.print_json(json.dumps([c.as_dict() for c in checks]))
+        _print_json([c.as_dict() for c in checks])
     else:
         for check in checks:
             mark = "[green]ok[/]  " if check.ok else "[red]FAIL[/]"
-            out.print(f"{mark} {check.name}: {check.detail}", highlight=False)
+            out.print(f"{mark} {escape(check.name)}: {escape(check.detail)}", highlight=False)
             if check.fix:
-                out.print(f"       fix: {check.fix}", highlight=False)
+                out.print(f"       fix: {escape(check.fix)}", highlight=False)
     if not all(c.ok for c in checks):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.PROBLEM)
 
 
-@app.command()
+@app.command(epilog=_examples("kg validate data/annotations/2025-11-19-nasams-taiwan.yaml",
+                              "kg validate data/annotations/*.yaml --json"))
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml/.yml) or RDF files (.ttl, .nt, .jsonld, .rdf).")],
     as_json: JsonFlag = False,
@@ -150,63 +281,102 @@ def validate(
     from loaders.validation import validate_file
 
     onto = load_ontology()
-    report = {str(path): validate_file(path, onto) for path in files}
+    report: dict[str, list[Any]] = {}
+    with _progress(quiet=as_json or len(files) < PROGRESS_MIN_FILES) as progress:
+        task = progress.add_task("validating", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+            report[str(path)] = validate_file(path, onto)
+            progress.advance(task)
     if as_json:
-        out.print_json(json.dumps({f: [v.as_dict() for v in vs] for f, vs in report.items()}))
+        _print_json({f: [v.as_dict() for v in vs] for f, vs in report.items()})
     else:
-        for path, violations in report.items():
+        for name, violations in report.items():
             if not violations:
-                out.print(f"[green]ok[/]   {path}", highlight=False)
+                out.print(f"[green]ok[/]   {escape(name)}", highlight=False)
                 continue
-            out.print(f"[red]FAIL[/] {path}: {len(violations)} problem{'s' if len(violations) > 1 else ''}", highlight=False)
+            out.print(f"[red]FAIL[/] {escape(name)}: {len(violations)} problem{'s' if len(violations) > 1 else ''}", highlight=False)
             for v in violations:
                 field = f" · {v.field}" if v.field else ""
-                out.print(f"       {v.where}{field}: {v.message}", highlight=False, soft_wrap=True)
+                out.print(escape(f"       {v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)
     if any(report.values()):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.PROBLEM)
 
 
-@ontology_app.command("docs")
+# -- ontology and schema ---------------------------------------------------------------
+
+
+@ontology_app.command("docs", epilog=_examples("kg ontology docs", "kg ontology docs -o /tmp/ontology.md --json",
+                                                "kg ontology docs -o -"))
 def ontology_docs(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write (default docs/ontology.md); '-' for stdout.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the path written as JSON (not with -o -).")] = False,
 ) -> None:
     """Write the ontology reference (classes, roles, properties, shapes, graph names) as Markdown."""
     from kg.ontology import load_ontology
     from kg.ontology_docs import DOCS_FILE, render
 
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and as_json:
+        raise _fail("--json reports the file written; with -o - the Markdown itself is the output", ExitCode.USAGE)
     text = render(load_ontology())
-    if output is not None and str(output) == "-":
+    if to_stdout:
         typer.echo(text, nl=False)
         return
     target = output or DOCS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    out.print(f"wrote {target}", highlight=False)
+    if as_json:
+        _print_json({"out": str(target)})
+    else:
+        out.print(f"wrote {escape(str(target))}", highlight=False)
 
 
-@schema_app.command("show")
-def schema_show() -> None:
+@schema_app.command("show", epilog=_examples("kg schema show", "kg schema show --json"))
+def schema_show(as_json: JsonFlag = False) -> None:
     """Print the constraint and index statements the ontology implies."""
     from kg.ontology import load_ontology
     from kg.schema import schema_statements
 
-    for statement in schema_statements(load_ontology()):
+    statements = schema_statements(load_ontology())
+    if as_json:
+        _print_json({"statements": [str(s) for s in statements]})
+        return
+    for statement in statements:
         typer.echo(f"{statement};")
 
 
-@schema_app.command("apply")
-def schema_apply() -> None:
+@schema_app.command("apply", epilog=_examples("kg schema apply", "kg schema apply --json"))
+def schema_apply(as_json: JsonFlag = False) -> None:
     """Create the constraints and indexes in the graph (idempotent)."""
     from kg.ontology import load_ontology
     from kg.schema import apply_schema
 
     settings = load_settings()
-    with Graph.open(settings) as graph:
+    with _open_graph(settings) as graph, _working("applying the schema", quiet=as_json):
         names = apply_schema(graph, load_ontology())
-    out.print(f"schema applied: {len(names)} constraints and indexes", highlight=False)
+    if as_json:
+        _print_json({"applied": names})
+    else:
+        out.print(f"schema applied: {len(names)} constraints and indexes", highlight=False)
 
+
+# -- loading and export ----------------------------------------------------------------
 
 SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", PROJECT_ROOT / "data" / "annotations"]
+
+
+def _report_json(report: "SourceReport") -> dict[str, object]:
+    return {"id": report.source_id, "action": report.action, "warnings": report.warnings,
+            "tallies": {k: vars(t) for k, t in report.tallies.items()}}
+
+
+def _summary_json(summary: "LoadSummary") -> dict[str, object]:
+    return {
+        "totals": {k: vars(t) for k, t in summary.totals().items()},
+        "sources": [_report_json(r) for r in summary.reports],
+        "rejected": [{"file": str(r.path), "problems": [v.as_dict() for v in r.violations]} for r in summary.rejected],
+    }
 
 
 def _print_load_summary(summary: "LoadSummary") -> None:
@@ -218,31 +388,30 @@ def _print_load_summary(summary: "LoadSummary") -> None:
         table.add_row(kind, str(tally.created), str(tally.updated), str(tally.unchanged), str(tally.retracted))
     out.print(table)
     for report in summary.reports:
-        out.print(f"  {report.source_id}: {report.action}", highlight=False)
+        out.print(f"  {escape(report.source_id)}: {report.action}", highlight=False)
         for warning in report.warnings:
-            out.print(f"    [yellow]warning:[/] {warning}", highlight=False)
+            out.print(f"    [yellow]warning:[/] {escape(warning)}", highlight=False)
     for rejected in summary.rejected:
-        err.print(f"[red]rejected[/] {rejected.path}:", highlight=False)
+        err.print(f"[red]rejected[/] {escape(str(rejected.path))}:", highlight=False)
         for v in rejected.violations:
             field = f" · {v.field}" if v.field else ""
-            err.print(f"    {v.where}{field}: {v.message}", highlight=False, soft_wrap=True)
+            err.print(escape(f"    {v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)
 
 
 def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "LoadSummary":
-    from rich.progress import Progress
-
     from loaders.pipeline import Loader, expand
 
     files = expand(paths)
-    with Graph.open(settings) as graph:
+    with _open_graph(settings) as graph:
         loader = Loader(graph)
-        with Progress(console=err, transient=True, disable=quiet) as progress:
+        with _progress(quiet=quiet) as progress:
             task = progress.add_task("loading", total=len(files))
             summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name))
     return summary
 
 
-@app.command()
+@app.command(epilog=_examples("kg load data/annotations", "kg load data/annotations/2025-11-19-nasams-taiwan.yaml --json",
+                              "kg load export.ttl"))
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml), RDF files (.ttl, .jsonld, an export) or folders of them.")],
     as_json: JsonFlag = False,
@@ -255,52 +424,72 @@ def load(
     settings = load_settings()
     summary = _load(settings, paths, quiet=as_json)
     if as_json:
-        out.print_json(json.dumps({
-            "totals": {k: vars(t) for k, t in summary.totals().items()},
-            "sources": [{"id": r.source_id, "action": r.action, "warnings": r.warnings,
-                         "tallies": {k: vars(t) for k, t in r.tallies.items()}} for r in summary.reports],
-            "rejected": [{"file": str(r.path), "problems": [v.as_dict() for v in r.violations]} for r in summary.rejected],
-        }))
+        _print_json(_summary_json(summary))
     else:
         _print_load_summary(summary)
     if summary.rejected:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.PROBLEM)
 
 
-@app.command()
-def unload(source_id: Annotated[str, typer.Argument(help="The source's id, e.g. 2025-11-19-nasams-taiwan (or source:...).")]) -> None:
-    """Retract a source: its events, posts and evidence go, and entities no other source backs."""
+@app.command(epilog=_examples("kg unload 2025-11-19-nasams-taiwan", "kg unload source:2025-11-19-nasams-taiwan --json"))
+def unload(
+    source_id: Annotated[str, typer.Argument(help="The source's id, e.g. 2025-11-19-nasams-taiwan (or source:...).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Retract a source: its events, posts and evidence go, and entities no other source backs.
+
+    An id no source has ends with exit code 5 (not found).
+    """
     from kg.store import UnknownSource, source_node_id
     from loaders.pipeline import Loader
 
     settings = load_settings()
-    with Graph.open(settings) as graph:
+    with _open_graph(settings) as graph:
         try:
             report = Loader(graph).unload(source_node_id(source_id))
         except UnknownSource as exc:
-            raise _fail(str(exc)) from None
+            raise _fail(str(exc), ExitCode.NOT_FOUND) from None
+    if as_json:
+        _print_json(_report_json(report))
+        return
     tallies = ", ".join(f"{t.retracted} {k}" for k, t in report.tallies.items())
-    out.print(f"retracted {report.source_id}: {tallies}", highlight=False)
+    out.print(f"retracted {escape(report.source_id)}: {tallies}", highlight=False)
 
 
-@app.command()
+@app.command(epilog=_examples("kg export > graph.ttl", "kg export --format jsonld -o graph.jsonld",
+                              "kg export -o graph.ttl --json"))
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="turtle or jsonld")] = "turtle",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; stdout when omitted.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With -o: print the file written as JSON (without -o the RDF is the output).")] = False,
 ) -> None:
-    """Write the whole graph as RDF in ontology terms (loadable again with kg load)."""
+    """Write the whole graph as RDF in ontology terms (loadable again with kg load).
+
+    Without -o the RDF itself goes to stdout; with -o FILE a line 'wrote FILE'
+    goes to stderr, or with --json a JSON report to stdout.
+    """
     from loaders.pipeline import EXPORT_FORMATS, Loader
 
     if fmt not in EXPORT_FORMATS:
-        raise _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", code=2)
+        raise _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", ExitCode.USAGE)
+    if as_json and output is None:
+        raise _fail("--json reports the file written, so it needs -o FILE; without -o the RDF itself is the output "
+                    "(use --format jsonld for RDF as JSON)", ExitCode.USAGE)
     settings = load_settings()
-    with Graph.open(settings) as graph:
+    with _open_graph(settings) as graph, _working("reading the graph", quiet=as_json):
         text = Loader(graph).export(fmt)
     if output is None:
         typer.echo(text, nl=False)
+        return
+    data = text.encode("utf-8")
+    output.write_bytes(data)
+    if as_json:
+        _print_json({"out": str(output), "format": fmt, "bytes": len(data)})
     else:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}", highlight=False)
+        err.print(f"wrote {escape(str(output))}", highlight=False)
+
+
+# -- questions -------------------------------------------------------------------------
 
 
 def _jsonable(value: object) -> object:
@@ -314,40 +503,52 @@ def _jsonable(value: object) -> object:
     return iso() if callable(iso) else str(value)
 
 
-@app.command()
+@app.command(epilog=_examples("kg query --list", "kg query arms_sales --param buyer=Taiwan --param from=2025",
+                              "kg query arms_sales -p buyer=state:TW --format csv", "kg query graph_overview --json"))
 def query(
     name: Annotated[str | None, typer.Argument(help="The query's name (file name in queries/ without .cypher).")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value (repeat); values are typed by the query's header.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json (with --list: the queries as JSON).")] = False,
 ) -> None:
     """Run a named query from queries/ (or list them with --list)."""
     import csv
-    import sys
 
     from kg.queries import QueryError, get_query, load_queries
 
+    if as_json:
+        if fmt not in ("table", "json"):
+            raise _fail(f"--json is --format json; it contradicts --format {fmt}", ExitCode.USAGE)
+        fmt = "json"
     if list_ or name is None:
-        for q in load_queries().values():
-            out.print(f"[bold]{q.name}[/]  {q.title}: {q.description}", highlight=False, soft_wrap=True)
+        queries = load_queries().values()
+        if fmt == "json":
+            _print_json([{"name": q.name, "title": q.title, "description": q.description,
+                          "params": [{"name": p.name, "type": p.type, "default": _jsonable(p.default), "description": p.description}
+                                     for p in q.params]} for q in queries])
+            return
+        for q in queries:
+            out.print(f"[bold]{escape(q.name)}[/]  {escape(q.title)}: {escape(q.description)}", highlight=False, soft_wrap=True)
             for p in q.params:
-                out.print(f"    --param {p.name}=<{p.type}>  (default {json.dumps(p.default)}) {p.description}", highlight=False, soft_wrap=True)
+                out.print(escape(f"    --param {p.name}=<{p.type}>  (default {json.dumps(p.default)}) {p.description}"),
+                          highlight=False, soft_wrap=True)
         return
     if fmt not in ("table", "json", "csv"):
-        raise _fail(f"--format must be table, json or csv, not {fmt!r}", code=2)
+        raise _fail(f"--format must be table, json or csv, not {fmt!r}", ExitCode.USAGE)
     given: dict[str, object] = {}
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise _fail(f"--param takes key=value, not {item!r}", code=2)
+            raise _fail(f"--param takes key=value, not {item!r}", ExitCode.USAGE)
         given[key.strip()] = value
     try:
         named = get_query(name)
         bound = named.bind(given)
     except QueryError as exc:
-        raise _fail(str(exc), code=2) from None
+        raise _fail(str(exc), ExitCode.USAGE) from None
     settings = load_settings()
-    with Graph.open(settings) as graph:
+    with _open_graph(settings) as graph:
         rows = [_jsonable(r) for r in graph.read(named.text, **bound)]
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -358,45 +559,110 @@ def query(
         for row in rows:
             writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()})
     else:
-        table = Table(title=named.title, title_justify="left")
+        table = Table(title=escape(named.title), title_justify="left")
         for column in (list(rows[0]) if rows else []):
-            table.add_column(column)
+            table.add_column(escape(column))
         for row in rows:
-            table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else str(v)) for v in row.values()))
+            table.add_row(*(escape(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else str(v)))
+                            for v in row.values()))
         out.print(table)
         out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", highlight=False)
 
 
-@app.command()
+@app.command(epilog=_examples("kg viz state:TW --out taiwan.html", "kg viz contractor:rtx --depth 1 --out rtx.html --json"))
+def viz(
+    entity_id: Annotated[str, typer.Argument(help="The entity's id, e.g. state:TW, contractor:rtx or system:nasams.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write (one self-contained page).")],
+    depth: Annotated[int, typer.Option("--depth", min=1, max=3, help="Hops around the entity, 1 to 3.")] = 2,
+    as_json: JsonFlag = False,
+) -> None:
+    """Draw an entity and its surroundings as an interactive graph picture in one HTML file.
+
+    An id no entity has ends with exit code 5 (not found).
+    """
+    from kg.viz import UnknownEntity, build_picture
+
+    settings = load_settings()
+    with _open_graph(settings) as graph, _working(f"drawing {entity_id}", quiet=as_json):
+        try:
+            picture = build_picture(graph, entity_id, depth=depth)
+        except UnknownEntity as exc:
+            raise _fail(str(exc), ExitCode.NOT_FOUND) from None
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(picture.html, encoding="utf-8")
+    if as_json:
+        _print_json({"out": str(out_file), "entity": entity_id, "depth": depth, "nodes": picture.nodes, "edges": picture.edges})
+    else:
+        out.print(f"wrote {escape(str(out_file))}: {picture.nodes} nodes, {picture.edges} edges", highlight=False)
+
+
+@browser_app.command("kit", epilog=_examples("kg browser kit", "kg browser kit --out /tmp/kit --json"))
+def browser_kit(
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's kit folder).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Write the Neo4j Browser kit: a GraSS style sheet for the graph's labels and a guide of its queries."""
+    from kg.browser_kit import KIT_DIR, write_kit
+
+    directory = out_dir or KIT_DIR
+    with _working("writing the Browser kit", quiet=as_json):
+        written = write_kit(directory)
+    if as_json:
+        _print_json({"dir": str(directory), "files": [str(p) for p in written]})
+        return
+    out.print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {escape(str(directory))}:", highlight=False)
+    for path in written:
+        out.print(f"  {escape(str(path))}", highlight=False)
+
+
+# -- serving ---------------------------------------------------------------------------
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, *, announce: Console) -> None:
+    import uvicorn
+
+    from kg.api.app import create_app
+
+    host = host or settings.kg.api_host
+    port = port or settings.kg.api_port
+    announce.print(f"API on http://{host}:{port}/docs", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command(epilog=_examples("kg serve", "kg serve --host 0.0.0.0 --port 8080"))
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default KG_API_HOST, 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default KG_API_PORT, 8000)")] = None,
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs) on the graph the settings point at."""
-    import uvicorn
-
-    from kg.api.app import create_app
-
-    settings = load_settings()
-    out.print(f"API on http://{host or settings.kg.api_host}:{port or settings.kg.api_port}/docs", highlight=False)
-    uvicorn.run(create_app(settings), host=host or settings.kg.api_host, port=port or settings.kg.api_port, log_level="info")
+    _serve(load_settings(), host, port, announce=out)
 
 
-@app.command()
-def up(serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API when the corpus is loaded.")] = True) -> None:
+@app.command(epilog=_examples("kg up", "kg up --no-serve", "kg up --no-serve --json"))
+def up(
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API when the corpus is loaded.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the engine and the load summary as JSON (the API's address then goes to stderr).")] = False,
+) -> None:
     """The main job: start the embedded engine (unless NEO4J_URI is set), load the sample corpus, serve the API."""
     settings = load_settings()
     if settings.embedded:
-        _start_engine(settings)
-    summary = _load(settings, SAMPLE_CORPUS)
-    _print_load_summary(summary)
+        _start_engine(settings, quiet=as_json)
+    summary = _load(settings, SAMPLE_CORPUS, quiet=as_json)
+    engine_report = engine_lifecycle.status(settings.kg) if settings.embedded else None
+    if as_json:
+        api = f"http://{settings.kg.api_host}:{settings.kg.api_port}/docs" if serve_api and not summary.rejected else None
+        _print_json({"engine": engine_report.as_dict() if engine_report else None,
+                     "graph": connection_for(settings).uri, "load": _summary_json(summary), "api": api})
+        sys.stdout.flush()  # a script reading the JSON must get it before the server blocks
+    else:
+        _print_load_summary(summary)
     if summary.rejected:
-        raise typer.Exit(1)
-    if settings.embedded:
-        report = engine_lifecycle.status(settings.kg)
-        out.print(f"Engine: Bolt {report.bolt_uri}, Studio {report.studio_url}, data {report.data_dir}", highlight=False)
+        raise typer.Exit(ExitCode.PROBLEM)
+    if engine_report and not as_json:
+        out.print(f"Engine: Bolt {engine_report.bolt_uri}, Studio {engine_report.studio_url}, data {engine_report.data_dir}",
+                  highlight=False)
     if serve_api:
-        serve(host=None, port=None)
+        _serve(settings, None, None, announce=err if as_json else out)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,6 +62,17 @@ def cli_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
+def private_engine(data_dir: Path) -> Iterator[Settings]:
+    """An embedded engine of its own in ``data_dir`` on free ports, stopped on exit."""
+    kg = engine_settings(data_dir)
+    engine.start(kg)
+    try:
+        yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
+    finally:
+        engine.stop(kg)
+
+
+@contextmanager
 def running_api(settings: Settings, graph: Graph) -> Iterator[str]:
     """The real API served by uvicorn on a free loopback port (in a thread), yielding its base URL."""
     import uvicorn
@@ -89,12 +100,24 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     if os.environ.get("NEO4J_URI"):
         yield Settings()
         return
-    kg = engine_settings(tmp_path_factory.mktemp("engine"))
-    engine.start(kg)
-    try:
-        yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
-    finally:
-        engine.stop(kg)
+    with private_engine(tmp_path_factory.mktemp("engine")) as own:
+        yield own
+
+
+@pytest.fixture(scope="session")
+def spare_settings(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A second embedded engine, for tests that log in with a wrong password.
+
+    The engine locks a user out for about 30 s after 5 failed logins, so such
+    tests must not spend the shared engine's allowance: a lockout there would
+    fail unrelated tests that happen to run next. With ``NEO4J_URI`` set there is
+    only the configured server (Neo4j's own lockout policy applies).
+    """
+    if not settings.embedded:
+        yield settings
+        return
+    with private_engine(tmp_path_factory.mktemp("spare-engine")) as spare:
+        yield spare
 
 
 @pytest.fixture(scope="session")

@@ -88,5 +88,11 @@ def test_kg_up_starts_an_engine_and_loads_the_sample_corpus(tmp_path: Path) -> N
         assert status["running"] and status["nodes"] > 100 and status["relationships"] > 300
         again = runner.invoke(app, ["up", "--no-serve"], env=settings_env(kg))
         assert again.exit_code == 0 and again.stdout.count(": unchanged") == 3 and ": created" not in again.stdout
+        scripted = runner.invoke(app, ["up", "--no-serve", "--json"], env=settings_env(kg))
+        assert scripted.exit_code == 0, scripted.output
+        report = json.loads(scripted.stdout)  # the JSON is all of stdout
+        assert report["engine"]["running"] and report["engine"]["bolt_uri"] == f"bolt://127.0.0.1:{kg.bolt_port}"
+        assert [s["action"] for s in report["load"]["sources"]] == ["unchanged"] * 3 and report["load"]["rejected"] == []
+        assert report["api"] is None
     finally:
         engine.stop(kg)

@@ -23,9 +23,10 @@ def test_healthy_graph_passes_every_check(settings: Settings) -> None:
     assert checks[-1].name == "database" and "nodes" in checks[-1].detail
 
 
-def test_wrong_password_is_reported_as_credentials(settings: Settings) -> None:
-    conn = connection_for(settings)
-    bad = Settings(neo4j=Neo4jSettings(uri=conn.uri, username=conn.user, password="not-the-password", database=conn.database), kg=settings.kg)
+def test_wrong_password_is_reported_as_credentials(spare_settings: Settings) -> None:
+    conn = connection_for(spare_settings)
+    bad = Settings(neo4j=Neo4jSettings(uri=conn.uri, username=conn.user, password="not-the-password", database=conn.database),
+                   kg=spare_settings.kg)
     checks = run_checks(bad)
     assert [c.name for c in checks if not c.ok] == ["credentials"]
     assert "NEO4J_PASSWORD" in (checks[-1].fix or "")

@@ -278,7 +278,7 @@ def test_cli_loads_valid_files_and_lists_rejected_ones(graph: Graph, settings, s
     assert human.exit_code == 0 and "unchanged" in human.stdout
     assert runner.invoke(app, ["unload", "test-scratch"], env=env).exit_code == 0
     missing = runner.invoke(app, ["unload", "test-scratch"], env=env)
-    assert missing.exit_code == 1 and "no source 'source:test-scratch'" in missing.stderr
+    assert missing.exit_code == 5 and "no source 'source:test-scratch'" in missing.stderr  # ExitCode.NOT_FOUND
 
 
 # -- export ----------------------------------------------------------------------------

@@ -169,10 +169,11 @@
 
   function layout(randomize) {
     $("graph-hint").hidden = cy.nodes().length > 0;
+    renderLegend();
+    cy.resize(); // the legend below the graph may have grown a line
     if (!cy.nodes().length) return;
     cy.layout({ name: "cose", animate: false, randomize: Boolean(randomize), nodeRepulsion: () => 9000,
                 idealEdgeLength: () => 90, padding: 40, fit: true }).run();
-    renderLegend();
   }
 
   function renderLegend() {
@@ -222,7 +223,11 @@
     if (node.empty()) return;
     cy.elements().unselect();
     node.select();
-    cy.animate({ center: { eles: node } }, { duration: 200 });
+    const p = node.renderedPosition();
+    const margin = 40;
+    if (p.x < margin || p.y < margin || p.x > cy.width() - margin || p.y > cy.height() - margin) {
+      cy.animate({ center: { eles: node } }, { duration: 200 }); // only when it is out of sight: keep the picture steady
+    }
     await showDetails(node);
   }
 

@@ -20,6 +20,7 @@ Conventions every command keeps, so people and scripts can rely on them:
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -89,7 +90,18 @@ browser_app = typer.Typer(
 app.add_typer(engine_app, name="engine")
 app.add_typer(ontology_app, name="ontology")
 app.add_typer(schema_app, name="schema")
+candidates_app = typer.Typer(
+    help="Extracted facts below --min-confidence, waiting for review.", no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg candidates list", "kg candidates accept reuters-2025-poland-k2 contractaward-3",
+                     "kg candidates accept reuters-2025-poland-k2 --all"),
+)
+bench_app = typer.Typer(
+    help="Benchmarks that print figures.", no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg bench extract data/dev/articles", "kg bench extract data/articles --repeat 20 --json"),
+)
 app.add_typer(browser_app, name="browser")
+app.add_typer(candidates_app, name="candidates")
+app.add_typer(bench_app, name="bench")
 
 out = Console()
 err = Console(stderr=True)
@@ -411,24 +423,63 @@ def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "Loa
 
 
 @app.command(epilog=_examples("kg load data/annotations", "kg load data/annotations/2025-11-19-nasams-taiwan.yaml --json",
-                              "kg load export.ttl"))
+                              "kg load export.ttl", "kg load new-article.txt --min-confidence 0.7"))
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml), RDF files (.ttl, .jsonld, an export) or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml), RDF files (.ttl, .jsonld, an export), folders of "
+                                                     "them, or raw article text files (.txt, extracted first).")],
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0,
+                                                         help="For .txt files: facts extracted with less confidence are kept as "
+                                                              "candidates for review (kg candidates), not loaded "
+                                                              "(default KG_MIN_CONFIDENCE, 0.6).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Load sources into the graph: each file atomically; re-loading an unchanged file changes nothing.
 
     A changed file replaces what its source said before. Rejected files are listed
     with their reasons (exit 1); the valid files in the same call still load.
+    A raw article (.txt named on the command line) is extracted first; what is at or above
+    --min-confidence is loaded, the rest waits in KG_REVIEW_DIR for `kg candidates`.
     """
     settings = load_settings()
-    summary = _load(settings, paths, quiet=as_json)
+    texts = [p for p in paths if p.is_file() and p.suffix.lower() == ".txt"]
+    others = [p for p in paths if p not in texts]
+    extracted: list[dict[str, Any]] = []
+    if texts:
+        extracted = _extract_for_review(settings, texts, settings.kg.min_confidence if min_confidence is None else min_confidence)
+        others += [Path(e["accepted"]) for e in extracted]
+    summary = _load(settings, others, quiet=as_json)
     if as_json:
-        _print_json(_summary_json(summary))
+        _print_json({**_summary_json(summary), "extracted": extracted})
     else:
         _print_load_summary(summary)
+        for e in extracted:
+            out.print(f"  {escape(e['article'])}: extracted from {escape(e['file'])}; {e['candidates']} candidate(s) below "
+                      f"{e['min_confidence']} wait for review (kg candidates list {escape(e['article'])})", highlight=False)
     if summary.rejected:
         raise typer.Exit(ExitCode.PROBLEM)
+
+
+def _extract_for_review(settings: Settings, texts: list[Path], threshold: float) -> list[dict[str, Any]]:
+    """Extract each article with the graph's entities in the gazetteer; split at ``threshold`` into the review folder."""
+    from loaders.extraction.article import ArticleError
+    from loaders.extraction.extract import extract_file
+    from loaders.extraction.gazetteer import build_gazetteer, graph_entities
+    from loaders.extraction.review import ReviewStore
+
+    with _open_graph(settings) as graph:
+        gaz = build_gazetteer(graph_entities(graph))
+    store = ReviewStore(settings.kg.review_path)
+    done = []
+    for path in texts:
+        try:
+            annotation = extract_file(path, gaz=gaz)
+        except ArticleError as exc:
+            raise _fail(str(exc), ExitCode.USAGE) from None
+        annotation["article"]["text_file"] = str(path.resolve())
+        accepted, pending = store.save(annotation, threshold)
+        done.append({"file": str(path), "article": annotation["article"]["id"], "accepted": str(accepted),
+                     "candidates": pending, "min_confidence": threshold})
+    return done
 
 
 @app.command(epilog=_examples("kg unload 2025-11-19-nasams-taiwan", "kg unload source:2025-11-19-nasams-taiwan --json"))
@@ -454,6 +505,143 @@ def unload(
         return
     tallies = ", ".join(f"{t.retracted} {k}" for k, t in report.tallies.items())
     out.print(f"retracted {escape(report.source_id)}: {tallies}", highlight=False)
+
+
+@app.command(epilog=_examples("kg extract article.txt", "kg extract article.txt --date 2025-11-19 --out article.yaml",
+                              "kg extract article.txt --use-graph --json"))
+def extract(
+    article: Annotated[Path, typer.Argument(help="Article text: optional `key: value` header lines (url, title, date, outlet), "
+                                                 "a blank line, then the body.")],
+    date: Annotated[str | None, typer.Option("--date", help="Publication date YYYY-MM-DD (overrides the header's).")] = None,
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Annotation file to write; stdout when omitted.")] = None,
+    use_graph: Annotated[bool, typer.Option("--use-graph", help="Also recognise every entity the graph holds.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Extract actors and events from raw news text into an annotation file (docs/annotation-format.md).
+
+    Every entity and event gets a confidence and the sentence it comes from. Offline and
+    CPU-only: a gazetteer (lexicon, reference table, optionally the graph) and rules.
+    """
+    from loaders.extraction.article import ArticleError
+    from loaders.extraction.extract import extract_file
+    from loaders.extraction.gazetteer import build_gazetteer, graph_entities
+    from loaders.extraction.review import dump_annotation
+
+    gaz = None
+    if use_graph:
+        with _open_graph(load_settings()) as graph:
+            gaz = build_gazetteer(graph_entities(graph))
+    try:
+        annotation = extract_file(article, date=date, gaz=gaz)
+    except ArticleError as exc:
+        raise _fail(str(exc), ExitCode.USAGE) from None
+    base = (output.parent if output else Path.cwd()).resolve()
+    annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    if output is not None:
+        output.write_text(dump_annotation(annotation), encoding="utf-8")
+    if as_json:
+        _print_json(annotation if output is None else {"out": str(output), "entities": len(annotation["entities"]),
+                                                       "events": len(annotation["events"])})
+    elif output is None:
+        typer.echo(dump_annotation(annotation), nl=False)
+    else:
+        err.print(f"wrote {escape(str(output))}: {len(annotation['entities'])} entities, {len(annotation['events'])} events",
+                  highlight=False)
+
+
+@candidates_app.command("list", epilog=_examples("kg candidates list", "kg candidates list reuters-2025-poland-k2 --json"))
+def candidates_list(
+    article: Annotated[str | None, typer.Argument(help="Only this article's candidates.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The extracted entities and events that were below --min-confidence, with their sentence."""
+    from loaders.extraction.review import ReviewError, ReviewStore
+
+    store = ReviewStore(load_settings().kg.review_path)
+    try:
+        items = store.candidates(article)
+    except ReviewError as exc:
+        raise _fail(str(exc), ExitCode.NOT_FOUND) from None
+    if as_json:
+        _print_json([c.as_dict() for c in items])
+        return
+    table = Table(title=f"Candidates in {store.directory}", title_justify="left")
+    for column in ("article", "id", "kind", "type", "what", "confidence", "sentence"):
+        table.add_column(column, overflow="fold")
+    for c in items:
+        table.add_row(c.article, c.id, c.kind, c.type, c.label, "" if c.confidence is None else f"{c.confidence:.2f}",
+                      c.evidence or "")
+    out.print(table)
+    out.print(f"{len(items)} candidate{'s' if len(items) != 1 else ''}", highlight=False)
+
+
+@candidates_app.command("accept", epilog=_examples("kg candidates accept reuters-2025-poland-k2 contractaward-3 poland",
+                                                   "kg candidates accept reuters-2025-poland-k2 --all --json"))
+def candidates_accept(
+    article: Annotated[str, typer.Argument(help="The article's id (kg candidates list shows it).")],
+    ids: Annotated[list[str] | None, typer.Argument(help="Candidate ids to accept (entities or events).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Accept every candidate of the article.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Accept candidates: they join the article's accepted facts, and the article is loaded again (atomically)."""
+    from loaders.extraction.review import ReviewError, ReviewStore
+
+    if not ids and not all_:
+        raise _fail("name the candidates to accept, or give --all", ExitCode.USAGE)
+    settings = load_settings()
+    store = ReviewStore(settings.kg.review_path)
+    try:
+        accepted = store.accept(article, None if all_ else list(ids or []))
+    except ReviewError as exc:
+        raise _fail(str(exc), ExitCode.NOT_FOUND) from None
+    summary = _load(settings, [accepted], quiet=as_json)
+    if as_json:
+        _print_json(_summary_json(summary))
+    else:
+        _print_load_summary(summary)
+    if summary.rejected:
+        raise typer.Exit(ExitCode.PROBLEM)
+
+
+@bench_app.command("extract", epilog=_examples("kg bench extract data/dev/articles", "kg bench extract data/articles --repeat 20"))
+def bench_extract(
+    folder: Annotated[Path, typer.Argument(help="A folder of article .txt files.")] = PROJECT_ROOT / "data" / "dev" / "articles",
+    repeat: Annotated[int, typer.Option("--repeat", min=1, help="Extract every article this many times.")] = 5,
+    as_json: JsonFlag = False,
+) -> None:
+    """Extraction speed: articles per second and characters per second on this machine (one process, one core)."""
+    import platform
+    import time
+
+    from loaders.extraction.article import read_article
+    from loaders.extraction.extract import extract_article
+    from loaders.extraction.gazetteer import build_gazetteer
+
+    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    if not files:
+        raise _fail(f"{folder} is not a folder of .txt articles", ExitCode.USAGE)
+    started = time.perf_counter()
+    gaz = build_gazetteer()
+    setup = time.perf_counter() - started
+    articles = [read_article(f) for f in files]
+    extract_article(articles[0], gaz)  # warm-up: compiles the gazetteer's pattern
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for a in articles:
+            extract_article(a, gaz)
+    elapsed = time.perf_counter() - started
+    n = len(articles) * repeat
+    chars = sum(len(a.body) for a in articles) * repeat
+    report = {"articles": n, "seconds": round(elapsed, 3), "articles_per_second": round(n / elapsed, 1),
+              "chars_per_second": round(chars / elapsed), "gazetteer_build_seconds": round(setup, 3),
+              "gazetteer_surfaces": len(gaz.surfaces), "machine": f"{platform.machine()} {os.cpu_count()} cpu, Python {platform.python_version()}"}
+    if as_json:
+        _print_json(report)
+        return
+    table = Table(title="Extraction benchmark", title_justify="left", show_header=False)
+    for k, v in report.items():
+        table.add_row(k.replace("_", " "), str(v))
+    out.print(table)
 
 
 @app.command(epilog=_examples("kg export > graph.ttl", "kg export --format jsonld -o graph.jsonld",
@@ -613,6 +801,126 @@ def browser_kit(
     out.print(f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {escape(str(directory))}:", highlight=False)
     for path in written:
         out.print(f"  {escape(str(path))}", highlight=False)
+
+
+# -- evaluation ------------------------------------------------------------------------
+
+
+def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
+    """Run the extractor on every ``*.txt`` of a folder: its checked output, one AnnotationFile per text."""
+    from loaders.annotations import AnnotationError, AnnotationFile
+    from loaders.evaluation import annotation_from_data
+
+    articles = sorted(p for p in directory.glob("*.txt") if p.is_file())
+    if not articles:
+        raise _fail(f"--articles {directory} holds no article texts (*.txt)", ExitCode.USAGE)
+    try:
+        from loaders.extraction.extract import extract_file
+    except ImportError as exc:
+        raise _fail(f"the extractor is not available ({exc})") from None
+    predicted = []
+    with _progress(quiet=quiet) as progress:
+        task = progress.add_task("extracting", total=len(articles))
+        for path in articles:
+            progress.update(task, description=path.name)
+            try:
+                data = extract_file(path)
+            except Exception as exc:  # an extractor bug: name the article, not a traceback
+                raise _fail(f"the extractor failed on {path}: {type(exc).__name__}: {exc}") from None
+            try:
+                annotation = annotation_from_data(data, path)
+            except AnnotationError as exc:
+                raise _fail(f"the extractor's output for {exc}") from None
+            predicted.append(AnnotationFile(path=path, source_id=annotation.article.id or path.stem,
+                                            annotation=annotation, content_hash=""))
+            progress.advance(task)
+    return predicted
+
+
+def _print_eval(report: Any, *, details: bool) -> None:
+    table = Table(title="Extraction scores", title_justify="left")
+    table.add_column("")
+    for column in ("tp", "fp", "fn", "precision", "recall", "f1"):
+        table.add_column(column, justify="right")
+
+    def row(label: str, counts: Any, **style: Any) -> None:
+        table.add_row(escape(label), str(counts.tp), str(counts.fp), str(counts.fn),
+                      f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}", **style)
+
+    row("entities", report.entities, style="bold")
+    row("events", report.events, style="bold", end_section=True)
+    per_type = report.per_type
+    for kind in ("entities", "events"):
+        for name, counts in per_type[kind].items():
+            row(f"  {kind[:-1] if kind == 'events' else 'entity'} {name}", counts)
+    out.print(table)
+    for item in report.missing_prediction:
+        err.print(f"[yellow]missing prediction:[/] {escape(item)} (its items count as missed)", highlight=False)
+    for item in report.without_gold:
+        err.print(f"[yellow]no gold for:[/] {escape(item)} (not scored)", highlight=False)
+    if not details:
+        return
+    for score in report.files:
+        lines = [(f"{kind[:-1] if kind == 'events' else 'entity'}", tag, item)
+                 for kind in ("entities", "events")
+                 for tag, items in (("missed", getattr(score, kind).false_negatives),
+                                    ("extra ", getattr(score, kind).false_positives))
+                 for item in items]
+        out.print(f"[bold]{escape(score.id)}[/]: {len(lines)} missed or extra", highlight=False)
+        for kind, tag, item in lines:
+            label = item.name if kind == "event" else f"{item.type} {item.name!r}"
+            out.print(escape(f"  {tag} {kind} {label}"), highlight=False, soft_wrap=True)
+
+
+@app.command("eval", epilog=_examples("kg eval --gold data/annotations --pred out/predicted",
+                                      "kg eval --gold data/annotations --articles data/articles --details",
+                                      "kg eval --gold data/annotations --pred out/predicted --json"))
+def eval_(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold annotation files (*.yaml).")],
+    pred: Annotated[Path | None, typer.Option("--pred", help="Folder of predicted annotation files (*.yaml).")] = None,
+    articles: Annotated[Path | None, typer.Option("--articles", help="Folder of article texts (*.txt): extract, then score.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Also list, per file, the missed (FN) and extra (FP) items.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Score extraction output against gold annotations: precision, recall and F1 for entities and events.
+
+    Give exactly one of --pred (annotation files) or --articles (texts to run the
+    extractor on). Files pair by article id (else file stem); the rules are in
+    docs/annotation-format.md and loaders/evaluation.py. Low scores are not a
+    failure (exit 0); a missing or empty folder is bad usage (exit 2), a file
+    that does not parse exit 1.
+    """
+    from loaders.annotations import AnnotationError
+    from loaders.evaluation import EvaluationError, annotation_files, read_dir, score_files
+
+    if (pred is None) == (articles is None):
+        raise _fail("give exactly one of --pred DIR (predicted annotations) or --articles DIR (texts to extract)",
+                    ExitCode.USAGE)
+    for option, directory in (("--gold", gold), ("--pred", pred), ("--articles", articles)):
+        if directory is not None and not directory.is_dir():
+            what = "is not a folder" if directory.exists() else "does not exist"
+            raise _fail(f"{option} {directory} {what}", ExitCode.USAGE)
+        if directory is not None and option != "--articles":
+            try:
+                annotation_files(directory)
+            except EvaluationError as exc:
+                raise _fail(f"{option} {exc}", ExitCode.USAGE) from None
+    try:
+        gold_files = read_dir(gold)
+        if pred is not None:
+            predicted = read_dir(pred)
+        else:
+            assert articles is not None
+            predicted = _extract_articles(articles, quiet=as_json)
+        report = score_files(gold_files, predicted)
+    except EvaluationError as exc:
+        raise _fail(str(exc), ExitCode.USAGE) from None
+    except AnnotationError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _print_json(report.as_dict(details=details))
+    else:
+        _print_eval(report, details=details)
 
 
 # -- serving ---------------------------------------------------------------------------

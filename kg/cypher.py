@@ -209,3 +209,12 @@ SOURCE_DETAIL = Cypher(
     "RETURN s.id AS id, labels(s) AS labels, properties(s) AS props, events, posts, relations, "
     "collect(DISTINCT CASE WHEN x IS NULL THEN NULL ELSE {id: x.id, name: x.name, labels: labels(x)} END) AS entities"
 )
+
+
+# -- extraction (loaders.extraction) -------------------------------------------------
+
+#: Every entity's names, for the extractor's gazetteer: what the graph knows is recognised in new text.
+GAZETTEER_ENTITIES = Cypher(
+    "MATCH (n) WHERE n:Actor OR n:WeaponSystem OR n:Place "
+    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, coalesce(n.alias, []) + coalesce(n.sourceName, []) AS aliases"
+)

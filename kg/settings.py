@@ -68,6 +68,13 @@ class KgSettings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources; unset = writes off")
     api_key_for_reads: bool = Field(False, description="Require the API key on read endpoints too")
     api_max_upload_bytes: int = Field(2_000_000, gt=0, description="Largest annotation file POST /sources accepts")
+    review_dir: Path | None = Field(None, description="Where extracted facts below --min-confidence wait for review; "
+                                                      "unset = $KG_DATA_DIR/review")
+    min_confidence: float = Field(0.6, ge=0, le=1, description="Default --min-confidence of `kg load` for raw article text")
+
+    @property
+    def review_path(self) -> Path:
+        return self.review_dir or self.data_dir / "review"
 
 
 class Settings:

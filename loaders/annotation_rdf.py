@@ -179,7 +179,8 @@ class _Builder:
             if sentence is None:
                 self.problems.append((f"entities[{i}]", "nothing in the file states this entity: add an `evidence:` sentence that names it"))
                 continue
-            evidence = self.evidence(f"mention-{ent.id}", sentence, f"entities[{i}].evidence", mentions=[node])
+            evidence = self.evidence(f"mention-{ent.id}", sentence, f"entities[{i}].evidence", confidence=ent.confidence,
+                                     mentions=[node])
             # The names this source used for the entity, on the mention itself, so they
             # can be retracted with the source and survive an export round trip.
             statement = iri(f"statement:{self.file.source_id}:mention-{ent.id}")

@@ -10,7 +10,7 @@ Optional keys the project adds to the documented format (all optional, so files
 using only the documented keys stay valid):
 
 * ``entities[].wikidata``, ``entities[].iso_code``, ``entities[].category``,
-  ``entities[].description``, ``entities[].evidence`` (a sentence naming it),
+  ``entities[].description``, ``entities[].evidence`` (a sentence naming it), ``entities[].confidence``,
   ``entities[].posts`` (posts with title, organisation, start, end, evidence).
 * ``events[].id`` (file-unique, for ``part_of``), ``events[].part_of``,
   ``events[].end_date``, ``events[].date_basis`` (stated, inferred), ``events[].modality`` (reported, planned, expected),
@@ -118,6 +118,7 @@ class EntityAnn(_Strict):
     category: list[str] = Field(default_factory=list)
     description: str | None = None
     evidence: str | None = None
+    confidence: float | None = Field(None, ge=0, le=1)  # machine annotations: how sure the extractor is of the entity
 
 
 class Participant(_Strict):

@@ -274,7 +274,6 @@ def _schema_apply(settings: Settings, tmp: Path) -> Case:
 
 
 def _viz(settings: Settings, tmp: Path) -> Case:
-    pytest.importorskip("kg.viz")
     target = tmp / "pictures" / "taiwan.html"
 
     def check(r: Any) -> None:
@@ -284,7 +283,6 @@ def _viz(settings: Settings, tmp: Path) -> Case:
 
 
 def _browser_kit(settings: Settings, tmp: Path) -> Case:
-    pytest.importorskip("kg.browser_kit")
     target = tmp / "kit"
 
     def check(r: Any) -> None:
@@ -292,11 +290,76 @@ def _browser_kit(settings: Settings, tmp: Path) -> Case:
     return ["browser", "kit", "--out", str(target), "--json"], {}, check
 
 
+def _eval(settings: Settings, tmp: Path) -> Case:
+    def check(r: Any) -> None:
+        assert r["entities"]["f1"] == r["events"]["f1"] == 1.0 and r["entities"]["tp"] > 0 and r["events"]["tp"] > 0, r
+        assert r["unpaired"] == {"missing_prediction": [], "without_gold": []}, r
+    return ["eval", "--gold", str(ANNOTATIONS), "--pred", str(ANNOTATIONS), "--json"], {}, check
+
+
+SCRATCH_ARTICLE = """title: Norway orders more NASAMS launchers
+date: 2025-03-04
+
+Norway on Monday signed a contract with Kongsberg to buy twelve NASAMS launchers, the Norwegian defence ministry said.
+"""
+
+
+def _scratch_article(tmp: Path) -> Path:
+    path = tmp / "test-cli-scratch-article.txt"
+    path.write_text(SCRATCH_ARTICLE, encoding="utf-8")
+    return path
+
+
+def _extract(settings: Settings, tmp: Path) -> Case:
+    article = _scratch_article(tmp)
+
+    def check(r: Any) -> None:
+        assert r["article"]["id"] == "test-cli-scratch-article" and r["article"]["date"] == "2025-03-04", r
+        assert {"Norway", "Kongsberg"} <= {e["name"].split(" Defence")[0] for e in r["entities"]}, r
+        assert all(0 < e["confidence"] <= 1 and e["evidence"] for e in r["entities"] + r["events"]), r
+    return ["extract", str(article), "--json"], {}, check
+
+
+def _candidates_list(settings: Settings, tmp: Path) -> Case:
+    from loaders.extraction.extract import extract_file
+    from loaders.extraction.review import ReviewStore
+
+    ReviewStore(tmp / "review").save(extract_file(_scratch_article(tmp)), threshold=1.0)
+
+    def check(r: Any) -> None:
+        assert r and {c["article"] for c in r} == {"test-cli-scratch-article"} and {"entity", "event"} <= {c["kind"] for c in r}, r
+    return ["candidates", "list", "--json"], {"KG_REVIEW_DIR": str(tmp / "review")}, check
+
+
+def _candidates_accept(settings: Settings, tmp: Path) -> Case:
+    from loaders.extraction.extract import extract_file
+    from loaders.extraction.review import ReviewStore
+
+    ReviewStore(tmp / "review").save(extract_file(_scratch_article(tmp)), threshold=1.0)
+    env = {**cli_env(settings), "KG_REVIEW_DIR": str(tmp / "review")}
+
+    def check(r: Any) -> None:
+        try:
+            assert [s["id"] for s in r["sources"]] == ["source:test-cli-scratch-article"] and r["rejected"] == [], r
+            assert r["totals"]["events"]["created"] >= 1, r
+        finally:
+            assert runner.invoke(app, ["unload", "test-cli-scratch-article"], env=env).exit_code == 0
+    return ["candidates", "accept", "test-cli-scratch-article", "--all", "--json"], env, check
+
+
+def _bench_extract(settings: Settings, tmp: Path) -> Case:
+    def check(r: Any) -> None:
+        assert r["articles"] == 2 and r["articles_per_second"] > 0 and r["gazetteer_surfaces"] > 1000, r
+    return ["bench", "extract", str(ANNOTATIONS.parent / "articles"), "--repeat", "1", "--json"], {}, check
+
+
 JSON_RUNS: dict[tuple[str, ...], Callable[[Settings, Path], Case]] = {
     ("engine", "start"): _engine_start, ("engine", "status"): _engine_status, ("engine", "stop"): _engine_stop,
     ("doctor",): _doctor, ("validate",): _validate, ("load",): _load, ("unload",): _unload, ("export",): _export,
     ("query",): _query, ("ontology", "docs"): _ontology_docs, ("schema", "show"): _schema_show,
-    ("schema", "apply"): _schema_apply, ("viz",): _viz, ("browser", "kit"): _browser_kit,
+    ("schema", "apply"): _schema_apply, ("viz",): _viz, ("browser", "kit"): _browser_kit, ("eval",): _eval,
+    ("extract",): _extract, ("candidates", "list"): _candidates_list, ("candidates", "accept"): _candidates_accept,
+    ("bench", "extract"): _bench_extract,
 }
 #: Commands whose --json run needs a private engine, tested where that engine is started anyway.
 JSON_RUN_ELSEWHERE = {("up",): "tests/test_cli_commands.py::test_kg_up_starts_an_engine_and_loads_the_sample_corpus"}
@@ -342,7 +405,6 @@ def test_unknown_ids_exit_not_found(settings: Settings, corpus, tmp_path: Path) 
     result = runner.invoke(app, ["unload", "no-such-source-anywhere", "--json"], env=env)
     assert result.exit_code == ExitCode.NOT_FOUND and result.stdout == ""
     assert "no source 'source:no-such-source-anywhere'" in _flat(result.stderr)
-    pytest.importorskip("kg.viz")
     result = runner.invoke(app, ["viz", "state:XX-NOWHERE", "--out", str(tmp_path / "x.html")], env=env)
     assert result.exit_code == ExitCode.NOT_FOUND, result.output
     assert "state:XX-NOWHERE" in _flat(result.stderr) and not (tmp_path / "x.html").exists()

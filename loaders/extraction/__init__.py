@@ -1,0 +1,1 @@
+"""Offline extraction of actors and events from raw news text."""

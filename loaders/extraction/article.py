@@ -1,0 +1,140 @@
+"""Reading a raw article file: an optional ``key: value`` header, then the body.
+
+An article file is plain UTF-8 text as saved from a news site. It may start
+with a few header lines (``url``, ``title``, ``date``, ``outlet``, ``id``)
+ended by a blank line. Only those known keys make a header: an article whose
+first sentence happens to contain a colon ("WASHINGTON: The State
+Department...") is all body. Inside a header a misspelt key is an error rather
+than silently becoming the first line of the body, and so is a repeated key or
+a date that cannot be read: the message names the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.extraction.dates import normalise_date
+
+HEADER_KEYS = ("url", "title", "date", "outlet", "id")
+_HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z_-]{0,30})[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as read from disk, before any extraction."""
+
+    id: str
+    path: Path
+    url: str | None
+    title: str | None
+    date: str | None
+    outlet: str | None
+    body: str
+
+
+class ArticleError(ValueError):
+    """An article file that cannot be read; the message names the file, the line and the problem."""
+
+
+def read_article(path: Path, date: str | None = None) -> RawArticle:
+    """Read and parse an article file; `date` (from ``--date``) overrides the header's."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ArticleError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the article as UTF-8"
+        ) from exc
+    return parse_article(text, path=path, date=date)
+
+
+def parse_article(text: str, *, path: Path, date: str | None = None) -> RawArticle:
+    """Split `text` into header fields and body; see the module docstring for the format."""
+    path = Path(path)
+    text = _normalise_text(text)
+    fields, body_start = _parse_header(text, path)
+    body = text[body_start:]
+    if not body.strip():
+        line = text.count("\n", 0, body_start) + 1
+        raise ArticleError(f"{path}:{line}: the article has no body text")
+    published = fields.get("date")
+    if date is not None:
+        published = _checked_date(date, f"{path}: --date")
+    return RawArticle(
+        id=fields.get("id") or path.stem,
+        path=path,
+        url=fields.get("url"),
+        title=fields.get("title"),
+        date=published,
+        outlet=fields.get("outlet"),
+        body=body,
+    )
+
+
+def _normalise_text(text: str) -> str:
+    """Strip a byte-order mark and turn Windows and old Mac line ends into ``\\n``."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _header_key(line: str) -> tuple[str, str] | None:
+    """(key, value) when the line is ``key: value`` with any key, else None."""
+    match = _HEADER_LINE.fullmatch(line)
+    if not match:
+        return None
+    return match["key"].lower(), (match["value"] or "").strip()
+
+
+def _parse_header(text: str, path: Path) -> tuple[dict[str, str], int]:
+    """The header fields and the offset where the body starts (0 without a header).
+
+    A header exists only when the first line is ``known-key: value``. It ends
+    at the first blank line (consumed) or at the first line that is not
+    ``key: value`` at all (then the body starts on that line).
+    """
+    lines = text.split("\n")
+    first = _header_key(lines[0]) if lines else None
+    if first is None or first[0] not in HEADER_KEYS:
+        return {}, 0
+    fields: dict[str, str] = {}
+    seen: set[str] = set()
+    offset = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            return fields, offset + len(line) + 1
+        parsed = _header_key(line)
+        if parsed is None:
+            return fields, offset
+        key, value = parsed
+        where = f"{path}:{number}"
+        if key not in HEADER_KEYS:
+            raise ArticleError(
+                f"{where}: unknown header key {key!r} (known: {', '.join(HEADER_KEYS)}); "
+                "end the header with a blank line before the body"
+            )
+        if key in seen:
+            raise ArticleError(f"{where}: header key {key!r} is given twice")
+        seen.add(key)
+        if key == "date" and value:
+            value = _checked_date(value, where)
+        if value:  # an empty value ("url:") means unknown
+            fields[key] = value
+        offset += len(line) + 1
+    return fields, len(text)
+
+
+def _checked_date(value: str, where: str) -> str:
+    """The date as partial ISO, or an ArticleError that says where it came from."""
+    try:
+        return normalise_date(value)
+    except ValueError as exc:
+        raise ArticleError(f"{where}: {exc}") from exc

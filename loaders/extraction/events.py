@@ -1,0 +1,196 @@
+"""Detecting the ontology's events in a sentence and giving each participant its role.
+
+An event is found by a trigger (a verb or noun phrase typical of the event
+type: "approved the sale", "was awarded a contract", "took delivery of"); the
+trigger also says which way the transfer goes, so the roles follow from where
+each actor stands: before the trigger (the subject) or after a preposition
+("to Poland", "from South Korea", "for Taiwan", "by the Pentagon"). Types of
+actors constrain roles too: a contractor is the ``contractor`` of a contract,
+a state its ``recipient``. The rules are few and general on purpose: they are
+judged on articles no one tuned them to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.extraction.mentions import Mention
+
+ACTOR_TYPES = {"State", "Official", "Person", "Organization", "GovernmentAgency", "Contractor", "ResearchOrganization",
+               "MediaOutlet", "MilitaryUnit", "IndustryAssociation"}
+STATE_LIKE = {"State", "GovernmentAgency", "MilitaryUnit"}
+COMPANIES = {"Contractor"}
+PEOPLE = {"Official", "Person"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A phrase that signals an event type; ``direction`` tells who the subject is."""
+
+    type: str
+    pattern: re.Pattern[str]
+    direction: str  # "give" (subject gives: seller/supplier/approver/blocker/speaker ...) or "get" (subject receives)
+    weight: float  # how reliably the phrase means this event type
+
+
+def _t(type_: str, direction: str, weight: float, *phrases: str) -> list[Trigger]:
+    return [Trigger(type_, re.compile(rf"(?<![\w-]){p}(?![\w-])", re.IGNORECASE), direction, weight) for p in phrases]
+
+
+TRIGGERS: list[Trigger] = [
+    # approvals come before sales: "approved the sale" is an approval
+    *_t("SaleApproval", "give", 0.85, r"approv(?:ed|es|al of|ing)(?: a| the)?(?: possible| potential)?(?: \w+){0,3} sales?",
+        r"determination approving", r"cleared the (?:way for|sale|purchase|deal|acquisition|procurement)", r"green-?lit", r"gave (?:the )?green light",
+        r"notif(?:ied|ying|ies) Congress", r"approv(?:ed|es|al)", r"authori[sz]ed the (?:sale|export|transfer)", r"export licen[cs]e"),
+    *_t("ContractAward", "win", 0.85, r"(?:was|were|has been|have been|been) awarded", r"was given a (?:[\w-]+ ){0,3}contract",
+        r"(?:won|secured|received|clinched|landed|bagged) (?:a |an |the )?(?:[\w$.,-]+ ){0,4}contracts?"),
+    *_t("ContractAward", "give", 0.85, r"awarded (?:a|an|the)", r"award(?:ed)? (?:a |an )?(?:\$?[\w.,]+ )?contract"),
+    *_t("ContractAward", "sign", 0.8,
+        r"(?:signed|inked|concluded) (?:a |an |the )?(?:[\w$.,-]+ ){0,4}(?:contract|deal|agreement)s?",
+        r"contract (?:award|worth|valued|for|to)", r"contracts?"),
+    *_t("Delivery", "give", 0.8, r"deliver(?:ed|s|ing|y|ies)", r"handed over", r"hand(?:ed|s)? over", r"shipped",
+        r"(?:took|takes|taking|received|receives) delivery", r"arriv(?:ed|al of)", r"first batch"),
+    *_t("Delay", "give", 0.8, r"delay(?:ed|s)?", r"backlog", r"postpone(?:d|ment)", r"behind schedule", r"slipp(?:ed|age)",
+        r"held up"),
+    *_t("ExportBlock", "give", 0.8, r"block(?:ed|s|ing)", r"ban(?:ned|s)?", r"embargo(?:es)?", r"halt(?:ed|s)?",
+        r"suspend(?:ed|s)?", r"veto(?:ed|es)?", r"froze|freez(?:e|es)", r"den(?:ied|y) (?:an )?export", r"sanction(?:ed|s)?"),
+    *_t("CoProduction", "give", 0.8, r"co-?produc(?:e|tion|ing)", r"jointly (?:produce|develop|build|manufacture)",
+        r"joint (?:production|venture|development)", r"licen[cs]ed? (?:production|manufacture)", r"produce(?:d)? locally",
+        r"local (?:production|assembly)", r"co-?develop(?:ment)?"),
+    *_t("Visit", "give", 0.75, r"visit(?:ed|s|ing)?", r"trip to", r"travell?ed to", r"flew to", r"(?:arrived|arrives) in", r"delegation", r"met with"),
+    *_t("MilitaryActivity", "give", 0.75, r"drills?", r"military exercises?", r"exercises", r"war ?games",
+        r"invasion of", r"invaded", r"invading", r"(?:air ?|missile |drone )?strikes? (?:on|against)", r"attack(?:ed|s)? on",
+        r"offensive (?:in|against)", r"war (?:in|on|against)", r"bombard(?:ed|ment)",
+        r"patrols?", r"manoeuvres|maneuvers", r"incursions?", r"test-?fired|fired", r"launched (?:a |an )?(?:missile|rocket)s?",
+        r"shot down", r"intercepted", r"deployed", r"sorties"),
+    *_t("ArmsSale", "give", 0.75, r"sales? of", r"(?:to )?sell(?:s|ing)?", r"sold", r"arms (?:sale|package|deal)s?",
+        r"weapons? (?:sale|package|deal)s?", r"(?:sale|package|deal) to"),
+    *_t("ArmsSale", "supply", 0.7, r"suppl(?:ied|ies|ying)", r"to supply", r"export(?:ed|s|ing)? (?:\w+ ){0,4}to",
+        r"transfer(?:red|s)? to",
+        r"sen(?:d|t|ding) (?:\w+ ){0,4}to", r"provid(?:e|ed|es|ing) (?:\w+ ){0,4}to"),
+    *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
+        r"purchas(?:e|es|ed) of", r"acquisition of", r"procurement of", r"orders? for", r"deal (?:to buy|for)"),
+    *_t("Statement", "give", 0.55, r"said", r"says", r"told", r"stated", r"warned", r"announced", r"declared",
+        r"according to", r"added", r"vowed", r"pledged", r"urged", r"criticised|criticized", r"condemned", r"reiterat(?:ed|ing)"),
+]
+
+#: The role of an actor by event type, trigger direction and where it stands: (subject, after-preposition) -> role.
+PREPOSITION_ROLES: dict[str, dict[str, str]] = {
+    "ArmsSale": {"to": "buyer", "for": "buyer", "from": "seller", "by": "seller", "with": "seller"},
+    "SaleApproval": {"to": "buyer", "for": "buyer", "by": "approver", "of": "buyer"},
+    "ContractAward": {"by": "actor", "from": "actor", "for": "recipient", "to": "contractor", "with": "contractor"},
+    "Delivery": {"to": "recipient", "from": "supplier", "by": "supplier", "for": "recipient"},
+    "Delay": {"to": "recipient", "for": "recipient", "from": "supplier", "by": "supplier"},
+    "ExportBlock": {"to": "target", "on": "target", "against": "target", "by": "blocker", "of": "target"},
+    "CoProduction": {"with": "partner", "and": "partner", "by": "partner"},
+    "Visit": {"to": "host", "in": "host", "by": "visitor", "with": "host"},
+    "MilitaryActivity": {"against": "target", "near": "target", "around": "target", "by": "actor", "with": "partner"},
+    "Statement": {"to": "addressee", "by": "speaker", "about": "subject", "on": "subject", "of": "subject"},
+}
+SUBJECT_ROLES = {
+    ("ArmsSale", "give"): "seller", ("ArmsSale", "get"): "buyer", ("SaleApproval", "give"): "approver",
+    ("ContractAward", "give"): "actor", ("ContractAward", "win"): "contractor", ("ContractAward", "sign"): "buyer",
+    ("ArmsSale", "supply"): "supplier", ("Delivery", "give"): "supplier", ("Delay", "give"): "actor",
+    ("ExportBlock", "give"): "blocker", ("CoProduction", "give"): "partner", ("Visit", "give"): "visitor",
+    ("MilitaryActivity", "give"): "actor", ("Statement", "give"): "speaker",
+}
+#: For the other side of a "get" trigger: "Poland bought ... from South Korea".
+GET_PREPOSITIONS = {"from": "seller", "with": "seller", "by": "seller", "for": "buyer"}
+#: For a supply trigger: "Germany supplied ... to Israel".
+SUPPLY_PREPOSITIONS = {"to": "recipient", "for": "recipient", "from": "supplier", "by": "supplier"}
+#: Roles of an actor right after the trigger with no preposition: "Hegseth visited Manila", "invaded Ukraine".
+OBJECT_ROLES = {"Visit": "host", "MilitaryActivity": "target", "Statement": "subject", "ExportBlock": "target"}
+
+
+@dataclass
+class EventDraft:
+    """An event found in one sentence, before merging with the same event told elsewhere."""
+
+    type: str
+    sentence: int
+    trigger: str
+    trigger_start: int
+    weight: float
+    participants: list[tuple[Mention, str]] = field(default_factory=list)  # (mention, role)
+    systems: list[Mention] = field(default_factory=list)
+
+
+def _preposition_before(sentence: str, start: int) -> str | None:
+    before = sentence[max(0, start - 30):start]
+    m = re.search(r"\b(to|from|for|by|with|in|on|against|near|around|about|of|and)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}$",
+                  before, re.IGNORECASE)
+    if m and not re.search(r"[,;:]", before[m.start():]):
+        return m.group(1).lower()
+    return None
+
+
+def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int) -> str | None:
+    prep = _preposition_before(sentence, mention.start)
+    if mention.start < trigger_start and prep in (None, "and"):
+        # the subject stands in the trigger's clause: no comma or semicolon between them
+        role = SUBJECT_ROLES.get((event_type, direction)) if not re.search(r"[,;:]", sentence[mention.end:trigger_start]) else None
+    elif direction == "get" and prep in GET_PREPOSITIONS:
+        role = GET_PREPOSITIONS[prep]
+    elif direction == "supply" and prep in SUPPLY_PREPOSITIONS:
+        role = SUPPLY_PREPOSITIONS[prep]
+    elif prep is None and mention.start > trigger_start:
+        role = OBJECT_ROLES.get(event_type)
+    elif prep is not None:
+        role = PREPOSITION_ROLES.get(event_type, {}).get(prep)
+    else:
+        role = None
+    # types constrain roles: a company is a contract's contractor; people speak, visit and approve
+    if event_type == "ContractAward" and mention.type in COMPANIES:
+        return "contractor"
+    if event_type == "ContractAward" and mention.type == "State" and role in ("actor", "contractor") and mention.start > trigger_start:
+        return "recipient"
+    if event_type == "ContractAward" and role == "contractor" and mention.type not in COMPANIES:
+        return "buyer" if mention.start < trigger_start else None
+    if event_type == "Statement" and role is None and mention.type in PEOPLE:
+        return "speaker"
+    if event_type == "CoProduction" and role is None:
+        return "partner"
+    return role
+
+
+def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[EventDraft]:
+    """The events one sentence states: at most one per event type, strongest trigger first."""
+    actors = [m for m in mentions if m.type in ACTOR_TYPES]
+    systems = [m for m in mentions if m.type == "WeaponSystem"]
+    inside = [(m.start, m.end) for m in mentions]
+    drafts: dict[str, EventDraft] = {}
+    for trigger in TRIGGERS:
+        if trigger.type in drafts:
+            continue
+        for hit in trigger.pattern.finditer(sentence):
+            if any(s <= hit.start() < e for s, e in inside):
+                continue  # "Patriot" is not "riot"; a name is never a trigger
+            draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
+            for mention in actors:
+                role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
+                if role and all(p[0].start != mention.start for p in draft.participants):
+                    draft.participants.append((mention, role))
+            if trigger.type == "ContractAward" and trigger.direction == "sign" and \
+                    not any(m.type in COMPANIES for m, _ in draft.participants):
+                continue  # states signing an agreement is a sale (found by its own triggers), not a contract award
+            if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
+                drafts[trigger.type] = draft
+                break
+    return _prune(list(drafts.values()))
+
+
+def _prune(drafts: list[EventDraft]) -> list[EventDraft]:
+    """One sentence rarely states many events: keep statements only when nothing else is said, and
+    approvals over the sale they approve (the sale is the approval's subject, not a second claim)."""
+    types = {d.type for d in drafts}
+    kept = []
+    for d in drafts:
+        if d.type == "Statement" and types - {"Statement"}:
+            continue
+        if d.type == "ArmsSale" and "SaleApproval" in types:
+            continue
+        if d.type == "Visit" and "MilitaryActivity" in types:
+            continue
+        kept.append(d)
+    return kept

@@ -1,0 +1,337 @@
+"""Raw article text in, an annotation (``docs/annotation-format.md``) out.
+
+The pipeline, one step per module: read the header and body
+(:mod:`~loaders.extraction.article`), split sentences (:mod:`.sentences`),
+recognise and link mentions (:mod:`.mentions`, :mod:`.gazetteer`), gather the
+mentions of one entity across the article (aliases, acronyms defined in
+brackets, a person's surname after the full name), detect events with their
+roles (:mod:`.events`), attach money, quantities and dates normalised against
+the publication date (:mod:`.money`, :mod:`.dates`), and merge the events that
+several sentences tell. Every entity and event carries a confidence and the
+sentence it comes from, so a reviewer can accept or reject it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.names import normalise_name
+from loaders.extraction.article import RawArticle, read_article
+from loaders.extraction.dates import find_dates
+from loaders.extraction.events import detect_events
+from loaders.extraction.gazetteer import Entry, Gazetteer, build_gazetteer
+from loaders.extraction.mentions import UPPER, Mention, find_mentions
+from loaders.extraction.money import find_money, find_quantities
+from loaders.extraction.sentences import Sentence, split_sentences
+from loaders.resolution import slug
+
+METHOD = "rules+gazetteer"
+FUTURE_CUES = re.compile(r"\b(will|would|plans? to|planned|is expected to|are expected to|expects? to|intends? to|"
+                         r"aims? to|is set to|are set to|scheduled to|to be delivered)\b", re.IGNORECASE)
+PERSON_TYPES = ("Official", "Person")
+
+
+@dataclass
+class EntityDraft:
+    """One entity of the article: every mention of it, and what they say together."""
+
+    key: str
+    type: str
+    entry: Entry | None
+    surfaces: dict[str, int] = field(default_factory=dict)  # surface -> count
+    first_sentence: int = 10**9
+    confidence: float = 0.0
+    post: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The fullest name the text gives (longest surface), as the format asks."""
+        return max(self.surfaces, key=lambda s: (len(s.split()), len(s), self.surfaces[s]))
+
+    def add(self, mention: Mention, sentence: int) -> None:
+        surface = re.sub(r"^(the|The) ", "", mention.text)
+        surface = re.sub(r"(?<=[a-z0-9])s$", "", surface) if mention.type == "WeaponSystem" and mention.how != "designator" \
+            and surface.endswith("s") and surface[:-1] in self.surfaces else surface
+        self.surfaces[surface] = self.surfaces.get(surface, 0) + 1
+        self.first_sentence = min(self.first_sentence, sentence)
+        # several independent mentions make an entity surer than its best single mention
+        self.confidence = min(0.99, max(self.confidence, mention.confidence) + (0.03 if self.confidence else 0))
+        if mention.type == "Official" and self.type == "Person":
+            self.type = "Official"
+        if mention.post and not self.post:
+            self.post = mention.post
+
+
+def _key(mention: Mention) -> str:
+    """The entity a mention names before the article's own aliases apply: the linked entry, else the name."""
+    if mention.entry is not None:
+        return mention.entry.key
+    return f"name:{normalise_name(re.sub(r'^(the|The) ', '', mention.text))}"
+
+
+class ArticleEntities:
+    """The article's entities, filled sentence by sentence; resolves surnames and bracketed acronyms."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, EntityDraft] = {}
+        self.short_names: dict[str, str] = {}  # surname or acronym -> entity key
+        self.key_at: dict[tuple[int, int], str] = {}  # (sentence, start) of a mention -> its entity key
+
+    def key_of(self, sentence: int, mention: Mention) -> str:
+        return self.key_at[(sentence, mention.start)]
+
+    def add(self, mention: Mention, sentence: int) -> EntityDraft:
+        key = self.short_names.get(mention.text, _key(mention))
+        draft = self.by_key.get(key)
+        if draft is None:
+            draft = self.by_key[key] = EntityDraft(key=key, type=mention.type, entry=mention.entry)
+        draft.add(mention, sentence)
+        self.key_at[(sentence, mention.start)] = key
+        words = [w for w in mention.text.split() if len(w.rstrip(".")) > 1 and w not in ("Jr.", "Sr.", "Jr", "Sr")]
+        if mention.type in PERSON_TYPES and len(words) >= 2:
+            # "Kosiniak-Kamysz said", and family name first: "Ahn Gyu-back" is later "Ahn"
+            self.short_names.setdefault(words[-1], key)
+            self.short_names.setdefault(words[0], key)
+        return draft
+
+    def extra_mentions(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Surnames and acronyms this article defined earlier, where no other mention covers them."""
+        extra = []
+        for short, key in self.short_names.items():
+            for m in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", text):
+                if any(f.start < m.end() and m.start() < f.end for f in found + extra):
+                    continue
+                draft = self.by_key[key]
+                extra.append(Mention(m.start(), m.end(), short, draft.type, draft.entry, 0.7, "short-name"))
+        return extra
+
+    def define_acronyms(self, sentence: int, text: str, mentions: list[Mention]) -> None:
+        """"National Advanced Surface-to-Air Missile System (NASAMS)": the bracket names the same entity."""
+        for m in mentions:
+            bracket = re.match(rf"\s*\(({UPPER}[A-Za-z0-9\-]{{1,9}})\)", text[m.end:])
+            if bracket:
+                key = self.key_of(sentence, m)
+                self.short_names.setdefault(bracket.group(1), key)
+                self.by_key[key].surfaces.setdefault(bracket.group(1), 1)
+
+
+SPEAKER_REFERENCE = re.compile(
+    r"\b(?:[Hh]e|[Ss]he|[Tt]he (?:chancellor|minister|president|prime minister|premier|secretary|spokesperson|spokesman|"
+    r"spokeswoman|ambassador|general|admiral|chief executive))(?=,?\s+(?:said|says|added|told|warned|urged|called|described|"
+    r"stressed|noted|insisted|argued|promised|pledged|vowed)\b)")
+
+
+def _speaker_references(sentence: int, text: str, found: list[Mention], entities: ArticleEntities, person: str) -> list[Mention]:
+    """"he said", "the chancellor added": the speaker is the person named last (a narrow, common coreference)."""
+    draft = entities.by_key[person]
+    out = []
+    for m in SPEAKER_REFERENCE.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        mention = Mention(m.start(), m.end(), m.group(0), draft.type, draft.entry, 0.6, "reference")
+        entities.key_at[(sentence, m.start())] = person  # refers to the person; adds no name to it
+        out.append(mention)
+    return out
+
+
+def _ids(entities: Iterable[EntityDraft]) -> dict[str, str]:
+    """File-local ids, readable and unique: ``poland``, ``hyundai-rotem``."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for draft in entities:
+        base = slug(draft.name)[:60] or "entity"
+        local, n = base, 2
+        while local in used:
+            local, n = f"{base}-{n}", n + 1
+        used.add(local)
+        ids[draft.key] = local
+    return ids
+
+
+def _event_value(sentence: str) -> dict[str, Any] | None:
+    money = find_money(sentence)
+    if not money:
+        return None
+    best = max(money, key=lambda m: (not m.approximate, m.amount))
+    amount = int(best.amount) if float(best.amount).is_integer() else round(best.amount, 2)
+    return {"amount": amount, "currency": best.currency}
+
+
+def _event_quantity(sentence: str, systems: list[Mention]) -> int | None:
+    for q in find_quantities(sentence):
+        noun = q.noun.lower()
+        if any(s.text.lower().split()[0] in noun or noun.split()[0] in s.text.lower() for s in systems):
+            return q.value
+    return None
+
+
+def _dates(sentence: str, published: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for d in find_dates(sentence, published):
+        if d.relation in ("at", "since", "from") and "date" not in out:
+            out["date"] = d.value
+            if d.basis == "inferred":
+                out["date_basis"] = "inferred"
+        elif d.relation == "by" and "end_date" not in out:
+            out["end_date"] = d.value
+    return out
+
+
+def _later(a: str, b: str) -> bool:
+    """True when partial date ``a`` is certainly after ``b``."""
+    n = min(len(a), len(b))
+    return a[:n] > b[:n]
+
+
+@dataclass
+class Event:
+    """An event as the article tells it: participants and systems by entity key, the sentence that states it."""
+
+    type: str
+    sentence: int
+    weight: float
+    participants: list[tuple[str, str]]  # (entity key, role)
+    systems: list[str]
+    extra: dict[str, Any]
+
+    def merge(self, other: Event) -> None:
+        keys = {k for k, _ in self.participants}
+        self.participants += [(k, r) for k, r in other.participants if k not in keys]
+        self.systems += [s for s in other.systems if s not in self.systems]
+        for k, v in other.extra.items():
+            self.extra.setdefault(k, v)
+        self.weight = min(0.95, self.weight + 0.05)
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    """Two tellings of one event: same type, and the same system with no contradicting roles, or
+    (no systems) the same actors in the same roles."""
+    if a.type != b.type:
+        return False
+    roles_a, roles_b = set(a.participants), set(b.participants)
+    if a.systems and b.systems:
+        return bool(set(a.systems) & set(b.systems)) and (not roles_a or not roles_b or bool(roles_a & roles_b))
+    if not a.systems and not b.systems:
+        return roles_b <= roles_a or roles_a <= roles_b
+    return False
+
+
+def _merge(events: list[Event]) -> list[Event]:
+    """Events that several sentences tell (the lead, then the detail) become one; the first telling keeps its evidence."""
+    merged: list[Event] = []
+    for event in events:
+        for kept in merged:
+            if _same_event(kept, event):
+                kept.merge(event)
+                break
+        else:
+            merged.append(event)
+    return merged
+
+
+def _sentences(article: RawArticle) -> list[Sentence]:
+    """The headline (when the header gives one) and the body's sentences: names in a headline count too."""
+    body = split_sentences(article.body)
+    if article.title:
+        return [Sentence(article.title, -1, -1), *body]
+    return body
+
+
+def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[str, Any]:
+    """The annotation of one article as a plain dict in the interchange format."""
+    gaz = gaz or build_gazetteer()
+    sentences = _sentences(article)
+    entities = ArticleEntities()
+    per_sentence: list[list[Mention]] = []
+    for i, sentence in enumerate(sentences):
+        found = find_mentions(sentence.text, gaz)
+        found += entities.extra_mentions(sentence.text, found)
+        found.sort(key=lambda m: m.start)
+        for mention in found:
+            entities.add(mention, i)
+        entities.define_acronyms(i, sentence.text, found)
+        per_sentence.append(found)
+
+    events: list[Event] = []
+    last_person: str | None = None
+    for i, (sentence, found) in enumerate(zip(sentences, per_sentence)):
+        if last_person is not None:
+            found = sorted(found + _speaker_references(i, sentence.text, found, entities, last_person), key=lambda m: m.start)
+        people = [m for m in found if m.type in PERSON_TYPES]
+        if people:
+            last_person = entities.key_of(i, people[-1])
+        if sentence.start < 0:
+            continue  # a headline names entities, but its events are told (with evidence) in the body
+        for draft in detect_events(i, sentence.text, found):
+            extra: dict[str, Any] = _dates(sentence.text, article.date)
+            if (value := _event_value(sentence.text)) is not None and draft.type in VALUED_EVENTS:
+                extra["value"] = value
+            if (quantity := _event_quantity(sentence.text, draft.systems)) is not None:
+                extra["quantity"] = quantity
+            if FUTURE_CUES.search(sentence.text) or (article.date and extra.get("date") and _later(extra["date"], article.date)):
+                extra["modality"] = "planned" if draft.type != "Delivery" else "expected"
+            roles = list({entities.key_of(i, m): r for m, r in reversed(draft.participants)}.items())[::-1]  # an entity once
+            events.append(Event(draft.type, i, draft.weight, roles,
+                                list(dict.fromkeys(entities.key_of(i, s) for s in draft.systems)), extra))
+    events = _merge(events)
+    return {"article": _article_meta(article), "entities": _entities_out(entities, sentences, events, ids := _ids(
+        sorted(entities.by_key.values(), key=lambda d: d.first_sentence))), "events": _events_out(events, sentences, ids)}
+
+
+VALUED_EVENTS = ("ArmsSale", "SaleApproval", "ContractAward", "Delivery", "CoProduction")
+
+
+def _article_meta(article: RawArticle) -> dict[str, Any]:
+    meta: dict[str, Any] = {"id": article.id}
+    for k in ("url", "title", "date", "outlet"):
+        if getattr(article, k):
+            meta[k] = getattr(article, k)
+    meta["text_file"] = str(article.path.resolve())
+    return meta
+
+
+def _entities_out(entities: ArticleEntities, sentences: list[Sentence], events: list[Event], ids: dict[str, str]) -> list[dict[str, Any]]:
+    used = {k for e in events for k, _ in e.participants} | {k for e in events for k in e.systems}
+    out = []
+    for draft in sorted(entities.by_key.values(), key=lambda d: d.first_sentence):
+        entity: dict[str, Any] = {"id": ids[draft.key], "type": draft.type, "name": draft.name}
+        aliases = [s for s in draft.surfaces if s != entity["name"]]
+        if aliases:
+            entity["aliases"] = aliases
+        if draft.entry is not None and draft.entry.iso_code and draft.type == "State":
+            entity["iso_code"] = draft.entry.iso_code
+        if draft.entry is not None and draft.entry.wikidata:
+            entity["wikidata"] = draft.entry.wikidata
+        if draft.type == "Official" and draft.post:
+            entity["post"] = draft.post
+        entity["evidence"] = sentences[draft.first_sentence].text
+        confidence = draft.confidence if draft.key in used else draft.confidence * 0.9
+        entity["confidence"] = round(confidence, 2)
+        out.append(entity)
+    return out
+
+
+def _events_out(events: list[Event], sentences: list[Sentence], ids: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for n, ev in enumerate(events, start=1):
+        filled = len({r for _, r in ev.participants})
+        confidence = min(0.95, ev.weight * (0.75 + 0.1 * min(filled, 2)) + (0.05 if ev.systems else 0))
+        event: dict[str, Any] = {"id": f"{slug(ev.type)}-{n}", "type": ev.type}
+        event.update({k: ev.extra[k] for k in ("date", "end_date", "date_basis") if k in ev.extra})
+        event["participants"] = [{"entity": ids[k], "role": r} for k, r in ev.participants]
+        if ev.systems:
+            event["systems"] = [ids[k] for k in ev.systems]
+        event.update({k: ev.extra[k] for k in ("value", "quantity", "modality") if k in ev.extra})
+        event["evidence"] = sentences[ev.sentence].text
+        event["confidence"] = round(confidence, 2)
+        out.append(event)
+    return out
+
+
+def extract_file(path: Path, date: str | None = None, gaz: Gazetteer | None = None) -> dict[str, Any]:
+    """Read ``path`` (header lines, a blank line, the body) and extract its annotation."""
+    return extract_article(read_article(path, date=date), gaz)

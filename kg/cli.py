@@ -462,7 +462,7 @@ def load(
 def _extract_for_review(settings: Settings, texts: list[Path], threshold: float) -> list[dict[str, Any]]:
     """Extract each article with the graph's entities in the gazetteer; split at ``threshold`` into the review folder."""
     from loaders.extraction.article import ArticleError
-    from loaders.extraction.extract import extract_file
+    from loaders.extraction.extract import conforming, extract_file
     from loaders.extraction.gazetteer import build_gazetteer, graph_entities
     from loaders.extraction.review import ReviewStore
 
@@ -476,7 +476,8 @@ def _extract_for_review(settings: Settings, texts: list[Path], threshold: float)
         except ArticleError as exc:
             raise _fail(str(exc), ExitCode.USAGE) from None
         annotation["article"]["text_file"] = str(path.resolve())
-        accepted, pending = store.save(annotation, threshold)
+        annotation, rejected = conforming(annotation)
+        accepted, pending = store.save(annotation, threshold, rejected)
         done.append({"file": str(path), "article": annotation["article"]["id"], "accepted": str(accepted),
                      "candidates": pending, "min_confidence": threshold})
     return done
@@ -523,7 +524,7 @@ def extract(
     CPU-only: a gazetteer (lexicon, reference table, optionally the graph) and rules.
     """
     from loaders.extraction.article import ArticleError
-    from loaders.extraction.extract import extract_file
+    from loaders.extraction.extract import conforming, extract_file
     from loaders.extraction.gazetteer import build_gazetteer, graph_entities
     from loaders.extraction.review import dump_annotation
 
@@ -536,6 +537,10 @@ def extract(
     except ArticleError as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
     base = (output.parent if output else Path.cwd()).resolve()
+    annotation["article"]["text_file"] = str(article.resolve())
+    annotation, rejected = conforming(annotation)  # the output validates: events the shapes refuse are left out
+    for event in rejected:
+        err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)
     annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
     if output is not None:
         output.write_text(dump_annotation(annotation), encoding="utf-8")
@@ -566,11 +571,11 @@ def candidates_list(
         _print_json([c.as_dict() for c in items])
         return
     table = Table(title=f"Candidates in {store.directory}", title_justify="left")
-    for column in ("article", "id", "kind", "type", "what", "confidence", "sentence"):
+    for column in ("article", "id", "kind", "type", "what", "confidence", "sentence", "problem"):
         table.add_column(column, overflow="fold")
     for c in items:
         table.add_row(c.article, c.id, c.kind, c.type, c.label, "" if c.confidence is None else f"{c.confidence:.2f}",
-                      c.evidence or "")
+                      c.evidence or "", c.problem or "")
     out.print(table)
     out.print(f"{len(items)} candidate{'s' if len(items) != 1 else ''}", highlight=False)
 
@@ -590,11 +595,14 @@ def candidates_accept(
         raise _fail("name the candidates to accept, or give --all", ExitCode.USAGE)
     settings = load_settings()
     store = ReviewStore(settings.kg.review_path)
+    before = store.snapshot(article)
     try:
         accepted = store.accept(article, None if all_ else list(ids or []))
     except ReviewError as exc:
         raise _fail(str(exc), ExitCode.NOT_FOUND) from None
     summary = _load(settings, [accepted], quiet=as_json)
+    if summary.rejected:
+        store.restore(before)  # nothing accepted that the graph refused: the review files are as they were
     if as_json:
         _print_json(_summary_json(summary))
     else:

@@ -71,7 +71,8 @@ TRIGGERS: list[Trigger] = [
         r"sen(?:d|t|ding) (?:\w+ ){0,4}to", r"provid(?:e|ed|es|ing) (?:\w+ ){0,4}to"),
     *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
         r"purchas(?:e|es|ed) of", r"acquisition of", r"procurement of", r"orders? for", r"deal (?:to buy|for)"),
-    *_t("Statement", "give", 0.55, r"said", r"says", r"told", r"stated", r"warned", r"announced", r"declared",
+    *_t("Statement", "tell", 0.55, r"told", r"called on", r"urged", r"informed"),
+    *_t("Statement", "give", 0.55, r"said", r"says", r"stated", r"warned", r"announced", r"declared",
         r"according to", r"added", r"vowed", r"pledged", r"urged", r"criticised|criticized", r"condemned", r"reiterat(?:ed|ing)"),
 ]
 
@@ -93,7 +94,7 @@ SUBJECT_ROLES = {
     ("ContractAward", "give"): "actor", ("ContractAward", "win"): "contractor", ("ContractAward", "sign"): "buyer",
     ("ArmsSale", "supply"): "supplier", ("Delivery", "give"): "supplier", ("Delay", "give"): "actor",
     ("ExportBlock", "give"): "blocker", ("CoProduction", "give"): "partner", ("Visit", "give"): "visitor",
-    ("MilitaryActivity", "give"): "actor", ("Statement", "give"): "speaker",
+    ("MilitaryActivity", "give"): "actor", ("Statement", "give"): "speaker", ("Statement", "tell"): "speaker",
 }
 #: For the other side of a "get" trigger: "Poland bought ... from South Korea".
 GET_PREPOSITIONS = {"from": "seller", "with": "seller", "by": "seller", "for": "buyer"}
@@ -134,8 +135,12 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
         role = GET_PREPOSITIONS[prep]
     elif direction == "supply" and prep in SUPPLY_PREPOSITIONS:
         role = SUPPLY_PREPOSITIONS[prep]
+    elif direction == "tell" and mention.start > trigger_start and (prep is None or mention.start - trigger_start < 25):
+        role = "addressee"
     elif prep is None and mention.start > trigger_start:
         role = OBJECT_ROLES.get(event_type)
+    elif event_type == "Statement" and mention.start > trigger_start:
+        role = "subject"  # what a statement is about: the actors its words name
     elif prep is not None:
         role = PREPOSITION_ROLES.get(event_type, {}).get(prep)
     else:
@@ -154,6 +159,17 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
     return role
 
 
+#: Words one of which must stand in the sentence for these event types: "approved plans", "aid deliveries"
+#: and "froze assets" are not arms-trade events.
+CONTEXT = {
+    "SaleApproval": re.compile(r"\b(sale|sales|export|exports|purchase|deal|licen[cs]e|transfer|arms|weapons?|package|procurement|"
+                               r"acquisition|notification|Foreign Military Sale)\b", re.IGNORECASE),
+    "ExportBlock": re.compile(r"\b(exports?|arms|weapons?|sales?|deliver\w*|licen[cs]e\w*|shipments?|equipment|transfers?|"
+                              r"embargo)\b", re.IGNORECASE),
+}
+NOT_ARMS_DELIVERY = re.compile(r"\b(aid|humanitarian|food|relief|mail|parcel)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[EventDraft]:
     """The events one sentence states: at most one per event type, strongest trigger first."""
     actors = [m for m in mentions if m.type in ACTOR_TYPES]
@@ -166,6 +182,10 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
         for hit in trigger.pattern.finditer(sentence):
             if any(s <= hit.start() < e for s, e in inside):
                 continue  # "Patriot" is not "riot"; a name is never a trigger
+            if trigger.type in CONTEXT and not (systems or CONTEXT[trigger.type].search(sentence)):
+                continue
+            if trigger.type == "Delivery" and NOT_ARMS_DELIVERY.search(sentence[:hit.start()]):
+                continue
             draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
             for mention in actors:
                 role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())

@@ -119,22 +119,35 @@ class ArticleEntities:
                 self.by_key[key].surfaces.setdefault(bracket.group(1), 1)
 
 
-SPEAKER_REFERENCE = re.compile(
-    r"\b(?:[Hh]e|[Ss]he|[Tt]he (?:chancellor|minister|president|prime minister|premier|secretary|spokesperson|spokesman|"
-    r"spokeswoman|ambassador|general|admiral|chief executive))(?=,?\s+(?:said|says|added|told|warned|urged|called|described|"
-    r"stressed|noted|insisted|argued|promised|pledged|vowed)\b)")
+SPEECH = (r"(?=,?\s+(?:said|says|added|told|warned|urged|called|described|stressed|noted|insisted|argued|promised|pledged|"
+          r"vowed|informed|announced|confirmed)\b)")
+#: "he said", "the chancellor added", "according to the ministry": a narrow, common coreference. Each pattern refers
+#: to the last entity of the listed types named before it.
+REFERENCES = [
+    (re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]he (?:chancellor|minister|president|prime minister|premier|secretary|spokesperson|"
+                r"spokesman|spokeswoman|ambassador|general|admiral|chief executive))" + SPEECH), PERSON_TYPES),
+    (re.compile(r"(?:\b[Tt]he (?:agency|department|ministry|government|administration)" + SPEECH +
+                r"|(?<=[Aa]ccording to )the (?:agency|department|ministry|government|administration)\b)"),
+     ("GovernmentAgency", "State")),
+    (re.compile(r"(?:\b[Tt]he (?:company|firm|manufacturer|group|contractor)" + SPEECH +
+                r"|(?<=[Aa]ccording to )the (?:company|firm|manufacturer|group)\b)"), ("Contractor",)),
+]
 
 
-def _speaker_references(sentence: int, text: str, found: list[Mention], entities: ArticleEntities, person: str) -> list[Mention]:
-    """"he said", "the chancellor added": the speaker is the person named last (a narrow, common coreference)."""
-    draft = entities.by_key[person]
-    out = []
-    for m in SPEAKER_REFERENCE.finditer(text):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
+def _references(sentence: int, text: str, found: list[Mention], entities: ArticleEntities,
+                last: dict[str, str]) -> list[Mention]:
+    """Mentions for the references in ``text``, each to the last entity of its kind (``last``: type -> key)."""
+    out: list[Mention] = []
+    for pattern, types in REFERENCES:
+        key = next((last[t] for t in types if t in last), None)
+        if key is None:
             continue
-        mention = Mention(m.start(), m.end(), m.group(0), draft.type, draft.entry, 0.6, "reference")
-        entities.key_at[(sentence, m.start())] = person  # refers to the person; adds no name to it
-        out.append(mention)
+        for m in pattern.finditer(text):
+            if any(f.start < m.end() and m.start() < f.end for f in found + out):
+                continue
+            draft = entities.by_key[key]
+            entities.key_at[(sentence, m.start())] = key  # refers to the entity; adds no name to it
+            out.append(Mention(m.start(), m.end(), m.group(0), draft.type, draft.entry, 0.6, "reference"))
     return out
 
 
@@ -257,13 +270,14 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
         per_sentence.append(found)
 
     events: list[Event] = []
-    last_person: str | None = None
+    last: dict[str, str] = {}  # entity type -> the key of the last entity of that type named so far
     for i, (sentence, found) in enumerate(zip(sentences, per_sentence)):
-        if last_person is not None:
-            found = sorted(found + _speaker_references(i, sentence.text, found, entities, last_person), key=lambda m: m.start)
-        people = [m for m in found if m.type in PERSON_TYPES]
-        if people:
-            last_person = entities.key_of(i, people[-1])
+        found = sorted(found + _references(i, sentence.text, found, entities, last), key=lambda m: m.start)
+        for mention in found:
+            key = entities.key_of(i, mention)
+            last["Person" if mention.type in PERSON_TYPES else mention.type] = key
+            if mention.type in PERSON_TYPES:
+                last["Official"] = key
         if sentence.start < 0:
             continue  # a headline names entities, but its events are told (with evidence) in the body
         for draft in detect_events(i, sentence.text, found):
@@ -335,3 +349,39 @@ def _events_out(events: list[Event], sentences: list[Sentence], ids: dict[str, s
 def extract_file(path: Path, date: str | None = None, gaz: Gazetteer | None = None) -> dict[str, Any]:
     """Read ``path`` (header lines, a blank line, the body) and extract its annotation."""
     return extract_article(read_article(path, date=date), gaz)
+
+
+def conforming(annotation: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The annotation without the events the ontology's shapes reject, and those events with the reasons.
+
+    Rules can find an event without everything its type requires (a delivery with no
+    recipient). The SHACL shapes, not a copy of them here, decide; a rejected event goes
+    to review with the shape's message as its description, never into the graph.
+    """
+    import tempfile
+
+    from kg.ontology import load_ontology
+    from loaders.extraction.review import NOT_LOADED, dump_annotation
+    from loaders.validation import validate_file
+
+    onto = load_ontology()
+    annotation = {**annotation, "events": list(annotation["events"]), "entities": list(annotation["entities"])}
+    rejected: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{annotation['article']['id']}.yaml"
+        for _ in range(5):  # removing an event can make an entity unused: a few rounds settle it
+            path.write_text(dump_annotation(annotation), encoding="utf-8")
+            problems: dict[int, list[str]] = {}
+            for v in validate_file(path, onto):
+                m = re.match(r"events\[(\d+)\]", v.where)
+                if m:
+                    problems.setdefault(int(m.group(1)), []).append(v.message)
+                else:
+                    raise ValueError(f"extraction of {annotation['article']['id']} is invalid outside its events: {v.where}: "
+                                     f"{v.message}")
+            if not problems:
+                break
+            for i, messages in sorted(problems.items()):
+                rejected.append({**annotation["events"][i], "description": NOT_LOADED + " ".join(messages)})
+            annotation["events"] = [e for i, e in enumerate(annotation["events"]) if i not in problems]
+    return annotation, rejected

@@ -131,6 +131,16 @@ class Gazetteer:
                 for head in FORCES_HEADS:
                     self._surface(f"{demonym} {head}", forces_key, "demonym")
 
+    def rekey(self, old: str, new: str) -> None:
+        """The lexicon's entry ``old`` is the reference table's ``new``: keep one entry, under the canonical key."""
+        entry = self.entries.pop(old)
+        known = self.entries.get(new)
+        aliases = tuple(dict.fromkeys([*(known.aliases if known else ()), entry.name, *entry.aliases]))
+        merged = Entry(**{**entry.__dict__, **(known.__dict__ if known else {}), "key": new, "aliases": aliases})
+        self.entries[new] = merged
+        self.surfaces = {s: ((new, how) if key == old else (key, how)) for s, (key, how) in self.surfaces.items()}
+        self._pattern = None
+
     # -- lookup -----------------------------------------------------------------------
 
     @property
@@ -198,10 +208,14 @@ def build_gazetteer(graph_entities: Iterable[dict[str, Any]] = ()) -> Gazetteer:
         for item in lex.get(section, []):
             gaz.add(_entry(kind, item, type_))
     for item in _reference():  # canonical ids win: the loader links to these
-        key = item["id"] if not item["id"].startswith("state:") else item["id"]
         aliases = tuple(str(a) for a in item.get("aliases") or ())
-        gaz.add(Entry(key=key, type=item["type"], name=item["name"], aliases=aliases, iso_code=item.get("iso_code"),
-                      wikidata=item.get("wikidata")))
+        entry = Entry(key=item["id"], type=item["type"], name=item["name"], aliases=aliases, iso_code=item.get("iso_code"),
+                      wikidata=item.get("wikidata"))
+        same = {gaz.surfaces[n][0] for n in (entry.name, *aliases) if n in gaz.surfaces} - {entry.key}
+        for old in same:
+            if gaz.entries[old].type == entry.type:
+                gaz.rekey(old, entry.key)
+        gaz.add(entry)
     for key, names in demonyms.items():
         gaz.add_state_phrases(gaz.entries[key], names)
     for row in graph_entities:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 ACCEPTED = ".accepted.yaml"
+NOT_LOADED = "not loaded: "  # how a refused event's description starts
 CANDIDATES = ".candidates.yaml"
 
 
@@ -36,6 +37,7 @@ class Candidate:
     label: str  # the entity's name, or the event's participants
     confidence: float | None
     evidence: str | None
+    problem: str | None = None  # why the shapes refused it, when they did: accept it only after editing the file
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -76,9 +78,17 @@ class ReviewStore:
     def candidates_path(self, article: str) -> Path:
         return self.directory / f"{article}{CANDIDATES}"
 
-    def save(self, annotation: dict[str, Any], threshold: float) -> tuple[Path, int]:
-        """Split and write an extraction; returns the accepted file (to load) and the number of candidates."""
+    def save(self, annotation: dict[str, Any], threshold: float, rejected: list[dict[str, Any]] = ()) -> tuple[Path, int]:
+        """Split and write an extraction; returns the accepted file (to load) and the number of candidates.
+
+        ``rejected`` are events the shapes refused (see ``extract.conforming``): they wait for review whatever
+        their confidence, with the reason in their description."""
         accepted, candidates = split_by_confidence(annotation, threshold)
+        if rejected:
+            candidates["events"] += copy.deepcopy(list(rejected))
+            have = {x["id"] for x in candidates["entities"]}
+            needed = set().union(*(_referenced(e) for e in rejected))
+            candidates["entities"] += [copy.deepcopy(x) for x in annotation["entities"] if x["id"] in needed - have]
         article = annotation["article"]["id"]
         self.directory.mkdir(parents=True, exist_ok=True)
         _write(self.accepted_path(article), accepted)
@@ -101,7 +111,8 @@ class ReviewStore:
                     out.append(Candidate(name, x["id"], "entity", x["type"], x["name"], x.get("confidence"), x.get("evidence")))
             for e in cand["events"]:
                 label = ", ".join(f"{p['role']}: {names.get(p['entity'], p['entity'])}" for p in e["participants"])
-                out.append(Candidate(name, e["id"], "event", e["type"], label, e.get("confidence"), e.get("evidence")))
+                problem = e["description"][len(NOT_LOADED):] if str(e.get("description", "")).startswith(NOT_LOADED) else None
+                out.append(Candidate(name, e["id"], "event", e["type"], label, e.get("confidence"), e.get("evidence"), problem))
         return out
 
     def accept(self, article: str, ids: list[str] | None = None) -> Path:
@@ -124,6 +135,15 @@ class ReviewStore:
         _write(self.accepted_path(article), acc)
         _write(self.candidates_path(article), cand)
         return self.accepted_path(article)
+
+    def snapshot(self, article: str) -> dict[Path, str]:
+        """The article's two files as they are, to put back if loading what was accepted fails."""
+        return {p: p.read_text(encoding="utf-8") for p in (self.accepted_path(article), self.candidates_path(article)) if p.exists()}
+
+    @staticmethod
+    def restore(snapshot: dict[Path, str]) -> None:
+        for path, text in snapshot.items():
+            path.write_text(text, encoding="utf-8")
 
     def _read(self, article: str) -> tuple[dict[str, Any], dict[str, Any]]:
         path = self.candidates_path(article)

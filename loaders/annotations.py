@@ -226,6 +226,22 @@ def _cross_references(ann: Annotation) -> list[tuple[str, str]]:
     return problems
 
 
+def parse_annotation_data(data: Any, origin: Path | str, *, check_references: bool = True) -> Annotation:
+    """Check an annotation given as plain data (a parsed file, or extractor output) or raise
+    :class:`AnnotationError` naming ``origin`` with every problem found."""
+    if not isinstance(data, dict):
+        raise AnnotationError(origin, [("", "expected a mapping with the keys article, entities, events")])
+    try:
+        annotation = Annotation.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_loc(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
+        raise AnnotationError(origin, problems) from None
+    problems = _cross_references(annotation) if check_references else []
+    if problems:
+        raise AnnotationError(origin, problems)
+    return annotation
+
+
 def parse_annotation(path: Path | str) -> AnnotationFile:
     """Read and structurally check one annotation file, or raise :class:`AnnotationError`."""
     path = Path(path)
@@ -242,13 +258,7 @@ def parse_annotation(path: Path | str) -> AnnotationFile:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise AnnotationError(path, [(where, f"malformed YAML: {problem}")]) from None
-    if not isinstance(data, dict):
-        raise AnnotationError(path, [("", "expected a mapping with the keys article, entities, events")])
-    try:
-        annotation = Annotation.model_validate(data)
-    except ValidationError as exc:
-        problems = [(_loc(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
-        raise AnnotationError(path, problems) from None
+    annotation = parse_annotation_data(data, path, check_references=False)
     problems = _cross_references(annotation)
     text = None
     if annotation.article.text_file:

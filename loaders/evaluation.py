@@ -82,9 +82,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.annotations import Annotation, AnnotationError, AnnotationFile, EntityAnn, EventAnn, parse_annotation
+from loaders.annotations import (
+    Annotation,
+    AnnotationError,
+    AnnotationFile,
+    EntityAnn,
+    EventAnn,
+    parse_annotation,
+    parse_annotation_data,
+)
+from loaders.validation import ANNOTATION_SUFFIXES
 
-ANNOTATION_SUFFIXES = (".yaml", ".yml")
 EVIDENCE_THRESHOLD = 0.5
 #: The loader maps the format's catch-all event type to this ontology class; both spellings are one type here.
 _EVENT_TYPE_SPELLINGS = {"OtherEvent": "Other"}
@@ -513,20 +521,7 @@ def annotation_from_data(data: Any, origin: Path | str) -> Annotation:
 
     Raises AnnotationError naming ``origin`` with every problem found.
     """
-    from pydantic import ValidationError
-
-    from loaders.annotations import _cross_references, _loc
-
-    if not isinstance(data, dict):
-        raise AnnotationError(origin, [("", "expected a mapping with the keys article, entities, events")])
-    try:
-        annotation = Annotation.model_validate(data)
-    except ValidationError as exc:
-        raise AnnotationError(origin, [(_loc(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
-    problems = _cross_references(annotation)
-    if problems:
-        raise AnnotationError(origin, problems)
-    return annotation
+    return parse_annotation_data(data, origin)
 
 
 __all__ = [

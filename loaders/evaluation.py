@@ -84,7 +84,6 @@ from typing import Any
 
 from loaders.annotations import (
     Annotation,
-    AnnotationError,
     AnnotationFile,
     EntityAnn,
     EventAnn,

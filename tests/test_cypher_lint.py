@@ -17,9 +17,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 
 from kg.cypher import Cypher
 from kg.settings import PROJECT_ROOT

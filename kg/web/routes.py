@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,11 +19,16 @@ def root() -> RedirectResponse:
     return RedirectResponse("/explore", status_code=307)
 
 
+@cache
+def _page() -> str:
+    """The page depends only on the ontology and the assets, so it is rendered once per process."""
+    return render_page(title=TITLE, boot=boot_data("api", api=""), inline=False)
+
+
 @router.get("/explore")
 def explore() -> HTMLResponse:
     """The page calls this same API from the browser (same origin), so it needs no configuration."""
-    page = render_page(title=TITLE, boot=boot_data("api", api=""), inline=False)
-    return HTMLResponse(page, headers={"Content-Security-Policy": SERVED_CSP, "Cache-Control": "no-cache"})
+    return HTMLResponse(_page(), headers={"Content-Security-Policy": SERVED_CSP, "Cache-Control": "no-cache"})
 
 
 def install(app: FastAPI) -> None:

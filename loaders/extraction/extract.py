@@ -23,13 +23,12 @@ from kg.names import normalise_name
 from loaders.extraction.article import RawArticle, read_article
 from loaders.extraction.dates import find_dates
 from loaders.extraction.events import detect_events
-from loaders.extraction.gazetteer import Entry, Gazetteer, build_gazetteer
+from loaders.extraction.gazetteer import Entry, Gazetteer, default_gazetteer
 from loaders.extraction.mentions import UPPER, Mention, find_mentions
 from loaders.extraction.money import find_money, find_quantities
 from loaders.extraction.sentences import Sentence, split_sentences
 from loaders.resolution import slug
 
-METHOD = "rules+gazetteer"
 FUTURE_CUES = re.compile(r"\b(will|would|plans? to|planned|is expected to|are expected to|expects? to|intends? to|"
                          r"aims? to|is set to|are set to|scheduled to|to be delivered)\b", re.IGNORECASE)
 PERSON_TYPES = ("Official", "Person")
@@ -53,9 +52,10 @@ class EntityDraft:
         return max(self.surfaces, key=lambda s: (len(s.split()), len(s), self.surfaces[s]))
 
     def add(self, mention: Mention, sentence: int) -> None:
-        surface = re.sub(r"^(the|The) ", "", mention.text)
-        surface = re.sub(r"(?<=[a-z0-9])s$", "", surface) if mention.type == "WeaponSystem" and mention.how != "designator" \
-            and surface.endswith("s") and surface[:-1] in self.surfaces else surface
+        surface = _without_article(mention.text)
+        if mention.type == "WeaponSystem" and mention.how != "designator" and re.search(r"[a-z0-9]s$", surface) \
+                and surface[:-1] in self.surfaces:
+            surface = surface[:-1]  # "Gripens" after "Gripen" is the same name
         self.surfaces[surface] = self.surfaces.get(surface, 0) + 1
         self.first_sentence = min(self.first_sentence, sentence)
         # several independent mentions make an entity surer than its best single mention
@@ -66,11 +66,15 @@ class EntityDraft:
             self.post = mention.post
 
 
+def _without_article(text: str) -> str:
+    return re.sub(r"^(the|The) ", "", text)
+
+
 def _key(mention: Mention) -> str:
     """The entity a mention names before the article's own aliases apply: the linked entry, else the name."""
     if mention.entry is not None:
         return mention.entry.key
-    return f"name:{normalise_name(re.sub(r'^(the|The) ', '', mention.text))}"
+    return f"name:{normalise_name(_without_article(mention.text))}"
 
 
 class ArticleEntities:
@@ -256,7 +260,7 @@ def _sentences(article: RawArticle) -> list[Sentence]:
 
 def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[str, Any]:
     """The annotation of one article as a plain dict in the interchange format."""
-    gaz = gaz or build_gazetteer()
+    gaz = gaz or default_gazetteer()
     sentences = _sentences(article)
     entities = ArticleEntities()
     per_sentence: list[list[Mention]] = []

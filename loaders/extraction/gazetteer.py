@@ -225,6 +225,13 @@ def build_gazetteer(graph_entities: Iterable[dict[str, Any]] = ()) -> Gazetteer:
     return gaz
 
 
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer without the graph, built once per process: building it and compiling its pattern
+    costs far more than extracting an article, and ``kg eval --articles`` extracts many."""
+    return build_gazetteer()
+
+
 def graph_entities(graph: "Graph") -> list[dict[str, Any]]:
     """The graph's entities as gazetteer rows: id, name, most specific type, aliases and names sources used."""
     from kg import cypher

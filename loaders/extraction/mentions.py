@@ -88,7 +88,6 @@ class Mention:
     confidence: float
     how: str
     post: str | None = None  # for officials: the post a title gave ("Defence Minister")
-    role_word: str | None = None
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

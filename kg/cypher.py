@@ -59,6 +59,9 @@ DUMP_RELATIONSHIPS = Cypher(
 
 SOURCE_HASH = Cypher("MATCH (s:Source {id: $sourceId}) RETURN s.contentHash AS contentHash")
 
+#: Which stored version of a source is visible: the node is recreated by every load that changes it.
+SOURCE_VERSION = Cypher("MATCH (s:Source {id: $sourceId}) RETURN elementId(s) AS node, s.contentHash AS contentHash")
+
 SOURCE_PROPS = Cypher("MATCH (s:Source {id: $sourceId}) RETURN labels(s) AS labels, properties(s) AS props")
 
 DELETE_SOURCE = Cypher("MATCH (s:Source {id: $sourceId}) DETACH DELETE s")

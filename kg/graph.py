@@ -37,6 +37,16 @@ know of, and how this layer deals with them, are listed here and nowhere else:
 6. **Server identity.** ArcadeDB answers with the agent
    ``Neo4j/5.x compatible (ArcadeDB ...)``; :attr:`Graph.dialect` is derived from
    the agent string so code never guesses from the URI.
+7. **Reads during a commit.** Both engines read committed data, so one
+   statement can see a commit that lands while it runs. ArcadeDB also makes a
+   commit's pages visible one by one, so the window is wider there: a reader
+   once saw a reloaded source with none of its events, and a statement can
+   fail with ``EntityNotFound`` when a record it reached is deleted under it.
+   :meth:`Graph.read_transaction` repeats a read that failed that way
+   (:data:`READ_ATTEMPTS` times in all). A read that must show
+   one version of a source checks the source's version before and after, in
+   the same transaction, and repeats when it moved
+   (:func:`kg.api.routes.sources.read_one_version`).
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import ClientError
 from neo4j.graph import Path
 
 from kg.cypher import COUNT_NODES, COUNT_RELATIONSHIPS, PING, Cypher
@@ -53,6 +64,10 @@ from kg.engine_home import ENGINE_USER, EngineHome
 from kg.settings import KgSettings, Settings
 
 T = TypeVar("T")
+
+#: How often a read is tried when a record it reached was deleted by a concurrent commit.
+READ_ATTEMPTS = 5
+ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
 
 
 class GraphUnavailable(RuntimeError):
@@ -193,8 +208,16 @@ class Graph:
         return self.write_transaction(lambda tx: tx.run(query, **params))
 
     def read_transaction(self, work: Callable[[Tx], T]) -> T:
-        with self._driver.session(database=self.connection.database) as session:
-            return session.execute_read(lambda tx: work(Tx(tx)))
+        """Run ``work`` in a managed read transaction, again if a record vanished under it (difference 7)."""
+        attempt = 1
+        while True:
+            try:
+                with self._driver.session(database=self.connection.database) as session:
+                    return session.execute_read(lambda tx: work(Tx(tx)))
+            except ClientError as exc:
+                if exc.code != ENTITY_NOT_FOUND or attempt >= READ_ATTEMPTS:
+                    raise
+                attempt += 1
 
     def write_transaction(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` atomically; it may run more than once on transient errors,

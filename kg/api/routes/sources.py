@@ -14,7 +14,7 @@ from kg.api.deps import Cursor, Limit, decode_cursor, encode_cursor, get_graph, 
 from kg.api.models import LoadReport, Links, Page, SourceFacts, SourceSummary, Tally
 from kg.api.problems import ERROR_RESPONSES, PROBLEM_JSON, InvalidInput, NotFound, Problem, TooLarge
 from kg.api.routes.entities import ordered_types
-from kg.graph import Graph
+from kg.graph import Graph, Tx
 from kg.settings import Settings
 from kg.store import SourceReport, UnknownSource, source_node_id
 
@@ -45,7 +45,7 @@ def list_sources(graph: Annotated[Graph, Depends(get_graph)], limit: Limit = 50,
 @router.get("/{source_id}", response_model=SourceFacts, summary="A source and every fact it backs",
             dependencies=[Depends(require_read_access)])
 def get_source(source_id: SourceId, graph: Annotated[Graph, Depends(get_graph)]) -> SourceFacts:
-    rows = graph.read(cypher.SOURCE_DETAIL, id=source_node_id(source_id))
+    rows = read_one_version(graph, source_node_id(source_id))
     if not rows:
         raise NotFound(f"no source with id {source_node_id(source_id)!r}; GET /sources lists them")
     row = rows[0]
@@ -56,6 +56,26 @@ def get_source(source_id: SourceId, graph: Annotated[Graph, Depends(get_graph)])
         relations=sorted((r for r in row["relations"] if r), key=lambda r: (r["start"], r["type"], r["end"])),
         entities=sorted((dict(x, types=ordered_types(x.pop("labels"))) for x in row["entities"] if x), key=lambda x: x["id"]),
     )
+
+
+def read_one_version(graph: Graph, source_id: str, attempts: int = 5) -> list[dict]:
+    """The source's facts as one stored version, even while it is being reloaded.
+
+    Both engines read committed data statement by statement, so a load that
+    commits while the detail statement runs could show part of each version
+    (see :mod:`kg.graph`, difference 7). The version is read before and after
+    the detail in the same transaction; if it moved, the read is repeated.
+    """
+    def work(tx: Tx) -> tuple[bool, list[dict]]:
+        before = tx.run(cypher.SOURCE_VERSION, sourceId=source_id)
+        rows = tx.run(cypher.SOURCE_DETAIL, id=source_id)
+        return before == tx.run(cypher.SOURCE_VERSION, sourceId=source_id), rows
+
+    for _ in range(attempts - 1):
+        steady, rows = graph.read_transaction(work)
+        if steady:
+            return rows
+    return graph.read_transaction(work)[1]
 
 
 async def read_limited_body(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> bytes:

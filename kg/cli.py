@@ -96,8 +96,9 @@ candidates_app = typer.Typer(
                      "kg candidates accept reuters-2025-poland-k2 --all"),
 )
 bench_app = typer.Typer(
-    help="Benchmarks that print figures.", no_args_is_help=True, rich_markup_mode="rich",
-    epilog=_examples("kg bench extract data/dev/articles", "kg bench extract data/articles --repeat 20 --json"),
+    help="Benchmarks that print figures.", invoke_without_command=True, rich_markup_mode="rich",
+    epilog=_examples("kg bench", "kg bench --facts 10000,100000 --out bench.json",
+                     "kg bench --facts 2000 --requests 20 --json", "kg bench extract data/dev/articles"),
 )
 app.add_typer(browser_app, name="browser")
 app.add_typer(candidates_app, name="candidates")
@@ -388,6 +389,7 @@ def _summary_json(summary: "LoadSummary") -> dict[str, object]:
         "totals": {k: vars(t) for k, t in summary.totals().items()},
         "sources": [_report_json(r) for r in summary.reports],
         "rejected": [{"file": str(r.path), "problems": [v.as_dict() for v in r.violations]} for r in summary.rejected],
+        "timings": {"check_seconds": round(summary.check_seconds, 3), "write_seconds": round(summary.write_seconds, 3)},
     }
 
 
@@ -418,7 +420,8 @@ def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "Loa
         loader = Loader(graph)
         with _progress(quiet=quiet) as progress:
             task = progress.add_task("loading", total=len(files))
-            summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name))
+            summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name),
+                                  workers=settings.kg.load_workers)
     return summary
 
 
@@ -611,6 +614,127 @@ def candidates_accept(
         raise typer.Exit(ExitCode.PROBLEM)
 
 
+@app.command(epilog=_examples("kg synth --events 1000 --seed 1 --out /tmp/corpus", "kg synth --events 50000 --out corpus --json"))
+def synth(
+    events: Annotated[int, typer.Option("--events", min=1, help="How many events the corpus tells.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the annotation files into (created if missing).")],
+    seed: Annotated[int, typer.Option("--seed", help="Same seed and events, same files.")] = 1,
+    as_json: JsonFlag = False,
+) -> None:
+    """Write a synthetic corpus of annotation files shaped like real reporting, for scale tests and benchmarks.
+
+    Thousands of actors with a power-law degree distribution, events of every type
+    over decades, each told by one to four sources under varying aliases. Every file
+    passes the shapes, so `kg load DIR` loads all of it.
+    """
+    from loaders.synthetic import synthesize
+
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise _fail(f"--out {out_dir} must be a new or empty folder", ExitCode.USAGE)
+    with _working(f"writing {events:,} events", quiet=as_json):
+        made = synthesize(events, seed, out_dir)
+    report = {"folder": str(out_dir), "events": made.events, "sources": made.sources, "actors": made.actors,
+              "event_mentions": made.mentions, "seed": seed}
+    if as_json:
+        _print_json(report)
+    else:
+        out.print(f"wrote {made.sources:,} sources telling {made.events:,} events ({made.mentions:,} mentions) "
+                  f"about {made.actors:,} actors to {escape(str(out_dir))}", highlight=False)
+
+
+def _csv_ints(value: str) -> list[int]:
+    try:
+        numbers = [int(v.replace("_", "")) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from None
+    if not numbers or min(numbers) < 1:
+        raise typer.BadParameter(f"{value!r}: give one or more positive numbers")
+    return numbers
+
+
+@bench_app.callback()
+def bench(
+    ctx: typer.Context,
+    facts: Annotated[str, typer.Option("--facts", help="Corpus sizes in facts (nodes + relationships), comma-separated; "
+                                                       "the largest graph also serves the API latencies.")] = "10000,100000,1000000",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic corpora.")] = 1,
+    requests: Annotated[int, typer.Option("--requests", min=1, help="Requests per client per endpoint.")] = 200,
+    clients: Annotated[str, typer.Option("--clients", help="Concurrent API clients to try, comma-separated.")] = "1,8",
+    heap: Annotated[str, typer.Option("--heap", help="JVM heap of the engines the benchmark starts.")] = "4g",
+    rdflib_max: Annotated[int, typer.Option("--rdflib-max", min=0, help="Largest corpus (facts) also written with "
+                                                                         "rdflib-neo4j, which is slow.")] = 200_000,
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="Scratch folder for corpora and engines (default: a temporary one).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--out", help="Also write the figures as JSON to this file.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Load, validation and API benchmarks on fresh embedded engines: prints a table (see BENCHMARKS.md).
+
+    For each size: a synthetic corpus loaded end to end (kg load), the same graph written
+    by plain UNWIND CREATE (the raw ceiling) and, when installed, by rdflib-neo4j; the
+    validation share of the load; peak memory. On the largest graph: API latency
+    p50/p95/p99 per endpoint with 1 and 8 concurrent clients.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    import shlex
+    import tempfile
+
+    from kg.bench import run
+
+    sizes, client_counts = _csv_ints(facts), tuple(_csv_ints(clients))
+    command = shlex.join(["kg", "bench", "--facts", facts, "--seed", str(seed), "--requests", str(requests),
+                          "--clients", clients, "--heap", heap, "--rdflib-max", str(rdflib_max)])
+    scratch = workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    report = run(sizes, seed, scratch, heap, requests, client_counts, command, rdflib_max,
+                 progress=None if as_json else lambda what: err.print(f"[dim]{escape(what)}[/]", highlight=False))
+    data = report.as_dict()
+    if json_out:
+        json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if workdir is None:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+    if as_json:
+        _print_json(data)
+        return
+    _print_bench(data)
+
+
+def _fmt(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
+
+
+def _print_bench(data: dict[str, Any]) -> None:
+    m = data["machine"]
+    out.print(f"{m['cpus']} CPUs, {m['memory_gb']} GiB, Python {m['python']}, {m['engine']}", highlight=False)
+    load = Table(title="Load (facts = nodes + relationships)", title_justify="left")
+    load.add_column("")
+    for f in data["loads"]:
+        load.add_column(f"{f['target_facts']:,}", justify="right")
+    rows = [("facts", "facts", 0), ("sources", "sources", 0), ("seconds", "seconds", 1), ("facts/s", "facts_per_s", 0),
+            ("relationships/s", "relationships_per_s", 0), ("raw ceiling facts/s", "raw_facts_per_s", 0),
+            ("ours / raw", "ratio_to_raw", 3), ("rdflib-neo4j facts/s", "rdflib_neo4j_facts_per_s", 0),
+            ("ours / rdflib-neo4j", "ratio_to_rdflib_neo4j", 3), ("SHACL share of load", "validation_share", 2),
+            ("SHACL ms per source", "validation_ms_per_source", 1), ("SHACL facts/s", "validation_facts_per_s", 0),
+            ("loader peak MB", "loader_peak_mb", 0), ("engine peak MB", "engine_peak_mb", 0)]
+    for label, key, digits in rows:
+        load.add_row(label, *(_fmt(f[key], digits) for f in data["loads"]))
+    out.print(load)
+    for f in data["loads"]:
+        out.print(f"rdflib-neo4j at {f['target_facts']:,}: {escape(f['rdflib_neo4j_note'])}", highlight=False)
+    graph = data["api_graph"]
+    api = Table(title=f"API latency, ms ({_fmt(graph.get('events'))} events, {_fmt(graph.get('actors'))} actors; "
+                      f"API peak {_fmt(data['api_peak_mb'])} MB)", title_justify="left")
+    for column in ("endpoint", "clients", "requests", "errors", "p50", "p95", "p99"):
+        api.add_column(column, justify="right")
+    for x in data["latencies"]:
+        api.add_row(x["endpoint"], str(x["clients"]), str(x["requests"]), str(x["errors"]), _fmt(x["p50_ms"], 1),
+                    _fmt(x["p95_ms"], 1), _fmt(x["p99_ms"], 1))
+    out.print(api)
+
+
 @bench_app.command("extract", epilog=_examples("kg bench extract data/dev/articles", "kg bench extract data/articles --repeat 20"))
 def bench_extract(
     folder: Annotated[Path, typer.Argument(help="A folder of article .txt files.")] = PROJECT_ROOT / "data" / "dev" / "articles",
@@ -652,22 +776,56 @@ def bench_extract(
     out.print(table)
 
 
+def _export_neo4j_admin(output: Path | None, out_dir: Path | None, *, as_json: bool) -> None:
+    """``kg export --format neo4j-admin --out DIR``: CSV files for Neo4j's offline bulk import (kg.admin_import)."""
+    from kg.admin_import import AdminImportError, unusable_directory, write_admin_import
+    from loaders.pipeline import Loader
+
+    if output is not None:
+        raise _fail("--format neo4j-admin writes a folder of files: give --out DIR, not -o FILE", ExitCode.USAGE)
+    if out_dir is None:
+        raise _fail("--format neo4j-admin needs --out DIR, a new or empty folder for the import files", ExitCode.USAGE)
+    if problem := unusable_directory(out_dir):
+        raise _fail(problem, ExitCode.USAGE)
+    with _open_graph(load_settings()) as graph, _working("reading the graph", quiet=as_json):
+        nodes, rels = Loader(graph).store.dump()
+    try:
+        written = write_admin_import(nodes, rels, out_dir)
+    except AdminImportError as exc:
+        raise _fail(f"cannot export for neo4j-admin: {exc}") from None
+    if as_json:
+        _print_json(written.as_dict())
+        return
+    err.print(f"wrote {len(written.files)} files to {escape(str(out_dir))}: {written.nodes} nodes, "
+              f"{written.relationships} relationships; with Neo4j stopped, import them with "
+              f"{escape(str(written.script))}, which runs:", highlight=False, soft_wrap=True)
+    err.print(escape(written.command()), highlight=False, soft_wrap=True)
+
+
 @app.command(epilog=_examples("kg export > graph.ttl", "kg export --format jsonld -o graph.jsonld",
-                              "kg export -o graph.ttl --json"))
+                              "kg export -o graph.ttl --json", "kg export --format neo4j-admin --out neo4j-import --json"))
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle or jsonld")] = "turtle",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, jsonld or neo4j-admin")] = "turtle",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; stdout when omitted.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="With -o: print the file written as JSON (without -o the RDF is the output).")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="With --format neo4j-admin: the folder to write (new or empty).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With -o or --out: print what was written as JSON (without -o the RDF is the output).")] = False,
 ) -> None:
-    """Write the whole graph as RDF in ontology terms (loadable again with kg load).
+    """Write the whole graph as RDF in ontology terms (loadable again with kg load), or as neo4j-admin CSV.
 
     Without -o the RDF itself goes to stdout; with -o FILE a line 'wrote FILE'
-    goes to stderr, or with --json a JSON report to stdout.
+    goes to stderr, or with --json a JSON report to stdout. --format neo4j-admin
+    --out DIR writes the header and data files of `neo4j-admin database import
+    full` and an import.sh with that command (printed on stderr, or in the JSON).
     """
     from loaders.pipeline import EXPORT_FORMATS, Loader
 
+    if fmt == "neo4j-admin":
+        _export_neo4j_admin(output, out_dir, as_json=as_json)
+        return
+    if out_dir is not None:
+        raise _fail("--out DIR is for --format neo4j-admin; RDF goes to stdout or to -o FILE", ExitCode.USAGE)
     if fmt not in EXPORT_FORMATS:
-        raise _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}", ExitCode.USAGE)
+        raise _fail(f"--format must be one of {', '.join([*EXPORT_FORMATS, 'neo4j-admin'])}, not {fmt!r}", ExitCode.USAGE)
     if as_json and output is None:
         raise _fail("--json reports the file written, so it needs -o FILE; without -o the RDF itself is the output "
                     "(use --format jsonld for RDF as JSON)", ExitCode.USAGE)

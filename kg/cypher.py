@@ -214,6 +214,21 @@ SOURCE_DETAIL = Cypher(
 )
 
 
+# -- benchmarks (kg.bench) -------------------------------------------------------------
+
+BENCH_ACTORS = Cypher("MATCH (n:Actor) RETURN n.id AS id, n.name AS name, labels(n) AS labels")
+
+#: What rdflib-neo4j wrote: one :Resource node per IRI (its own label, not the ontology's).
+BENCH_RESOURCES = Cypher("MATCH (r:Resource) RETURN count(r) AS resources")
+
+BENCH_GRAPH_SIZE = Cypher(
+    "CALL () { MATCH (e:Event) RETURN count(e) AS events } "
+    "CALL () { MATCH (a:Actor) RETURN count(a) AS actors } "
+    "CALL () { MATCH (s:Source) RETURN count(s) AS sources } "
+    "RETURN events, actors, sources"
+)
+
+
 # -- extraction (loaders.extraction) -------------------------------------------------
 
 #: Every entity's names, for the extractor's gazetteer: what the graph knows is recognised in new text.

@@ -9,6 +9,8 @@ Guarantees the CLI and tests rely on:
 
 * ``start`` is idempotent: a running engine is reported, not started twice.
 * A pid file whose process is gone (or is not our engine) is cleaned up.
+* After an engine died (killed, crashed), ``start`` waits briefly for the
+  kernel to release its ports, so a restart at once does not report them taken.
 * A port already in use fails fast, naming the port and the setting to change.
 * A JVM that dies during start is reported with the tail of its log.
 * ``start`` returns only once Bolt answers a query on the project database.
@@ -31,6 +33,8 @@ from kg.settings import KgSettings
 
 _SERVER_CLASS = "com.arcadedb.server.ArcadeDBServer"
 _BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
+#: Seconds ``start`` waits for the ports of an engine of the same home that died.
+_RELEASE_GRACE = 10.0
 
 
 class EngineError(RuntimeError):
@@ -109,6 +113,20 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _await_release(kg: KgSettings, timeout: float = _RELEASE_GRACE) -> None:
+    """Wait (briefly) until the engine's ports are free, after an engine of this home died.
+
+    A SIGKILLed JVM shows as gone (a zombie) while its other threads are still
+    being torn down, and its listening sockets close only when the last one
+    exits; a restart at that moment found its own old ports "in use by another
+    program" in about half of the tries. A port still taken after ``timeout``
+    is reported by :func:`_check_ports` as before.
+    """
+    deadline = time.monotonic() + timeout
+    while not (_port_free(kg.bolt_port) and _port_free(kg.http_port)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def _check_ports(kg: KgSettings) -> None:
     if kg.bolt_port == kg.http_port:
         raise EngineError(f"KG_BOLT_PORT and KG_HTTP_PORT are both {kg.bolt_port}; give them different ports.")
@@ -159,11 +177,14 @@ def status(kg: KgSettings) -> EngineStatus:
 def start(kg: KgSettings) -> EngineStatus:
     """Start the engine in the background and wait until Bolt answers."""
     home = EngineHome.from_settings(kg)
+    recorded = home.read_pid() is not None  # read before status() cleans up a stale record
     current = status(kg)
     if current.running:
         return EngineStatus(**{**current.__dict__, "already_running": True})
 
     java, jars = distribution()
+    if recorded:  # the recorded engine is not running: it died without `kg engine stop`
+        _await_release(kg)
     _check_ports(kg)
     home.create()
     password = home.ensure_password()

@@ -47,10 +47,20 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    one version of a source checks the source's version before and after, in
    the same transaction, and repeats when it moved
    (:func:`kg.api.routes.sources.read_one_version`).
+
+An unreachable graph
+--------------------
+A managed transaction retries a lost or refused connection like any other
+transient error, for ``max_retry_time`` seconds (``KG_TRANSACTION_TIMEOUT``),
+and the driver reconnects by itself once the engine is back. That is right for
+a load, which should ride out an engine restart; a request handler should
+rather answer 503 at once: :meth:`Graph.fail_fast` gives it a view of the same
+driver whose reads give up after ``KG_API_READ_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -165,6 +175,7 @@ class Graph:
             connection_acquisition_timeout=max_retry_time,
         )
         self._dialect: Dialect | None = None
+        self._read_config: dict[str, float] = {}  # session options of reads (see fail_fast)
 
     @classmethod
     def open(cls, settings: Settings) -> "Graph":
@@ -181,6 +192,19 @@ class Graph:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def fail_fast(self, seconds: float) -> "Graph":
+        """This graph (same driver and connections) with reads that give up after ``seconds``.
+
+        For request handlers: with the engine down, a read raises the driver's
+        ``ServiceUnavailable`` after about ``seconds`` (the driver waits 1 s, then
+        2 s... between tries) instead of retrying for the full transaction
+        timeout. Writes keep the full timeout. The view shares the driver: close
+        the graph it came from, not the view.
+        """
+        view = copy.copy(self)
+        view._read_config = {"max_transaction_retry_time": seconds, "connection_acquisition_timeout": seconds}
+        return view
 
     def verify(self) -> None:
         """Check connectivity, credentials and the database with a real query.
@@ -212,7 +236,7 @@ class Graph:
         attempt = 1
         while True:
             try:
-                with self._driver.session(database=self.connection.database) as session:
+                with self._driver.session(database=self.connection.database, **self._read_config) as session:
                     return session.execute_read(lambda tx: work(Tx(tx)))
             except ClientError as exc:
                 if exc.code != ENTITY_NOT_FOUND or attempt >= READ_ATTEMPTS:

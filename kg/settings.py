@@ -63,6 +63,8 @@ class KgSettings(BaseSettings):
     engine_heap: str = Field("1g", pattern=r"^\d+[mMgG]$", description="Embedded engine JVM heap (-Xmx)")
     engine_start_timeout: float = Field(90.0, gt=0, description="Seconds to wait for Bolt after `kg engine start`")
     transaction_timeout: float = Field(60.0, gt=0, description="Max seconds a managed transaction keeps retrying transient errors")
+    api_read_timeout: float = Field(2.0, gt=0, description="Max seconds an API read retries an unreachable graph before "
+                                                            "answering 503 (loads keep KG_TRANSACTION_TIMEOUT)")
     api_host: str = Field("127.0.0.1", description="Address `kg serve` binds")
     api_port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on")
     api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources; unset = writes off")
@@ -70,6 +72,8 @@ class KgSettings(BaseSettings):
     api_max_upload_bytes: int = Field(2_000_000, gt=0, description="Largest annotation file POST /sources accepts")
     review_dir: Path | None = Field(None, description="Where extracted facts below --min-confidence wait for review; "
                                                       "unset = $KG_DATA_DIR/review")
+    load_workers: int = Field(2, ge=1, le=64, description="Processes that check files (parse, resolve, SHACL) while `kg load` "
+                                                           "writes; 1 checks them in the loading process")
     min_confidence: float = Field(0.6, ge=0, le=1, description="Default --min-confidence of `kg load` for raw article text")
 
     @property

@@ -218,6 +218,8 @@ class Store:
 
         def work(tx: Tx) -> SourceReport:
             warnings: list[str] = []
+            if not tx.run(cypher.SOURCE_PROPS, sourceId=sid):
+                return self._create(tx, rows, warnings)
             before = self._footprint(tx, sid, also=rows.entities)
             touched = {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
             self._retract(tx, sid)
@@ -226,9 +228,43 @@ class Store:
                 touched.setdefault(node.root, set()).add(node.id)
             self._rederive_entities(tx, touched)
             after = self._footprint(tx, sid)
-            return SourceReport(sid, "updated" if before.source else "created", after.tallies(before), warnings)
+            return SourceReport(sid, "updated", after.tallies(before), warnings)
 
         return self.graph.write_transaction(work)
+
+    def _create(self, tx: Tx, rows: SourceRows, warnings: list[str]) -> SourceReport:
+        """A source the graph does not hold yet: nothing to retract, and nothing found by scanning.
+
+        A source that is not in the graph backs nothing (loads and retractions
+        are atomic), so its footprint before is only the entities it names that
+        already exist, and after, what its rows say, looked up by id. Finding
+        what an existing source backs scans entity backings and relationships,
+        work that grows with the graph; a first load must not pay for it, or
+        bulk loads would grow quadratically.
+        """
+        def entities(tx: Tx) -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for root, nodes in _grouped(rows.entities, lambda n: n.root):
+                for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted({n.id for n in nodes})):
+                    found[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
+            return found
+
+        before = _Footprint(None, {}, entities(tx), {})
+        self._write(tx, rows, warnings)
+        touched: dict[str, set[str]] = defaultdict(set)
+        for node in rows.entities:
+            touched[node.root].add(node.id)
+        self._rederive_entities(tx, touched)
+        claims: dict[str, Any] = {}
+        rels: dict[tuple[Any, ...], Any] = {(r.start, r.type, r.end): True for r in rows.entity_rels}
+        for root in CLAIM_ROOTS:
+            for row in tx.run(_t(cypher.CLAIMS_OF_SOURCE, root=root), sourceId=rows.source_id):
+                claims[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
+            for row in tx.run(_t(cypher.CLAIM_RELS_OF_SOURCE, root=root), sourceId=rows.source_id):
+                rels[(row["start"], row["type"], row["end"], _frozen(row["props"]))] = True
+        source = tx.run(cypher.SOURCE_PROPS, sourceId=rows.source_id)
+        after = _Footprint(_frozen(source[0]) if source else None, claims, entities(tx), rels)
+        return SourceReport(rows.source_id, "created", after.tallies(before), warnings)
 
     def unload(self, source_id: str) -> SourceReport:
         """Retract a source: its claims go, and entities no other source backs."""

@@ -1,27 +1,64 @@
 """SHACL validation of RDF in ontology terms, reported in an analyst's words.
 
-Validation runs pyshacl with RDFS inference over the ontology (so an Official
-is a Person is an Actor, and a seller is a participant). pyshacl toggles rdflib
-globals while it works, so calls are serialised with a lock and are meant for
-the loader, never for concurrent request handlers.
+Validation runs pyshacl over the data with its RDFS consequences under the
+ontology (so an Official is a Person is an Actor, and a seller is a
+participant), worked out by :mod:`loaders.inference` with the ontology's part
+computed once. pyshacl toggles rdflib globals while it works, so calls are
+serialised with a lock and are meant for the loader, never for concurrent
+request handlers.
+
+The shapes' SPARQL constraints are run once per focus node, and rdflib parses a
+query given as text on every run: parsing was most of what remained of a
+source's validation time. :class:`PreparingSPARQLProcessor`, registered as
+rdflib's ``sparql`` processor when this module is imported, parses each
+distinct query text once; a prepared query is rdflib's own way to run the
+same query many times with different bindings.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 from rdflib import RDF, SH, Graph, URIRef
+from rdflib.plugin import register
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor
 from rdflib.util import guess_format
 
 from kg.ontology import AKG, Ontology, shacl_path_text
 from loaders.annotation_rdf import BuiltSource, build_rdf
 from loaders.annotations import AnnotationError, parse_annotation
+from loaders.inference import entail
 from loaders.resolution import Resolver
 
 _SHACL_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+    return translateQuery(parseQuery(text), base, dict(namespaces) or None)
+
+
+class PreparingSPARQLProcessor(SPARQLProcessor):
+    """rdflib's SPARQL processor, parsing each distinct query text once (see the module docstring)."""
+
+    def query(self, strOrQuery: str | Query, initBindings: Mapping[str, Any] | None = None,  # noqa: N803
+              initNs: Mapping[str, Any] | None = None, base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
+        if isinstance(strOrQuery, str):
+            strOrQuery = _prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
+        return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
+
+
+register("sparql", Processor, __name__, PreparingSPARQLProcessor.__name__)
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
 
 
@@ -43,7 +80,7 @@ def shacl_violations(data: Graph, onto: Ontology, *, file: str, where: dict[URIR
     """Validate ``data``; each result names the node (by its place in the file, or its id)."""
     with _SHACL_LOCK:
         conforms, results, _ = pyshacl.validate(
-            data, shacl_graph=onto.shapes, ont_graph=onto.graph, inference="rdfs", advanced=True, allow_warnings=True,
+            entail(data, onto), shacl_graph=onto.shapes, inference="none", advanced=True, allow_warnings=True,
         )
     if conforms:
         return []

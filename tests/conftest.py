@@ -94,6 +94,19 @@ def running_api(settings: Settings, graph: Graph) -> Iterator[str]:
         thread.join(10)
 
 
+@contextmanager
+def scratch_source(loader, path: Path, text: str) -> Iterator[Path]:
+    """``text`` written to ``path`` and loaded into the graph as a source for the block, unloaded after it."""
+    path.write_text(text, encoding="utf-8")
+    summary = loader.load([path])
+    assert not summary.rejected, [str(r) for r in summary.rejected]
+    try:
+        yield path
+    finally:
+        for report in summary.reports:
+            loader.unload(report.source_id)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of the session's graph: the configured Neo4j or a fresh embedded engine."""

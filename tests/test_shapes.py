@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyshacl
 import pytest
-from rdflib import Graph
+from rdflib import RDF, SH, Graph
 
 from kg.ontology import load_ontology
+from loaders.annotation_rdf import build_rdf
+from loaders.annotations import parse_annotation
+from loaders.inference import entail
 from loaders.validation import shacl_violations
 
 CASES = Path(__file__).parent / "shape_cases"
@@ -39,3 +43,19 @@ def test_valid_sample_conforms(path: Path) -> None:
 def test_invalid_sample_fails_with_its_message(path: Path) -> None:
     violations = shacl_violations(Graph().parse(path), load_ontology(), file=path.name)
     assert {v.message for v in violations} == {_expected(path)}
+
+
+def _results(report: Graph) -> set[tuple[str, str, str]]:
+    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceShape)), str(report.value(r, SH.resultMessage)))
+            for r in report.subjects(RDF.type, SH.ValidationResult)}
+
+
+@pytest.mark.parametrize("path", VALID + INVALID + sorted(Path("data/annotations").glob("*.yaml")), ids=lambda p: p.stem)
+def test_precomputed_entailment_gives_exactly_pyshacls_rdfs_results(path: Path) -> None:
+    """loaders.inference replaces pyshacl's per-call RDFS closure of data and ontology: same results on every case."""
+    onto = load_ontology()
+    data = build_rdf(parse_annotation(path), onto).graph if path.suffix == ".yaml" else Graph().parse(path)
+    _, ours, _ = pyshacl.validate(entail(data, onto), shacl_graph=onto.shapes, inference="none", advanced=True, allow_warnings=True)
+    _, reference, _ = pyshacl.validate(data, shacl_graph=onto.shapes, ont_graph=onto.graph, inference="rdfs",
+                                     advanced=True, allow_warnings=True)
+    assert _results(ours) == _results(reference)

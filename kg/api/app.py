@@ -38,14 +38,16 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         from loaders.pipeline import Loader
 
         app.state.settings = settings or load_settings()
-        own = graph is None
-        app.state.graph = graph or Graph.open(app.state.settings)
+        opened = graph or Graph.open(app.state.settings)
+        # Handlers read through a fail-fast view: with the engine down they answer 503
+        # within KG_API_READ_TIMEOUT instead of retrying for KG_TRANSACTION_TIMEOUT.
+        app.state.graph = opened.fail_fast(app.state.settings.kg.api_read_timeout)
         app.state.loader = Loader(app.state.graph)
         try:
             yield
         finally:
-            if own:
-                app.state.graph.close()
+            if graph is None:
+                opened.close()
 
     app = FastAPI(title="Arms-trade knowledge graph", version=load_ontology().version, description=DESCRIPTION,
                   lifespan=lifespan)

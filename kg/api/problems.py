@@ -13,8 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kg.graph import GraphUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -91,6 +94,15 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), title.lower().replace(" ", "-"))
+
+    async def _unreachable(request: Request, exc: Exception) -> JSONResponse:
+        # Any endpoint, when the driver gave up on the graph (engine down, connection lost):
+        # 503, not 500; the driver reconnects by itself once the graph is back.
+        return problem_response(request, Unavailable.status, Unavailable.title,
+                                f"the graph does not answer: {exc}; try again shortly", Unavailable.slug)
+
+    for unreachable in (ServiceUnavailable, SessionExpired, GraphUnavailable):
+        app.add_exception_handler(unreachable, _unreachable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,395 @@
+"""Benchmarks of load, validation and API on the embedded engine, measured side by side.
+
+``kg bench`` runs everything here in one go and prints a table (and writes
+JSON). Each corpus size gets its own synthetic corpus
+(:mod:`loaders.synthetic`) and its own fresh engines, so no figure depends on
+what an earlier step left behind:
+
+1. **End-to-end load**: ``kg load DIR --json`` in a child process (one
+   checking process, ``KG_LOAD_WORKERS=1``, so the split between checking and
+   writing is exact), timed from outside; its peak memory is the child's
+   ``ru_maxrss`` and the engine's is its ``VmHWM``.
+2. **Raw ceiling**: the very nodes and relationships that load produced
+   (read back with :meth:`kg.store.Store.dump`) written into a fresh engine by
+   plain ``UNWIND ... CREATE`` batches of 5000 (the loader's own claim
+   statements, which are exactly that), with the same uniqueness constraints
+   and no validation, resolution or provenance bookkeeping.
+3. **rdflib-neo4j**, when installed (``pip install -e '.[bench]'``): the same
+   graph as RDF (``kg export``) written through its ``Neo4jStore``, up to
+   ``rdflib_max`` facts (it is slower than our loader, and the run has to end).
+4. **Validation**: the SHACL share of the load, from the loader's own
+   timings, per source and per triple at every size (flat = linear).
+5. **API latency**: ``kg serve`` in a child process on the largest loaded
+   graph; search, entity, neighbours at depth 2, paths up to 4 hops and sales
+   filters, with 1 and 8 concurrent clients, p50/p95/p99.
+
+Facts are property-graph elements (nodes plus relationships) in the graph
+after the load: the unit every writer here produces, so ratios compare like
+with like.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kg import cypher, engine
+from kg.cypher import Cypher
+from kg.graph import Graph, GraphCounts
+from kg.ontology import load_ontology
+from kg.schema import apply_schema
+from kg.settings import KgSettings, Neo4jSettings, Settings
+from kg.store import Store
+from loaders.synthetic import synthesize
+
+#: Facts (nodes + relationships) one synthetic event yields on average, measured on seed 1; sizes the corpora.
+FACTS_PER_EVENT = 27.0
+#: Endpoints timed, with the clients tried for each.
+ENDPOINTS = ("search", "entity", "neighbours", "paths", "sales")
+RAW_BATCH = 5000
+
+
+@dataclass
+class LoadFigures:
+    target_facts: int
+    events: int
+    sources: int
+    nodes: int = 0
+    relationships: int = 0
+    seconds: float = 0.0
+    check_seconds: float = 0.0
+    write_seconds: float = 0.0
+    loader_peak_mb: float = 0.0
+    engine_peak_mb: float = 0.0
+    raw_seconds: float = 0.0
+    raw_nodes: int = 0  # what the raw writer left in its engine: must equal nodes and relationships
+    raw_relationships: int = 0
+    rdflib_neo4j_seconds: float | None = None
+    rdflib_neo4j_note: str = ""
+
+    @property
+    def facts(self) -> int:
+        return self.nodes + self.relationships
+
+    def derived(self) -> dict[str, Any]:
+        raw_rate = self.facts / self.raw_seconds if self.raw_seconds else None
+        rate = self.facts / self.seconds if self.seconds else None
+        other = self.facts / self.rdflib_neo4j_seconds if self.rdflib_neo4j_seconds else None
+        return {
+            "facts": self.facts,
+            "facts_per_s": rate,
+            "relationships_per_s": self.relationships / self.seconds if self.seconds else None,
+            "raw_facts_per_s": raw_rate,
+            "ratio_to_raw": rate / raw_rate if rate and raw_rate else None,
+            "rdflib_neo4j_facts_per_s": other,
+            "ratio_to_rdflib_neo4j": rate / other if rate and other else None,
+            "validation_share": self.check_seconds / self.seconds if self.seconds else None,
+            "validation_ms_per_source": 1000 * self.check_seconds / self.sources if self.sources else None,
+            "validation_facts_per_s": self.facts / self.check_seconds if self.check_seconds else None,
+        }
+
+
+@dataclass
+class Latency:
+    endpoint: str
+    clients: int
+    requests: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+@dataclass
+class BenchReport:
+    machine: dict[str, Any]
+    command: str
+    loads: list[LoadFigures] = field(default_factory=list)
+    api_graph: dict[str, int] = field(default_factory=dict)
+    latencies: list[Latency] = field(default_factory=list)
+    api_peak_mb: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "machine": self.machine, "command": self.command,
+            "loads": [{**asdict(f), **f.derived()} for f in self.loads],
+            "api_graph": self.api_graph, "latencies": [asdict(x) for x in self.latencies], "api_peak_mb": self.api_peak_mb,
+        }
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import arcadedb_embedded  # the engine's version is part of the measurement
+
+    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "memory_gb": round(mem_kb / 2**20, 1), "engine": f"arcadedb-embedded {getattr(arcadedb_embedded, '__version__', '?')}"}
+
+
+# -- engines ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def fresh_engine(workdir: Path, heap: str) -> Iterator[Settings]:
+    """An embedded engine of its own, in a new folder on free ports; stopped and deleted on exit."""
+    home = Path(tempfile.mkdtemp(prefix="engine-", dir=workdir))
+    kg = KgSettings(data_dir=home, bolt_port=_free_port(), http_port=_free_port(), engine_heap=heap)
+    engine.start(kg)
+    try:
+        yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
+    finally:
+        engine.stop(kg)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
+    env.update({"KG_DATA_DIR": str(settings.kg.data_dir), "KG_BOLT_PORT": str(settings.kg.bolt_port),
+                "KG_HTTP_PORT": str(settings.kg.http_port), **extra})
+    return env
+
+
+def _peak_mb_of_pid(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a child to the end: (seconds, its peak RSS in MB, its stdout)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        errors.seek(0)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {errors.read().decode()[-2000:]}")
+        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+
+
+# -- load, raw ceiling, rdflib-neo4j --------------------------------------------------------
+
+
+def measure_load(target_facts: int, seed: int, workdir: Path, heap: str, rdflib_max: int = 200_000,
+                 then: Callable[[Settings], None] | None = None) -> LoadFigures:
+    """Synthesize a corpus of about ``target_facts`` facts and time every writer on it.
+
+    ``then`` runs on the loaded engine before it is stopped (the API latencies).
+    """
+    corpus = workdir / f"corpus-{target_facts}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    made = synthesize(max(10, round(target_facts / FACTS_PER_EVENT)), seed, corpus)
+    figures = LoadFigures(target_facts=target_facts, events=made.events, sources=made.sources)
+    with fresh_engine(workdir, heap) as settings:
+        seconds, peak, stdout = _run_measured([sys.executable, "-m", "kg.cli", "load", str(corpus), "--json"],
+                                              _env(settings, KG_LOAD_WORKERS="1"))
+        report = json.loads(stdout)
+        figures.seconds, figures.loader_peak_mb = seconds, peak
+        figures.check_seconds, figures.write_seconds = report["timings"]["check_seconds"], report["timings"]["write_seconds"]
+        state = engine.status(settings.kg)
+        figures.engine_peak_mb = _peak_mb_of_pid(state.pid) if state.pid else 0.0
+        with Graph.open(settings) as graph:
+            counts = graph.counts()
+            figures.nodes, figures.relationships = counts.nodes, counts.relationships
+            nodes, rels = Store(graph).dump()
+        figures.raw_seconds, raw = raw_ceiling(nodes, rels, workdir, heap)
+        figures.raw_nodes, figures.raw_relationships = raw.nodes, raw.relationships
+        if figures.facts <= rdflib_max:
+            figures.rdflib_neo4j_seconds, figures.rdflib_neo4j_note = rdflib_neo4j(nodes, rels, workdir, heap)
+        else:
+            figures.rdflib_neo4j_note = f"not run above {rdflib_max:,} facts (--rdflib-max)"
+        del nodes, rels
+        if then:
+            then(settings)
+    shutil.rmtree(corpus, ignore_errors=True)
+    return figures
+
+
+def raw_ceiling(nodes: list[Any], rels: list[Any], workdir: Path, heap: str) -> tuple[float, GraphCounts]:
+    """Seconds to write these nodes and relationships with plain UNWIND CREATE into a fresh engine, and what it holds then."""
+    onto = load_ontology()
+    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for node in nodes:
+        by_labels.setdefault(tuple(node.labels), []).append({"props": node.props})
+    by_type: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for rel in rels:
+        by_type.setdefault((rel.start_root, rel.type, rel.end_root), []).append(
+            {"start": rel.start, "end": rel.end, "props": dict(rel.props)})
+    with fresh_engine(workdir, heap) as settings, Graph.open(settings) as graph:
+        apply_schema(graph, onto)
+        started = time.perf_counter()
+        for labels, rows in by_labels.items():
+            statement = Cypher.template(cypher.CREATE_CLAIMS, labels=":".join(labels[::-1]))
+            for i in range(0, len(rows), RAW_BATCH):
+                graph.write(statement, rows=rows[i:i + RAW_BATCH])
+        for (start, type_, end), rows in by_type.items():
+            statement = Cypher.template(cypher.CREATE_CLAIM_RELS, start=start, type=type_, end=end)
+            for i in range(0, len(rows), RAW_BATCH):
+                graph.write(statement, rows=rows[i:i + RAW_BATCH])
+        return time.perf_counter() - started, graph.counts()
+
+
+def rdflib_neo4j(nodes: list[Any], rels: list[Any], workdir: Path, heap: str) -> tuple[float | None, str]:
+    """Seconds for rdflib-neo4j to write the same graph as RDF, or why it could not."""
+    try:
+        from rdflib import RDF, URIRef
+        from rdflib import Graph as RdfGraph
+        from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStore, Neo4jStoreConfig
+    except ImportError:
+        return None, "not installed (pip install -e '.[bench]')"
+    from kg.property_graph import rows_to_rdf
+
+    data = rows_to_rdf(nodes, rels, load_ontology())
+    iris = {t for s, p, o in data for t in (s, o) if isinstance(t, URIRef) and p != RDF.type}
+    with fresh_engine(workdir, heap) as settings:
+        from kg.graph import connection_for
+
+        conn = connection_for(settings)
+        config = Neo4jStoreConfig(
+            auth_data={"uri": conn.uri, "database": conn.database, "user": conn.user, "pwd": conn.password},
+            handle_vocab_uri_strategy=HANDLE_VOCAB_URI_STRATEGY.IGNORE, batching=True)
+        try:
+            started = time.perf_counter()
+            with redirect_stdout(sys.stderr):  # it prints its progress; stdout may be our JSON
+                store = RdfGraph(store=Neo4jStore(config=config))
+                for triple in data:
+                    store.add(triple)
+                store.close(True)
+            seconds = time.perf_counter() - started
+        except Exception as exc:  # a third-party writer against our engine: any failure is a finding, not a crash
+            return None, f"failed against the embedded engine: {type(exc).__name__}: {str(exc)[:200]}"
+        with Graph.open(settings) as graph:
+            written = graph.read(cypher.BENCH_RESOURCES)[0]["resources"]
+    # It writes with auto-commit statements, which the embedded engine can refuse as
+    # concurrent modifications; it logs and drops such a batch. Count what arrived.
+    if written != len(iris):
+        return seconds, f"incomplete: {written:,} of {len(iris):,} resources written ({len(data):,} triples)"
+    return seconds, f"complete: {len(iris):,} resources, {len(data):,} triples"
+
+
+# -- API latency ---------------------------------------------------------------------------
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _requests(graph: Graph, rng: random.Random, n: int) -> dict[str, list[str]]:
+    """Request paths per endpoint, with ids and names drawn from the graph (hubs and the long tail)."""
+    actors = graph.read(cypher.BENCH_ACTORS)
+    states = [a for a in actors if "State" in a["labels"]]
+    names = [a["name"] for a in actors if a["name"]]
+    pick = lambda pool: pool[rng.randrange(len(pool))]  # noqa: E731
+    return {
+        "search": [f"/entities?q={httpx.QueryParams({'q': pick(names)[:6]})['q']}&limit=20" for _ in range(n)],
+        "entity": [f"/entities/{pick(actors)['id']}" for _ in range(n)],
+        "neighbours": [f"/entities/{pick(actors)['id']}/neighbors?depth=2" for _ in range(n)],
+        "paths": [f"/paths?{httpx.QueryParams({'from': pick(actors)['id'], 'to': pick(states)['id'], 'max_hops': 4})}"
+                  for _ in range(n)],
+        "sales": [f"/sales?{httpx.QueryParams({'buyer': pick(states)['name'], 'from': f'{rng.randint(1990, 2020)}'})}"
+                  for _ in range(n)],
+    }
+
+
+def measure_api(settings: Settings, requests_per_client: int, clients: tuple[int, ...], seed: int) -> tuple[list[Latency], float]:
+    """Start ``kg serve`` on the graph and time each endpoint with 1..N concurrent clients."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env=_env(settings, KG_API_PORT=str(port)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        with Graph.open(settings) as graph:
+            plan = _requests(graph, random.Random(seed), requests_per_client * max(clients))
+        out = []
+        for endpoint in ENDPOINTS:
+            for n in clients:
+                out.append(_hammer(base, endpoint, plan[endpoint], n, requests_per_client))
+        return out, _peak_mb_of_pid(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _hammer(base: str, endpoint: str, paths: list[str], clients: int, per_client: int) -> Latency:
+    timings: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        nonlocal errors
+        with httpx.Client(base_url=base, timeout=120) as http:
+            http.get(paths[offset])  # warm the connection; not timed
+            for path in paths[offset:offset + per_client]:
+                started = time.perf_counter()
+                status = http.get(path).status_code
+                elapsed = time.perf_counter() - started
+                with lock:
+                    timings.append(elapsed * 1000)
+                    errors += status >= 500
+    threads = [threading.Thread(target=client, args=(i * per_client,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return Latency(endpoint, clients, len(timings), errors, _percentile(timings, 0.5), _percentile(timings, 0.95),
+                   _percentile(timings, 0.99))
+
+
+# -- the whole run ---------------------------------------------------------------------------
+
+
+def run(sizes: list[int], seed: int, workdir: Path, heap: str, requests_per_client: int,
+        clients: tuple[int, ...], command: str, rdflib_max: int = 200_000, progress: Any = None) -> BenchReport:
+    """Every measurement; the largest size's graph is kept for the API latencies."""
+    report = BenchReport(machine=machine(), command=command)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def api(settings: Settings) -> None:
+        if progress:
+            progress("API latency")
+        with Graph.open(settings) as graph:
+            report.api_graph = dict(graph.read(cypher.BENCH_GRAPH_SIZE)[0])
+        report.latencies, report.api_peak_mb = measure_api(settings, requests_per_client, clients, seed)
+
+    for size in sorted(sizes):
+        if progress:
+            progress(f"load {size:,} facts")
+        report.loads.append(measure_load(size, seed, workdir, heap, rdflib_max, then=api if size == max(sizes) else None))
+    return report

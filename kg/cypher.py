@@ -141,7 +141,7 @@ ENTITY_CANDIDATES = Cypher(
 )
 
 ENTITY_DETAIL = Cypher(
-    "MATCH (n {id: $id}) WHERE n:Actor OR n:WeaponSystem OR n:Place "
+    "MATCH (n:Actor|WeaponSystem|Place {id: $id}) "
     "OPTIONAL MATCH (p:Post)-[:HOLDER]->(n) OPTIONAL MATCH (p)-[:POST_IN]->(o) "
     "WITH n, collect(CASE WHEN p IS NULL THEN NULL ELSE p {.id, .title, .startDate, .endDate, .sourceId, "
     "organization: o.id, organizationName: o.name} END) AS posts "
@@ -159,9 +159,14 @@ ENTITY_DETAIL = Cypher(
     "publicationDate: src.publicationDate, url: src.url} END) AS evidence"
 )
 
-ENTITY_NEIGHBORHOOD = Cypher(
-    "MATCH p = (n {id: $id})-[*1..3]-(m) "
-    "WHERE length(p) <= $depth AND all(x IN nodes(p) WHERE NOT x:Evidence AND NOT x:Source) "
+# Nodes are found by id under their labels: an unlabelled ``(n {id: $id})`` scans every
+# node (no index covers it), which at a million facts costs hundreds of milliseconds.
+# Variable-length bounds cannot be parameters, so there is one neighbourhood query per
+# depth: expanding three hops and keeping two explodes around a hub.
+_NEIGHBORHOOD = (
+    "MATCH (n:Actor|WeaponSystem|Place|Event {{id: $id}}) "
+    "MATCH p = (n)-[*1..{hops}]-(m) "
+    "WHERE all(x IN nodes(p) WHERE NOT x:Evidence AND NOT x:Source) "
     "AND ($types IS NULL OR all(r IN relationships(p) WHERE type(r) IN $types)) "
     "UNWIND relationships(p) AS r "
     "WITH DISTINCT r LIMIT $limit "
@@ -169,8 +174,13 @@ ENTITY_NEIGHBORHOOD = Cypher(
     "RETURN a.id AS source, labels(a) AS sourceLabels, a.name AS sourceName, type(r) AS type, "
     "b.id AS target, labels(b) AS targetLabels, b.name AS targetName, b.date AS targetDate, a.date AS sourceDate"
 )
+NEIGHBORHOOD_1 = Cypher(_NEIGHBORHOOD.format(hops=1))
+NEIGHBORHOOD_2 = Cypher(_NEIGHBORHOOD.format(hops=2))
+NEIGHBORHOOD_3 = Cypher(_NEIGHBORHOOD.format(hops=3))
+#: The neighbourhood query for each depth the API allows.
+NEIGHBORHOOD = {1: NEIGHBORHOOD_1, 2: NEIGHBORHOOD_2, 3: NEIGHBORHOOD_3}
 
-EXISTS_NODE = Cypher("MATCH (n {id: $id}) RETURN labels(n) AS labels LIMIT 1")
+EXISTS_NODE = Cypher("MATCH (n:Actor|WeaponSystem|Place|Event {id: $id}) RETURN labels(n) AS labels LIMIT 1")
 
 EVENT_DETAIL = Cypher(
     "MATCH (e:Event {id: $id}) "

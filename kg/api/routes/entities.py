@@ -150,7 +150,7 @@ def relationship_types(types: str | None) -> list[str] | None:
 
 def build_subgraph(graph: Graph, node_id: str, *, depth: int, types: list[str] | None = None, limit: int = 200) -> Subgraph:
     """The subgraph within ``depth`` hops of any node (entity or event): what the explorer and ``kg viz`` draw."""
-    rows = graph.read(cypher.ENTITY_NEIGHBORHOOD, id=node_id, depth=depth, types=types, limit=limit + 1)
+    rows = graph.read(cypher.NEIGHBORHOOD[depth], id=node_id, types=types, limit=limit + 1)
     truncated = len(rows) > limit
     nodes: dict[str, GraphNode] = {}
     edges: list[GraphEdge] = []

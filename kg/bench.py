@@ -50,10 +50,10 @@ import httpx
 
 from kg import cypher, engine
 from kg.cypher import Cypher
-from kg.graph import Graph, GraphCounts
+from kg.graph import Graph, GraphCounts, connection_for
 from kg.ontology import load_ontology
 from kg.schema import apply_schema
-from kg.settings import KgSettings, Neo4jSettings, Settings
+from kg.settings import Neo4jSettings, Settings
 from kg.store import Store
 from loaders.synthetic import synthesize
 
@@ -144,32 +144,21 @@ def machine() -> dict[str, Any]:
 # -- engines ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def fresh_engine(workdir: Path, heap: str) -> Iterator[Settings]:
     """An embedded engine of its own, in a new folder on free ports; stopped and deleted on exit."""
     home = Path(tempfile.mkdtemp(prefix="engine-", dir=workdir))
-    kg = KgSettings(data_dir=home, bolt_port=_free_port(), http_port=_free_port(), engine_heap=heap)
-    engine.start(kg)
     try:
-        yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
+        with engine.scratch_engine(home, engine_heap=heap) as kg:
+            yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
     finally:
-        engine.stop(kg)
         shutil.rmtree(home, ignore_errors=True)
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
-    env.update({"KG_DATA_DIR": str(settings.kg.data_dir), "KG_BOLT_PORT": str(settings.kg.bolt_port),
-                "KG_HTTP_PORT": str(settings.kg.http_port), **extra})
-    return env
+    """This process's environment, pointed at the engine of ``settings`` alone."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
+    return {**inherited, **engine.environment(settings.kg), **extra}
 
 
 def _peak_mb_of_pid(pid: int) -> float:
@@ -269,8 +258,6 @@ def rdflib_neo4j(nodes: list[Any], rels: list[Any], workdir: Path, heap: str) ->
     data = rows_to_rdf(nodes, rels, load_ontology())
     iris = {t for s, p, o in data for t in (s, o) if isinstance(t, URIRef) and p != RDF.type}
     with fresh_engine(workdir, heap) as settings:
-        from kg.graph import connection_for
-
         conn = connection_for(settings)
         config = Neo4jStoreConfig(
             auth_data={"uri": conn.uri, "database": conn.database, "user": conn.user, "pwd": conn.password},
@@ -323,7 +310,7 @@ def _requests(graph: Graph, rng: random.Random, n: int) -> dict[str, list[str]]:
 
 def measure_api(settings: Settings, requests_per_client: int, clients: tuple[int, ...], seed: int) -> tuple[list[Latency], float]:
     """Start ``kg serve`` on the graph and time each endpoint with 1..N concurrent clients."""
-    port = _free_port()
+    port = engine.free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env=_env(settings, KG_API_PORT=str(port)),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

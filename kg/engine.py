@@ -21,6 +21,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -267,3 +269,45 @@ def stop(kg: KgSettings, timeout: float = 60.0) -> bool:
     _terminate(proc.pid, timeout)
     home.clear_state()
     return True
+
+
+# -- engines of their own (the test suite, kg bench) ----------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scratch_settings(data_dir: Path, **overrides: object) -> KgSettings:
+    """Settings for an engine of its own: its own directory and two different free ports."""
+    bolt = free_port()
+    http = free_port()
+    while http == bolt:
+        http = free_port()
+    values: dict[str, object] = {"data_dir": data_dir, "bolt_port": bolt, "http_port": http, **overrides}
+    return KgSettings(**values)
+
+
+@contextmanager
+def scratch_engine(data_dir: Path, **overrides: object) -> Iterator[KgSettings]:
+    """An engine of its own in ``data_dir`` on free ports, started; stopped on exit."""
+    kg = scratch_settings(data_dir, **overrides)
+    start(kg)
+    try:
+        yield kg
+    finally:
+        stop(kg)
+
+
+def environment(kg: KgSettings) -> dict[str, str]:
+    """The variables that point a `kg` child process at the engine of ``kg`` (and at no Neo4j)."""
+    return {
+        "KG_DATA_DIR": str(kg.data_dir),
+        "KG_BOLT_PORT": str(kg.bolt_port),
+        "KG_HTTP_PORT": str(kg.http_port),
+        "KG_ENGINE_START_TIMEOUT": str(kg.engine_start_timeout),
+        "NEO4J_URI": "",
+    }

@@ -122,8 +122,16 @@ class Store:
         rows = self.graph.read(cypher.SOURCE_HASH, sourceId=source_id)
         return rows[0]["contentHash"] if rows else None
 
-    def _footprint(self, tx: Tx, source_id: str, also: Iterable[Node] = ()) -> _Footprint:
-        """What the source accounts for now; ``also``: entities it is about to back."""
+    def _footprint(self, tx: Tx, source_id: str, also: Iterable[Node] = (), named: SourceRows | None = None) -> _Footprint:
+        """What the source accounts for now; ``also``: entities it is about to back.
+
+        ``named``: for a source the graph did not hold when this transaction
+        began, the rows written for it so far (none before its write). It backs
+        exactly the entities and entity relationships they name, so those are
+        looked up by id instead of found by scanning every entity backing and
+        relationship: a scan grows with the graph, and paying it on every first
+        load would make bulk loads quadratic.
+        """
         source_rows = tx.run(cypher.SOURCE_PROPS, sourceId=source_id)
         source = _frozen(source_rows[0]) if source_rows else None
         claims: dict[str, Any] = {}
@@ -133,16 +141,20 @@ class Store:
                 claims[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
             for row in tx.run(_t(cypher.CLAIM_RELS_OF_SOURCE, root=root), sourceId=source_id):
                 rels[(row["start"], row["type"], row["end"], _frozen(row["props"]))] = True
-        for row in tx.run(cypher.ENTITY_RELS_OF_SOURCE, sourceId=source_id):
-            rels[(row["start"], row["type"], row["end"])] = _frozen(row["props"])
+        if named is None:
+            for row in tx.run(cypher.ENTITY_RELS_OF_SOURCE, sourceId=source_id):
+                rels[(row["start"], row["type"], row["end"])] = _frozen(row["props"])
+        else:
+            rels.update({(r.start, r.type, r.end): True for r in named.entity_rels})
         entities: dict[str, Any] = {}
         extra: dict[str, set[str]] = defaultdict(set)
-        for node in also:
+        for node in (*also, *(named.entities if named is not None else ())):
             extra[node.root].add(node.id)
         for root in ENTITY_ROOTS:
-            ids = {r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)} | extra[root]
-            for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted(ids)):
-                entities[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
+            backed = set() if named is not None else {r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)}
+            if ids := backed | extra[root]:
+                for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted(ids)):
+                    entities[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
         return _Footprint(source, claims, entities, rels)
 
     def _backed_entities(self, tx: Tx, source_id: str) -> dict[str, list[str]]:
@@ -218,53 +230,19 @@ class Store:
 
         def work(tx: Tx) -> SourceReport:
             warnings: list[str] = []
-            if not tx.run(cypher.SOURCE_PROPS, sourceId=sid):
-                return self._create(tx, rows, warnings)
-            before = self._footprint(tx, sid, also=rows.entities)
-            touched = {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
-            self._retract(tx, sid)
+            new = not tx.run(cypher.SOURCE_PROPS, sourceId=sid)  # a new source backs nothing yet: no scans, no retraction
+            before = self._footprint(tx, sid, also=rows.entities, named=SourceRows(rows.source) if new else None)
+            touched = {} if new else {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
+            if not new:
+                self._retract(tx, sid)
             self._write(tx, rows, warnings)
             for node in rows.entities:
                 touched.setdefault(node.root, set()).add(node.id)
             self._rederive_entities(tx, touched)
-            after = self._footprint(tx, sid)
-            return SourceReport(sid, "updated", after.tallies(before), warnings)
+            after = self._footprint(tx, sid, named=rows if new else None)
+            return SourceReport(sid, "created" if new else "updated", after.tallies(before), warnings)
 
         return self.graph.write_transaction(work)
-
-    def _create(self, tx: Tx, rows: SourceRows, warnings: list[str]) -> SourceReport:
-        """A source the graph does not hold yet: nothing to retract, and nothing found by scanning.
-
-        A source that is not in the graph backs nothing (loads and retractions
-        are atomic), so its footprint before is only the entities it names that
-        already exist, and after, what its rows say, looked up by id. Finding
-        what an existing source backs scans entity backings and relationships,
-        work that grows with the graph; a first load must not pay for it, or
-        bulk loads would grow quadratically.
-        """
-        def entities(tx: Tx) -> dict[str, Any]:
-            found: dict[str, Any] = {}
-            for root, nodes in _grouped(rows.entities, lambda n: n.root):
-                for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted({n.id for n in nodes})):
-                    found[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
-            return found
-
-        before = _Footprint(None, {}, entities(tx), {})
-        self._write(tx, rows, warnings)
-        touched: dict[str, set[str]] = defaultdict(set)
-        for node in rows.entities:
-            touched[node.root].add(node.id)
-        self._rederive_entities(tx, touched)
-        claims: dict[str, Any] = {}
-        rels: dict[tuple[Any, ...], Any] = {(r.start, r.type, r.end): True for r in rows.entity_rels}
-        for root in CLAIM_ROOTS:
-            for row in tx.run(_t(cypher.CLAIMS_OF_SOURCE, root=root), sourceId=rows.source_id):
-                claims[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
-            for row in tx.run(_t(cypher.CLAIM_RELS_OF_SOURCE, root=root), sourceId=rows.source_id):
-                rels[(row["start"], row["type"], row["end"], _frozen(row["props"]))] = True
-        source = tx.run(cypher.SOURCE_PROPS, sourceId=rows.source_id)
-        after = _Footprint(_frozen(source[0]) if source else None, claims, entities(tx), rels)
-        return SourceReport(rows.source_id, "created", after.tallies(before), warnings)
 
     def unload(self, source_id: str) -> SourceReport:
         """Retract a source: its claims go, and entities no other source backs."""

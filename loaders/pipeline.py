@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -130,17 +131,12 @@ class Loader:
                 yield path, _timed_prepare(path, self.onto, self.resolver)
             return
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            ahead: deque[tuple[Path, Future[tuple[Prepared, float]]]] = deque()
             todo = iter(files)
-            for path in todo:
-                ahead.append((path, pool.submit(_prepare_in_worker, path)))
-                if len(ahead) >= 4 * workers:
-                    break
+            ahead: deque[tuple[Path, Future[tuple[Prepared, float]]]] = deque(
+                (path, pool.submit(_prepare_in_worker, path)) for path in islice(todo, 4 * workers))
             while ahead:
                 path, future = ahead.popleft()
-                nxt = next(todo, None)
-                if nxt is not None:
-                    ahead.append((nxt, pool.submit(_prepare_in_worker, nxt)))
+                ahead.extend((nxt, pool.submit(_prepare_in_worker, nxt)) for nxt in islice(todo, 1))
                 yield path, future.result()
 
     def ensure_schema(self) -> None:

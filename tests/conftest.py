@@ -9,7 +9,6 @@ the same tests run against that server instead. The database is never mocked.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,33 +22,15 @@ from kg.graph import Graph
 from kg.settings import KgSettings, Neo4jSettings, Settings
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+#: A TCP port free on 127.0.0.1 right now.
+free_port = engine.free_port
+#: Environment for running the `kg` CLI against the engine of the given settings.
+settings_env = engine.environment
 
 
 def engine_settings(data_dir: Path, **overrides: object) -> KgSettings:
-    """Settings for a private embedded engine: its own directory and free ports."""
-    bolt = free_port()
-    http = free_port()
-    while http == bolt:
-        http = free_port()
-    values: dict[str, object] = {"data_dir": data_dir, "bolt_port": bolt, "http_port": http, "engine_start_timeout": 120}
-    values.update(overrides)
-    return KgSettings(**values)
-
-
-def settings_env(kg: KgSettings) -> dict[str, str]:
-    """Environment for running the `kg` CLI against the engine of ``kg``."""
-    return {
-        "KG_DATA_DIR": str(kg.data_dir),
-        "KG_BOLT_PORT": str(kg.bolt_port),
-        "KG_HTTP_PORT": str(kg.http_port),
-        "KG_ENGINE_START_TIMEOUT": str(kg.engine_start_timeout),
-        "NEO4J_URI": "",
-    }
+    """Settings for a private embedded engine: its own directory and free ports (a slow machine gets 120 s to start it)."""
+    return engine.scratch_settings(data_dir, **{"engine_start_timeout": 120, **overrides})
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
@@ -64,12 +45,8 @@ def cli_env(settings: Settings) -> dict[str, str]:
 @contextmanager
 def private_engine(data_dir: Path) -> Iterator[Settings]:
     """An embedded engine of its own in ``data_dir`` on free ports, stopped on exit."""
-    kg = engine_settings(data_dir)
-    engine.start(kg)
-    try:
+    with engine.scratch_engine(data_dir, engine_start_timeout=120) as kg:
         yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
-    finally:
-        engine.stop(kg)
 
 
 @contextmanager

@@ -421,7 +421,7 @@ def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "Loa
         with _progress(quiet=quiet) as progress:
             task = progress.add_task("loading", total=len(files))
             summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name),
-                                  workers=settings.kg.load_workers)
+                                  workers=settings.kg.load_workers, batch=settings.kg.load_batch)
     return summary
 
 

@@ -57,8 +57,6 @@ DUMP_RELATIONSHIPS = Cypher(
 # Templates take label and relationship-type names from the ontology only
 # (Cypher.template checks them); every value is a parameter.
 
-SOURCE_HASH = Cypher("MATCH (s:Source {id: $sourceId}) RETURN s.contentHash AS contentHash")
-
 #: Which stored version of a source is visible: the node is recreated by every load that changes it.
 SOURCE_VERSION = Cypher("MATCH (s:Source {id: $sourceId}) RETURN elementId(s) AS node, s.contentHash AS contentHash")
 
@@ -66,7 +64,10 @@ SOURCE_PROPS = Cypher("MATCH (s:Source {id: $sourceId}) RETURN labels(s) AS labe
 
 DELETE_SOURCE = Cypher("MATCH (s:Source {id: $sourceId}) DETACH DELETE s")
 
-CREATE_SOURCE = "CREATE (s:{labels}) SET s = $props"
+CREATE_SOURCES = "UNWIND $rows AS row CREATE (s:{labels}) SET s = row.props"
+
+#: Which of these sources the graph holds, and their content hashes (one read for a batch of new files).
+SOURCE_HASHES = Cypher("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s.id AS id, s.contentHash AS contentHash")
 
 CLAIMS_OF_SOURCE = "MATCH (n:{root} {{sourceId: $sourceId}}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
 
@@ -113,7 +114,7 @@ CREATE_CLAIM_RELS = (
 MERGE_ENTITY_RELS = (
     "UNWIND $rows AS row MATCH (a:{start} {{id: row.start}}) MATCH (b:{end} {{id: row.end}}) "
     "MERGE (a)-[r:{type}]->(b) ON CREATE SET r.sourceIds = [], r.evidenceIds = [] "
-    "SET r.sourceIds = r.sourceIds + $sourceId, r.evidenceIds = r.evidenceIds + row.evidenceIds"
+    "SET r.sourceIds = r.sourceIds + row.sourceIds, r.evidenceIds = r.evidenceIds + row.evidenceIds"
 )
 
 ENTITY_MENTIONS = (

@@ -74,6 +74,8 @@ class KgSettings(BaseSettings):
                                                       "unset = $KG_DATA_DIR/review")
     load_workers: int = Field(2, ge=1, le=64, description="Processes that check files (parse, resolve, SHACL) while `kg load` "
                                                            "writes; 1 checks them in the loading process")
+    load_batch: int = Field(100, ge=1, le=10_000, description="Sources new to the graph that `kg load` writes per transaction "
+                                                              "(stored ones are replaced one by one); 1 writes each alone")
     min_confidence: float = Field(0.6, ge=0, le=1, description="Default --min-confidence of `kg load` for raw article text")
 
     @property

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from neo4j.exceptions import ConstraintError
+
 from kg import cypher
 from kg.cypher import Cypher
 from kg.graph import Graph, Tx
@@ -118,20 +120,13 @@ class Store:
 
     # -- reading -----------------------------------------------------------
 
-    def stored_hash(self, source_id: str) -> str | None:
-        rows = self.graph.read(cypher.SOURCE_HASH, sourceId=source_id)
-        return rows[0]["contentHash"] if rows else None
+    def stored_hashes(self, source_ids: Iterable[str]) -> dict[str, str | None]:
+        """The content hash of each of these sources the graph holds (absent ones are left out)."""
+        rows = self.graph.read(cypher.SOURCE_HASHES, ids=sorted(set(source_ids)))
+        return {row["id"]: row["contentHash"] for row in rows}
 
-    def _footprint(self, tx: Tx, source_id: str, also: Iterable[Node] = (), named: SourceRows | None = None) -> _Footprint:
-        """What the source accounts for now; ``also``: entities it is about to back.
-
-        ``named``: for a source the graph did not hold when this transaction
-        began, the rows written for it so far (none before its write). It backs
-        exactly the entities and entity relationships they name, so those are
-        looked up by id instead of found by scanning every entity backing and
-        relationship: a scan grows with the graph, and paying it on every first
-        load would make bulk loads quadratic.
-        """
+    def _footprint(self, tx: Tx, source_id: str, also: Iterable[Node] = ()) -> _Footprint:
+        """What a stored source accounts for now; ``also``: entities it is about to back."""
         source_rows = tx.run(cypher.SOURCE_PROPS, sourceId=source_id)
         source = _frozen(source_rows[0]) if source_rows else None
         claims: dict[str, Any] = {}
@@ -141,17 +136,14 @@ class Store:
                 claims[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
             for row in tx.run(_t(cypher.CLAIM_RELS_OF_SOURCE, root=root), sourceId=source_id):
                 rels[(row["start"], row["type"], row["end"], _frozen(row["props"]))] = True
-        if named is None:
-            for row in tx.run(cypher.ENTITY_RELS_OF_SOURCE, sourceId=source_id):
-                rels[(row["start"], row["type"], row["end"])] = _frozen(row["props"])
-        else:
-            rels.update({(r.start, r.type, r.end): True for r in named.entity_rels})
-        entities: dict[str, Any] = {}
+        for row in tx.run(cypher.ENTITY_RELS_OF_SOURCE, sourceId=source_id):
+            rels[(row["start"], row["type"], row["end"])] = _frozen(row["props"])
         extra: dict[str, set[str]] = defaultdict(set)
-        for node in (*also, *(named.entities if named is not None else ())):
+        for node in also:
             extra[node.root].add(node.id)
+        entities: dict[str, Any] = {}
         for root in ENTITY_ROOTS:
-            backed = set() if named is not None else {r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)}
+            backed = {r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)}
             if ids := backed | extra[root]:
                 for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted(ids)):
                     entities[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
@@ -160,6 +152,14 @@ class Store:
     def _backed_entities(self, tx: Tx, source_id: str) -> dict[str, list[str]]:
         return {root: [r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)]
                 for root in ENTITY_ROOTS}
+
+    def _stored_entities(self, tx: Tx, nodes: Iterable[Node]) -> dict[str, dict[str, Any]]:
+        """The stored labels and properties of these entities, by id (absent ones are left out)."""
+        stored: dict[str, dict[str, Any]] = {}
+        for root, group in _grouped(nodes, lambda n: n.root):
+            for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted({n.id for n in group})):
+                stored[row["id"]] = {"labels": set(row["labels"]), "props": row["props"]}
+        return stored
 
     # -- writing -------------------------------------------------------------
 
@@ -170,57 +170,135 @@ class Store:
         tx.run(cypher.DELETE_UNBACKED_RELS)
         tx.run(cypher.DELETE_SOURCE, sourceId=source_id)
 
-    def _write(self, tx: Tx, rows: SourceRows, warnings: list[str]) -> None:
-        sid = rows.source_id
-        tx.run(_t(cypher.CREATE_SOURCE, labels=":".join(rows.source.labels[::-1])), props=rows.source.props)
-        for labels, nodes in _grouped(rows.vocabulary, lambda n: n.labels):
+    def _write(self, tx: Tx, batch: list[SourceRows], stored: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+        """Write the sources in ``batch``, in order, as that many statements as one source takes.
+
+        Every statement carries the rows of the whole batch, so a batch costs about what one
+        source costs. What one source's write does to the next is kept: an entity's labels
+        come from the first source that names it (the stored ones win), properties from the
+        last, and an entity relationship gains each source's id and evidence in turn.
+        ``stored``: the entities' labels and properties before the batch. Returns warnings
+        per source id.
+        """
+        warnings: dict[str, list[str]] = {rows.source_id: [] for rows in batch}
+        for labels, sources in _grouped([rows.source for rows in batch], lambda n: n.labels):
+            tx.run(_t(cypher.CREATE_SOURCES, labels=":".join(labels[::-1])), rows=[{"props": n.props} for n in sources])
+        vocabulary = {n.id: n for rows in batch for n in reversed(rows.vocabulary)}
+        for labels, nodes in _grouped(vocabulary.values(), lambda n: n.labels):
             tx.run(_t(cypher.MERGE_VOCABULARY, labels=":".join(labels[::-1])),
                    rows=[{"id": n.id, "name": n.props.get("name")} for n in nodes])
-        for root, nodes in _grouped(rows.entities, lambda n: n.root):
-            stored = {r["id"]: set(r["labels"]) for r in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=[n.id for n in nodes])}
-            for node in nodes:
-                if node.id in stored and not set(node.labels) <= stored[node.id]:
-                    warnings.append(f"{node.id} is stored as {':'.join(sorted(stored[node.id]))}; "
-                                    f"{sid} says {node.labels[0]}: the stored type is kept")
-            for labels, group in _grouped(nodes, lambda n: n.labels):
-                tx.run(_t(cypher.CREATE_MISSING_ENTITIES, root=root, labels=":".join(labels[::-1])),
-                       rows=[{"id": n.id} for n in group])
-            tx.run(_t(cypher.UPDATE_ENTITIES, root=root), rows=[{"id": n.id, "props": n.props} for n in nodes])
-        for labels, nodes in _grouped(rows.claims, lambda n: n.labels):
+        known = {node_id: entry["labels"] for node_id, entry in stored.items()}
+        created: dict[str, Node] = {}
+        props: dict[str, dict[str, Any]] = {}
+        for rows in batch:
+            for node in rows.entities:
+                if node.id not in known:
+                    known[node.id] = set(node.labels)
+                    created[node.id] = node
+                elif not set(node.labels) <= known[node.id]:
+                    warnings[rows.source_id].append(
+                        f"{node.id} is stored as {':'.join(sorted(known[node.id]))}; "
+                        f"{rows.source_id} says {node.labels[0]}: the stored type is kept")
+                props.setdefault(node.id, {}).update(node.props)
+        for (root, labels), nodes in _grouped(created.values(), lambda n: (n.root, n.labels)):
+            tx.run(_t(cypher.CREATE_MISSING_ENTITIES, root=root, labels=":".join(labels[::-1])), rows=[{"id": n.id} for n in nodes])
+        roots = {node.id: node.root for rows in batch for node in rows.entities}
+        for root, ids in _grouped(props, lambda node_id: roots[node_id]):
+            tx.run(_t(cypher.UPDATE_ENTITIES, root=root), rows=[{"id": i, "props": props[i]} for i in ids])
+        for labels, nodes in _grouped([n for rows in batch for n in rows.claims], lambda n: n.labels):
             tx.run(_t(cypher.CREATE_CLAIMS, labels=":".join(labels[::-1])), rows=[{"props": n.props} for n in nodes])
-        for (start, type_, end), rels in _grouped(rows.claim_rels, lambda r: (r.start_root, r.type, r.end_root)):
+        for (start, type_, end), rels in _grouped([r for rows in batch for r in rows.claim_rels], lambda r: (r.start_root, r.type, r.end_root)):
             tx.run(_t(cypher.CREATE_CLAIM_RELS, start=start, type=type_, end=end),
                    rows=[{"start": r.start, "end": r.end, "props": dict(r.props)} for r in rels])
-        for (start, type_, end), rels in _grouped(rows.entity_rels, lambda r: (r.start_root, r.type, r.end_root)):
-            tx.run(_t(cypher.MERGE_ENTITY_RELS, start=start, type=type_, end=end), sourceId=sid,
-                   rows=[{"start": r.start, "end": r.end, "evidenceIds": dict(r.props).get("evidenceIds", [])} for r in rels])
+        backing: dict[tuple[str, str, str, str, str], dict[str, list[str]]] = {}
+        for rows in batch:
+            for r in rows.entity_rels:
+                entry = backing.setdefault((r.start_root, r.type, r.end_root, r.start, r.end), {"sourceIds": [], "evidenceIds": []})
+                entry["sourceIds"].append(rows.source_id)
+                entry["evidenceIds"].extend(dict(r.props).get("evidenceIds", []))
+        for (start, type_, end), keys in _grouped(backing, lambda key: key[:3]):
+            tx.run(_t(cypher.MERGE_ENTITY_RELS, start=start, type=type_, end=end),
+                   rows=[{"start": key[3], "end": key[4], **backing[key]} for key in keys])
+        return warnings
+
+    def _backing(self, node_id: str, name: str | None, sources: Iterable[str], used: Iterable[str]) -> dict[str, Any]:
+        """An entity's derived properties from the sources that mention it and the names they used."""
+        used = sorted(set(used))
+        aliases = sorted((set(self.reference_aliases(node_id)) | set(used)) - {name})
+        search = sorted({normalise_name(n) for n in [name or "", *aliases]} - {""})
+        return {"id": node_id, "sourceIds": sorted(set(sources)), "sourceName": used, "alias": aliases, "searchName": search}
+
+    def _set_backing(self, tx: Tx, root: str, updates: list[dict[str, Any]], orphans: list[str]) -> None:
+        if updates:
+            tx.run(_t(cypher.SET_ENTITY_BACKING, root=root), rows=updates)
+        if orphans:
+            tx.run(_t(cypher.DELETE_ENTITIES, root=root), ids=orphans)
 
     def _rederive_entities(self, tx: Tx, ids_by_root: dict[str, set[str]]) -> None:
-        """Recompute each entity's backing from the mentions left; remove the unbacked."""
+        """Recompute each entity's backing from every mention left; remove the unbacked.
+
+        Reads every mention of the entity: needed after a retraction, and too slow for
+        adding sources (a hub has thousands), which :meth:`_extend_backing` does instead.
+        """
         for root, ids in ids_by_root.items():
             if not ids:
                 continue
             updates, orphans = [], []
             for row in tx.run(_t(cypher.ENTITY_MENTIONS, root=root), ids=sorted(ids)):
-                sources = sorted(set(row["sources"]))
-                if not sources:
+                if sources := set(row["sources"]):
+                    used = {name for names in row["names"] for name in (names or [])}
+                    updates.append(self._backing(row["id"], row["name"], sources, used))
+                else:
                     orphans.append(row["id"])
-                    continue
-                used = sorted({name for names in row["names"] for name in (names or [])})
-                aliases = sorted((set(self.reference_aliases(row["id"])) | set(used)) - {row["name"]})
-                search = sorted({normalise_name(n) for n in [row["name"] or "", *aliases]} - {""})
-                updates.append({"id": row["id"], "sourceIds": sources, "sourceName": used, "alias": aliases, "searchName": search})
-            if updates:
-                tx.run(_t(cypher.SET_ENTITY_BACKING, root=root), rows=updates)
-            if orphans:
-                tx.run(_t(cypher.DELETE_ENTITIES, root=root), ids=orphans)
+            self._set_backing(tx, root, updates, orphans)
+
+    def _extend_backing(self, tx: Tx, batch: list[SourceRows], stored: dict[str, dict[str, Any]]) -> None:
+        """Add the mentions of new sources to the backing of the entities they name.
+
+        Only sources the graph did not hold: their mentions add to what is stored and
+        take nothing away, so the stored backing plus the batch's mentions is what
+        :meth:`_rederive_entities` would read, without reading a hub's every mention.
+        """
+        mentions: dict[str, tuple[set[str], set[str]]] = {}
+        roots: dict[str, str] = {}
+        names: dict[str, Any] = {}
+        for rows in batch:
+            for node in rows.entities:
+                roots[node.id] = node.root
+                mentions.setdefault(node.id, (set(), set()))
+                if "name" in node.props:
+                    names[node.id] = node.props["name"]
+            for rel in rows.claim_rels:
+                if rel.type == "MENTIONS" and rel.start_root == "Evidence" and rel.end in roots:
+                    sources, used = mentions.setdefault(rel.end, (set(), set()))
+                    sources.add(rows.source_id)
+                    used.update(dict(rel.props).get("names") or [])
+        for root, ids in _grouped(mentions, lambda node_id: roots[node_id]):
+            updates, orphans = [], []
+            for node_id in ids:
+                before = stored.get(node_id, {}).get("props", {})
+                sources, used = mentions[node_id]
+                if sources := sources | set(before.get("sourceIds") or []):
+                    used = used | set(before.get("sourceName") or [])
+                    updates.append(self._backing(node_id, names.get(node_id, before.get("name")), sources, used))
+                else:
+                    orphans.append(node_id)
+            self._set_backing(tx, root, updates, orphans)
 
     # -- public --------------------------------------------------------------
 
     def load(self, rows: SourceRows) -> SourceReport:
         """Load (or replace) one source in one transaction."""
         sid = rows.source_id
-        if rows.content_hash and self.stored_hash(sid) == rows.content_hash:
+        stored = self.stored_hashes([sid])
+        if sid not in stored:
+            try:
+                return self.load_new([rows])[0]
+            except ConstraintError:  # another writer stored it in the meantime: replace that
+                stored = self.stored_hashes([sid])
+                if sid not in stored:
+                    raise
+        if rows.content_hash and stored[sid] == rows.content_hash:
             footprint = self.graph.read_transaction(lambda tx: self._footprint(tx, sid))
             report = SourceReport(sid, "unchanged")
             report.tallies = {k: Tally(unchanged=len(v)) for k, v in {
@@ -229,18 +307,36 @@ class Store:
             return report
 
         def work(tx: Tx) -> SourceReport:
-            warnings: list[str] = []
-            new = not tx.run(cypher.SOURCE_PROPS, sourceId=sid)  # a new source backs nothing yet: no scans, no retraction
-            before = self._footprint(tx, sid, also=rows.entities, named=SourceRows(rows.source) if new else None)
-            touched = {} if new else {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
-            if not new:
-                self._retract(tx, sid)
-            self._write(tx, rows, warnings)
+            before = self._footprint(tx, sid, also=rows.entities)
+            touched = {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
+            self._retract(tx, sid)
+            warnings = self._write(tx, [rows], self._stored_entities(tx, rows.entities))[sid]
             for node in rows.entities:
                 touched.setdefault(node.root, set()).add(node.id)
             self._rederive_entities(tx, touched)
-            after = self._footprint(tx, sid, named=rows if new else None)
-            return SourceReport(sid, "created" if new else "updated", after.tallies(before), warnings)
+            after = self._footprint(tx, sid)
+            return SourceReport(sid, "updated", after.tallies(before), warnings)
+
+        return self.graph.write_transaction(work)
+
+    def load_new(self, batch: list[SourceRows]) -> list[SourceReport]:
+        """Load sources the graph does not hold yet, all in one transaction.
+
+        Nothing stored is retracted and no graph-wide scan is needed, so a batch costs
+        about one source's statements however large the graph is (bulk loads stay
+        linear). The batch commits whole or not at all; each source in it is still
+        complete or absent. The sources' ids must be distinct and new to the graph:
+        a stored one makes the transaction fail on the Source id constraint.
+        """
+        ids = [rows.source_id for rows in batch]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"a batch of new sources names a source twice: {sorted(i for i in set(ids) if ids.count(i) > 1)}")
+
+        def work(tx: Tx) -> list[SourceReport]:
+            stored = self._stored_entities(tx, [n for rows in batch for n in rows.entities])
+            warnings = self._write(tx, batch, stored)
+            self._extend_backing(tx, batch, stored)
+            return _new_source_reports(batch, set(stored), warnings)
 
         return self.graph.write_transaction(work)
 
@@ -268,6 +364,26 @@ class Store:
                     for r in tx.run(cypher.DUMP_RELATIONSHIPS)]
             return nodes, rels
         return self.graph.read_transaction(work)
+
+
+def _new_source_reports(batch: list[SourceRows], stored: set[str], warnings: dict[str, list[str]]) -> list[SourceReport]:
+    """What loading each new source did, in order: an entity is created by the first source
+    that names it and updated by every later one (each adds itself to its backing)."""
+    seen = set(stored)
+    reports = []
+    for rows in batch:
+        named = {node.id for node in rows.entities}
+        rels = {(r.start, r.type, r.end, _frozen(dict(r.props))) for r in rows.claim_rels} | {r.key for r in rows.entity_rels}
+        report = SourceReport(rows.source_id, "created", warnings=warnings[rows.source_id])
+        report.tallies = {
+            "sources": Tally(created=1),
+            "entities": Tally(created=len(named - seen), updated=len(named & seen)),
+            "events": Tally(created=len({n.id for n in rows.claims if "Event" in n.labels})),
+            "relationships": Tally(created=len(rels)),
+        }
+        seen |= named
+        reports.append(report)
+    return reports
 
 
 def ordered_labels(onto: Ontology, labels: Iterable[str]) -> tuple[str, ...]:
@@ -298,7 +414,7 @@ def cypher_statements() -> list[Cypher]:
     for name, cls in sorted(onto.classes.items()):
         labels = ":".join(cls.labels[::-1])
         if cls.root == "Source":
-            out.append(_t(cypher.CREATE_SOURCE, labels=labels))
+            out.append(_t(cypher.CREATE_SOURCES, labels=labels))
         elif cls.root in CLAIM_ROOTS:
             out.append(_t(cypher.CREATE_CLAIMS, labels=labels))
         elif cls.root in ENTITY_ROOTS:

@@ -3,8 +3,11 @@
 Annotation files (YAML) and RDF files (an earlier ``kg export``, or any RDF in
 ontology terms) are accepted, one by one or as folders. Each file is checked
 in full before anything of it is written; a rejected file is reported with its
-reasons and the other files still load. Each source is written in its own
-transaction (:class:`kg.store.Store`), all of it or nothing.
+reasons and the other files still load. Each source is written all of it or
+nothing (:class:`kg.store.Store`): a source the graph holds is replaced in a
+transaction of its own, and sources new to the graph are written many to a
+transaction (``batch``), which a bulk load needs to be fast: a transaction
+costs about the same for one source as for a hundred.
 
 Checking a file (parse, resolve, SHACL) costs about as much as writing it, and
 needs no graph, so with ``workers > 1`` files are checked in worker processes
@@ -23,6 +26,8 @@ from functools import cache
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
+
+from neo4j.exceptions import ClientError, DatabaseError
 
 from kg.graph import Graph
 from kg.ontology import Ontology, load_ontology
@@ -148,21 +153,70 @@ class Loader:
         self.ensure_schema()
         return self.store.load(rows)
 
-    def load(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None, workers: int = 1) -> LoadSummary:
-        """Load files and folders; rejected files are reported and do not stop the others."""
+    def load(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None, workers: int = 1,
+             batch: int = 1) -> LoadSummary:
+        """Load files and folders; rejected files are reported and do not stop the others.
+
+        Up to ``batch`` sources new to the graph are written per transaction
+        (:meth:`kg.store.Store.load_new`); stored ones are replaced (or found unchanged)
+        one by one, in file order.
+        """
         summary = LoadSummary()
+        pending: list[tuple[Path, list[SourceRows]]] = []
+
+        def flush() -> None:
+            started = time.perf_counter()
+            summary.reports.extend(self.write([rows for _, file_rows in pending for rows in file_rows], batch))
+            summary.write_seconds += time.perf_counter() - started
+            if progress:
+                for path, _ in pending:
+                    progress(path)
+            pending.clear()
+
         for path, (prepared, seconds) in self.prepared(expand(paths), workers):
             summary.check_seconds += seconds
             if isinstance(prepared, Rejected):
                 summary.rejected.append(prepared)
-            else:
-                started = time.perf_counter()
-                for rows in prepared:
-                    summary.reports.append(self.load_rows(rows))
-                summary.write_seconds += time.perf_counter() - started
-            if progress:
-                progress(path)
+                if progress:
+                    progress(path)
+                continue
+            pending.append((path, prepared))
+            if sum(len(file_rows) for _, file_rows in pending) >= batch:
+                flush()
+        if pending:
+            flush()
         return summary
+
+    def write(self, sources: list[SourceRows], batch: int = 1) -> list[SourceReport]:
+        """Write checked sources in order: runs of new ones ``batch`` to a transaction, stored ones alone."""
+        self.ensure_schema()
+        reports: list[SourceReport] = []
+        stored = self.store.stored_hashes(rows.source_id for rows in sources)
+        run: list[SourceRows] = []
+        for rows in sources:
+            if rows.source_id in stored or any(rows.source_id == r.source_id for r in run):
+                self._write_new(run, reports)
+                run = []
+                reports.append(self.store.load(rows))
+            else:
+                run.append(rows)
+                if len(run) >= batch:
+                    self._write_new(run, reports)
+                    run = []
+        self._write_new(run, reports)
+        return reports
+
+    def _write_new(self, run: list[SourceRows], reports: list[SourceReport]) -> None:
+        """One transaction for the run; if the graph refuses it, each source alone, so the
+        refusal names its source and the others still load."""
+        if not run:
+            return
+        try:
+            reports.extend(self.store.load_new(run))
+        except (ClientError, DatabaseError):
+            if len(run) == 1:
+                raise
+            reports.extend(self.store.load(rows) for rows in run)
 
     def unload(self, source_id: str) -> SourceReport:
         return self.store.unload(source_id)

@@ -260,18 +260,20 @@ def report(name: str, seconds: float) -> None:
 
 
 def test_engine_killed_mid_load(tmp_path: Path) -> None:
-    """A SIGKILL inside a source's write transaction: the load fails clearly (exit 4), the
-    engine restarts on the same data, the committed sources are all there and the
-    interrupted one not at all; loading again gives exactly a clean load."""
+    """A SIGKILL inside a write transaction: the load fails clearly (exit 4), the engine
+    restarts on the same data, the committed batches of sources are all there and the
+    interrupted batch not at all; loading again gives exactly a clean load."""
     files = write_corpus(tmp_path / "corpus", 30)
-    interrupted = 10  # the kill lands inside the write transaction of the 10th source
+    interrupted = 10  # the kill lands inside the write transaction of the batch holding the 10th source
+    batch = 4  # sources to a transaction: the batches 1-4 and 5-8 commit, 9-12 is interrupted
+    committed_count = (interrupted - 1) // batch * batch
 
     with private_engine(tmp_path / "reference") as reference, Graph.open(reference) as ref_graph:
         ref_loader = Loader(ref_graph)
-        summary = ref_loader.load(files[:interrupted - 1])
+        summary = ref_loader.load(files[:committed_count])
         assert not summary.rejected, [str(r) for r in summary.rejected]
         committed = snapshot(ref_graph)
-        summary = ref_loader.load(files[interrupted - 1:])
+        summary = ref_loader.load(files[committed_count:])
         assert not summary.rejected, [str(r) for r in summary.rejected]
         clean = snapshot(ref_graph)
     assert sum(1 for node in clean[0] if node[1][-1] == "Source") == len(files)
@@ -283,14 +285,14 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
             killed_at.append(time.monotonic())
             kill_engine(victim)
 
-        # The proxy times the kill: on the 10th source's first claims statement, which comes
-        # after its transaction has replaced the Source node and updated the shared entities.
+        # The proxy times the kill: on the claims statement that holds the 10th source, which
+        # comes after its transaction has written the Source nodes and updated the shared entities.
         proxy.when_sent(CREATE_CLAIMS, f"source:{files[interrupted - 1].stem}".encode(), action=kill)
         # The CLI reaches the engine through the proxy: NEO4J_* point it there (it is
         # then "Neo4j" to the CLI, which changes nothing in how it loads).
         env = {**os.environ, **settings_env(victim.kg), "NEO4J_URI": proxy.uri, "NEO4J_USERNAME": "root",
                "NEO4J_PASSWORD": EngineHome.from_settings(victim.kg).read_password() or "",
-               "NEO4J_DATABASE": victim.kg.database, "KG_TRANSACTION_TIMEOUT": str(SHORT_RETRY)}
+               "NEO4J_DATABASE": victim.kg.database, "KG_TRANSACTION_TIMEOUT": str(SHORT_RETRY), "KG_LOAD_BATCH": str(batch)}
         load = subprocess.run([KG, "load", str(tmp_path / "corpus")], env=env, cwd=tmp_path, check=False,
                               capture_output=True, text=True, timeout=300)
         assert killed_at, f"the load never reached source {interrupted}: {load.stdout}\n{load.stderr}"
@@ -307,11 +309,12 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
 
             # Again, as users run it (the embedded engine, no proxy): the committed sources
             # are unchanged, the rest created.
-            again = subprocess.run([KG, "load", str(tmp_path / "corpus"), "--json"], env={**os.environ, **settings_env(victim.kg)},
+            again = subprocess.run([KG, "load", str(tmp_path / "corpus"), "--json"],
+                                   env={**os.environ, **settings_env(victim.kg), "KG_LOAD_BATCH": str(batch)},
                                    cwd=tmp_path, check=False, capture_output=True, text=True, timeout=300)
             assert again.returncode == 0, again.stderr
             actions = Counter(source["action"] for source in json.loads(again.stdout)["sources"])
-            assert actions == {"unchanged": interrupted - 1, "created": len(files) - interrupted + 1}
+            assert actions == {"unchanged": committed_count, "created": len(files) - committed_count}
             assert differences(snapshot(graph), clean) == {}, "reloading after the crash did not give a clean load"
 
 

@@ -306,3 +306,88 @@ def test_export_then_load_into_an_empty_engine_gives_the_same_graph(graph: Graph
             assert snapshot(empty) == original
     finally:
         engine.stop(kg)
+
+
+# -- many new sources to a transaction -------------------------------------------------
+
+
+def _reports(summary) -> list[tuple[str, str, dict[str, dict[str, int]], list[str]]]:
+    return [(r.source_id, r.action, {kind: vars(t) for kind, t in r.tallies.items()}, r.warnings) for r in summary.reports]
+
+
+def test_batched_loads_give_the_graph_and_reports_of_one_source_at_a_time(graph: Graph, loader, corpus, tmp_path: Path) -> None:
+    """Sources new to the graph go many to a transaction: the graph, every source's tallies and
+    warnings, and the stored-source cases in the middle of a batch (unchanged, changed, the
+    same source twice in one call) come out exactly as when each source is written alone."""
+    from loaders.synthetic import synthesize
+
+    synth = tmp_path / "synth"
+    synthesize(40, 3, synth)
+    files = sorted(synth.glob("*.yaml"))
+    assert len(files) > 12
+    changed = tmp_path / "changed" / files[2].name
+    changed.parent.mkdir()
+    changed.write_text(files[2].read_text(encoding="utf-8").replace("title: '", "title: 'Corrected: ", 1), encoding="utf-8")
+    steps = [files[: len(files) // 2], [*files, changed]]
+    base = snapshot(graph)
+
+    def run(batch: int) -> list[tuple[object, ...]]:
+        seen = []
+        for step in steps:
+            summary = loader.load(step, batch=batch)
+            assert not summary.rejected, [str(r) for r in summary.rejected]
+            seen.append((_reports(summary), snapshot(graph)))
+        for source in {r[0] for r in seen[-1][0]}:
+            loader.unload(source)
+        assert snapshot(graph) == base, "unloading the synthetic sources did not restore the graph"
+        return seen
+
+    alone, batched = run(1), run(7)
+    actions = Counter(r[1] for r in alone[1][0])
+    assert actions == {"unchanged": len(steps[0]), "created": len(files) - len(steps[0]), "updated": 1}, actions
+    assert any(r[2]["entities"]["updated"] for r in alone[0][0]), "no source named an entity an earlier one had"
+    for step, (one_by_one, many) in enumerate(zip(alone, batched)):
+        assert many[0] == one_by_one[0], f"step {step}: the reports differ"
+        assert many[1] == one_by_one[1], f"step {step}: the graphs differ"
+
+
+def test_a_batch_commits_whole_or_not_at_all_and_a_refused_one_is_retried_source_by_source(
+        graph: Graph, loader, corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with a source another writer stored meanwhile is refused by the graph (Source id
+    constraint) and leaves nothing; the loader then writes its sources one by one, replacing the
+    one stored meanwhile, so the load completes."""
+    from neo4j.exceptions import ConstraintError
+
+    from loaders.synthetic import synthesize
+
+    synth = tmp_path / "synth"
+    synthesize(6, 5, synth)
+    rows = [r for f in sorted(synth.glob("*.yaml")) for r in loader.prepare(f)]
+    assert len(rows) >= 3
+    base = snapshot(graph)
+    try:
+        loader.store.load(rows[1])  # the other writer
+        with_one = snapshot(graph)
+        with pytest.raises(ConstraintError):
+            loader.store.load_new(rows)
+        assert snapshot(graph) == with_one, "a refused batch left part of itself behind"
+
+        real = loader.store.stored_hashes
+        calls = []
+
+        def before_the_other_writer(ids):  # the loader's first look: the other writer came after it
+            calls.append(ids)
+            return {} if len(calls) == 1 else real(ids)
+
+        monkeypatch.setattr(loader.store, "stored_hashes", before_the_other_writer)
+        reports = loader.write(rows, batch=len(rows))
+        assert [r.action for r in reports] == ["created", "unchanged", *["created"] * (len(rows) - 2)]
+        monkeypatch.undo()
+        assert {r["id"] for r in graph.read(Cypher("MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS id"),
+                                            ids=[r.source_id for r in rows])} == {r.source_id for r in rows}
+    finally:
+        monkeypatch.undo()
+        for r in rows:
+            if loader.store.stored_hashes([r.source_id]):
+                loader.unload(r.source_id)
+    assert snapshot(graph) == base

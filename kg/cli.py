@@ -663,6 +663,8 @@ def bench(
     heap: Annotated[str, typer.Option("--heap", help="JVM heap of the engines the benchmark starts.")] = "4g",
     rdflib_max: Annotated[int, typer.Option("--rdflib-max", min=0, help="Largest corpus (facts) also written with "
                                                                          "rdflib-neo4j, which is slow.")] = 200_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Checking processes of the load (KG_LOAD_WORKERS).")] = 2,
+    batch: Annotated[int, typer.Option("--batch", min=1, max=10_000, help="New sources per transaction (KG_LOAD_BATCH).")] = 100,
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Scratch folder for corpora and engines (default: a temporary one).")] = None,
     json_out: Annotated[Path | None, typer.Option("--out", help="Also write the figures as JSON to this file.")] = None,
     as_json: JsonFlag = False,
@@ -683,10 +685,12 @@ def bench(
 
     sizes, client_counts = _csv_ints(facts), tuple(_csv_ints(clients))
     command = shlex.join(["kg", "bench", "--facts", facts, "--seed", str(seed), "--requests", str(requests),
-                          "--clients", clients, "--heap", heap, "--rdflib-max", str(rdflib_max)])
+                          "--clients", clients, "--heap", heap, "--rdflib-max", str(rdflib_max),
+                          "--workers", str(workers), "--batch", str(batch)])
     scratch = workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     report = run(sizes, seed, scratch, heap, requests, client_counts, command, rdflib_max,
-                 progress=None if as_json else lambda what: err.print(f"[dim]{escape(what)}[/]", highlight=False))
+                 progress=None if as_json else lambda what: err.print(f"[dim]{escape(what)}[/]", highlight=False),
+                 workers=workers, batch=batch)
     data = report.as_dict()
     if json_out:
         json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -65,6 +65,35 @@ def test_entity_search_is_case_accent_insensitive_and_ranked(client: TestClient,
     assert body["items"][0]["links"]["self"].startswith("/entities/")
 
 
+def test_the_fuzzy_screen_never_drops_a_name_difflib_would_keep(client: TestClient) -> None:
+    """Fuzzy search screens names with rapidfuzz before difflib scores them: its ratio must
+    never be below difflib's, or a spelling match would be lost (misspellings of every
+    entity name in the graph, and random strings)."""
+    import difflib
+    import random
+
+    from rapidfuzz import fuzz
+
+    from kg.names import normalise_name
+
+    names = {normalise_name(n) for item in client.get("/entities", params={"limit": 100}).json()["items"] for n in [item["name"]]}
+    rng = random.Random(7)
+    pairs = []
+    for name in sorted(names):
+        for _ in range(5):
+            chars = list(name)
+            for _ in range(rng.randint(1, 3)):
+                chars.insert(rng.randrange(len(chars) + 1), rng.choice("aeiourstln "))
+                del chars[rng.randrange(len(chars))]
+            pairs.append(("".join(chars), name))
+    alphabet = "abcdeilnorst "
+    pairs += [("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))),
+               "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))) for _ in range(3000)]
+    assert len(names) > 20
+    for q, name in pairs:
+        assert fuzz.ratio(q, name) + 1e-9 >= 100 * difflib.SequenceMatcher(None, q, name).ratio(), (q, name)
+
+
 def test_entity_search_pages_with_a_cursor(client: TestClient) -> None:
     seen, cursor, pages = [], None, 0
     while True:

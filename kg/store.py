@@ -1,9 +1,12 @@
-"""The graph as a store of sources: load, replace and retract one source atomically.
+"""The graph as a store of sources: load, replace and retract sources atomically.
 
-A source's load runs in one managed write transaction: its previous claims are
-retracted and its new ones written, so a reader sees the old version or the new
-one, never half of each (the loader never commits a partial source). Loading an
-unchanged source (same content hash) writes nothing at all.
+Replacing a stored source runs in one managed write transaction: its previous
+claims are retracted and its new ones written, so a reader sees the old version
+or the new one, never half of each (the loader never commits a partial source).
+Sources new to the graph are written many to a transaction (:meth:`Store.load_new`):
+each is still whole or absent, and a bulk load pays one transaction's statements
+per batch instead of per source. Loading an unchanged source (same content hash)
+writes nothing at all.
 
 Entities are shared: they exist while at least one source mentions them. Their
 ``sourceIds``, ``sourceName`` (every name a source used) and ``alias`` are

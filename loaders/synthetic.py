@@ -118,7 +118,7 @@ class World:
             [Actor(f"co-{i}", "Contractor", c["name"], list(c.get("aliases", [])[:2])) for i, c in enumerate(lexicon["contractors"])],
             share * 40 // 100, lambda i: self._company(i), used)
         self.by_type["GovernmentAgency"] = self._fill(
-            [], share * 15 // 100, lambda i: self._agency(i, states), used)
+            [], share * 15 // 100, lambda i: self._agency(i, states, used), used)
         self.by_type["Official"] = self._fill([], share * 30 // 100, lambda i: self._official(i, states), used)
         self.by_type["MilitaryUnit"] = self._fill([], share * 15 // 100, lambda i: self._unit(i, states), used)
         self.by_type["WeaponSystem"] = self._fill(
@@ -145,10 +145,12 @@ class World:
         name = f"{stem} {self.rng.choice(_COMPANY_TAILS)}"
         return Actor(f"gc-{i}", "Contractor", name, [stem, _acronym(name)] if len(_acronym(name)) > 1 else [stem])
 
-    def _agency(self, i: int, states: list[Actor]) -> Actor:
+    def _agency(self, i: int, states: list[Actor], used: set[str]) -> Actor:
         state = self.rng.choice(states)
         form = self.rng.choice(_AGENCY_FORMS)
         name = form.format(state.name)
+        if name in used:  # every form and state taken (large worlds): a directorate of one of them
+            name = f"{_made_up_name(self.rng)} Directorate, {name}"
         return Actor(f"ga-{i}", "GovernmentAgency", name, [f"{state.name}'s {form.split(' of ')[0].lower()}"])
 
     def _official(self, i: int, states: list[Actor]) -> Actor:

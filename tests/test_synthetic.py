@@ -86,3 +86,16 @@ def test_kg_synth_writes_the_corpus_and_refuses_a_folder_in_use(tmp_path: Path) 
     assert len(list((tmp_path / "c").glob("*.yaml"))) == __import__("json").loads(result.stdout)["sources"]
     again = runner.invoke(app, ["synth", "--events", "50", "--out", str(tmp_path / "c")])
     assert again.exit_code == ExitCode.USAGE and "must be a new or empty folder" in again.stderr
+
+
+def test_a_world_of_the_largest_size_has_distinct_names() -> None:
+    """The largest world (a million-fact corpus) needs more agencies than there are forms times
+    states; making it must end, with every actor's name distinct."""
+    import random
+
+    from loaders.synthetic import World
+
+    world = World(random.Random(1), 20000)
+    names = [a.name for actors in world.by_type.values() for a in actors]
+    assert len(names) >= 20000 and len(set(names)) == len(names)
+    assert len(world.by_type["GovernmentAgency"]) > 4 * len(world.by_type["State"])

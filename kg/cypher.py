@@ -133,12 +133,16 @@ DELETE_ENTITIES = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) DETACH DELETE n
 
 # -- REST API (kg.api) ------------------------------------------------------------
 
-ENTITY_CANDIDATES = Cypher(
-    "MATCH (n) WHERE (n:Actor OR n:WeaponSystem OR n:Place) "
-    "AND ($type IS NULL OR $type IN labels(n)) "
-    "AND ($q IS NULL OR any(s IN n.searchName WHERE s CONTAINS $q)) "
-    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName "
-    "ORDER BY n.id LIMIT $cap"
+#: What the API's name index watches (kg.api.search_index): a load or retraction changes these counts.
+GRAPH_SIGNATURE = Cypher(
+    "RETURN COUNT { MATCH (s:Source) } AS sources, COUNT { MATCH (e:Evidence) } AS evidence, "
+    "COUNT { MATCH (a:Actor) } AS actors, COUNT { MATCH (w:WeaponSystem) } AS systems, COUNT { MATCH (p:Place) } AS places"
+)
+
+#: Every entity's names, for the API's name index.
+ENTITY_NAMES = Cypher(
+    "MATCH (n:Actor|WeaponSystem|Place) "
+    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName"
 )
 
 ENTITY_DETAIL = Cypher(

@@ -12,9 +12,10 @@ The project writes Cypher in the subset both engines run. The differences we
 know of, and how this layer deals with them, are listed here and nowhere else:
 
 1. **Full-text indexes.** ArcadeDB has no ``CREATE FULLTEXT INDEX`` and no
-   ``db.index.fulltext.*`` procedures. Name search is done with normalised
-   name/alias properties and ordinary predicates, which both engines run
-   (:attr:`Dialect.fulltext` is False on the embedded engine).
+   ``db.index.fulltext.*`` procedures. Entity search reads the normalised
+   name/alias properties (``searchName``) with ordinary Cypher, which both
+   engines run, and ranks them in the API's memory (:mod:`kg.api.search_index`);
+   :attr:`Dialect.fulltext` is False on the embedded engine.
 2. **Paths.** A returned path arrives from ArcadeDB as a list of nodes and
    relationships, from Neo4j as a ``neo4j.graph.Path``. Call
    :func:`path_elements` on any returned path value; better still, return

@@ -219,6 +219,92 @@ def test_cypher_fragments_labels_and_oversized_values_are_inert(client: TestClie
     assert graph.counts() == before
 
 
+# -- the search's name index --------------------------------------------------------------------
+
+
+def test_the_name_index_ranks_the_same_entities_as_ranking_every_one(graph: Graph, corpus) -> None:
+    """Search ranks only entities with a name that contains the query or passes the fuzzy screen:
+    for prefixes, substrings, misspellings and random strings of every name in the graph, that
+    gives exactly the matches, kinds and scores of ranking every entity."""
+    import random
+
+    from kg.api.search_index import rank, read_names
+
+    names = read_names(graph)
+    all_names = sorted({n for e in names.entities for n in e.search_names})
+    assert len(names.entities) > 20 and len(all_names) > len(names.entities)
+    rng = random.Random(11)
+    queries = set()
+    for name in all_names:
+        queries |= {name, name[:3], name[1:-1], name[len(name) // 2:]}
+        chars = list(name)
+        chars[rng.randrange(len(chars))] = rng.choice("aeiourst")
+        queries.add("".join(chars))
+    queries |= {"".join(rng.choice("abcdeilnorst ") for _ in range(rng.randint(1, 12))) for _ in range(300)}
+    queries = {q for q in queries if q.strip()}
+    for q in sorted(queries):
+        for type_ in (None, "State", "Contractor"):
+            found = [(m.entity.id, m.kind, m.score) for m in names.search(q, type_)]
+            every = [(e, rank(q, e.search_names)) for e in names.entities if type_ is None or type_ in e.labels]
+            expected = {(e.id, r[0], r[1]) for e, r in every if r is not None}
+            assert sorted(found) == sorted(expected), q
+            assert len(found) == len(set(found))
+
+
+RENAMED = """\
+article: {{id: test-api-renamed, date: 2025-11-20}}
+entities:
+  - {{id: q, type: Contractor, name: Quillon Dynamics, aliases: [{alias}]}}
+  - {{id: tw, type: State, name: Taiwan, iso_code: TW}}
+events:
+  - type: ContractAward
+    id: award
+    date: 2025-11
+    participants: [{{entity: q, role: contractor}}, {{entity: tw, role: buyer}}]
+    evidence: Taiwan awarded a contract to Quillon Dynamics.
+"""
+
+
+def _found(client: TestClient, q: str) -> list[str]:
+    response = client.get("/entities", params={"q": q})
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"] if item["match"] == "exact"]
+
+
+def test_search_sees_a_load_and_a_retraction_made_outside_the_api(client: TestClient, loader, tmp_path: Path) -> None:
+    """The index re-reads names as soon as the graph's counts change, whoever changed them."""
+    from conftest import scratch_source
+
+    assert _found(client, "Quillon Dynamics") == []
+    with scratch_source(loader, tmp_path / "test-api-renamed.yaml", RENAMED.format(alias="Q Alpha")):
+        assert _found(client, "quillon dynamics") == _found(client, "q alpha") == ["contractor:quillon-dynamics"]
+    assert _found(client, "Quillon Dynamics") == []
+
+
+def test_a_reload_that_only_renames_is_seen_through_the_api_at_once_and_otherwise_after_max_age(
+        settings: Settings, graph: Graph, loader, corpus, tmp_path: Path) -> None:
+    """A re-load with the same counts leaves the signature as it was: names read earlier serve
+    until KG_SEARCH_MAX_AGE, unless the re-load came through this API."""
+    path = tmp_path / "test-api-renamed.yaml"
+    headers = {"X-API-Key": KEY, "content-type": "application/yaml"}
+    with make_client(settings, graph, api_key=SecretStr(KEY), search_max_age=3600) as patient, \
+            make_client(settings, graph, search_max_age=0) as eager:
+        path.write_text(RENAMED.format(alias="Q Alpha"), encoding="utf-8")
+        loader.load([path])
+        try:
+            assert _found(patient, "q alpha") == _found(eager, "q alpha") == ["contractor:quillon-dynamics"]
+            reloaded = patient.post("/sources", content=RENAMED.format(alias="Q Beta"), headers=headers)
+            assert reloaded.status_code == 200 and reloaded.json()["action"] == "updated", reloaded.text
+            assert _found(patient, "q beta") == ["contractor:quillon-dynamics"] and _found(patient, "q alpha") == []
+            path.write_text(RENAMED.format(alias="Q Gamma"), encoding="utf-8")
+            assert loader.load([path]).reports[0].action == "updated"
+            assert _found(eager, "q gamma") == ["contractor:quillon-dynamics"]
+            assert _found(patient, "q gamma") == [] and _found(patient, "q beta") == ["contractor:quillon-dynamics"]
+        finally:
+            loader.unload("source:test-api-renamed")
+        assert _found(patient, "quillon dynamics") == _found(eager, "quillon dynamics") == []
+
+
 # -- writes ----------------------------------------------------------------------------------
 
 UPLOAD = """\

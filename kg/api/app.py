@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kg.api import problems
+from kg.api.search_index import NameIndex
 from kg.api.routes import browser, entities, events, health, queries, sales, sources
 from kg.graph import Graph
 from kg.ontology import load_ontology
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         # within KG_API_READ_TIMEOUT instead of retrying for KG_TRANSACTION_TIMEOUT.
         app.state.graph = opened.fail_fast(app.state.settings.kg.api_read_timeout)
         app.state.loader = Loader(app.state.graph)
+        app.state.names = NameIndex(app.state.settings.kg.search_max_age)
         try:
             yield
         finally:

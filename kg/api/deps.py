@@ -24,6 +24,10 @@ def get_graph(request: Request) -> Graph:
     return request.app.state.graph
 
 
+def get_name_index(request: Request):  # -> kg.api.search_index.NameIndex
+    return request.app.state.names
+
+
 def get_loader(request: Request):  # -> loaders.pipeline.Loader
     return request.app.state.loader
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from rapidfuzz import fuzz
 
 from kg import cypher
-from kg.api.deps import Cursor, FromDate, Limit, ToDate, decode_cursor, encode_cursor, get_graph, require_read_access
+from kg.api.deps import (Cursor, FromDate, Limit, ToDate, decode_cursor, encode_cursor, get_graph, get_name_index,
+                         require_read_access)
 from kg.api.named import paged, run_named
 from kg.api.models import EntityDetail, EntityHit, EvidenceOut, GraphEdge, GraphNode, Links, Page, Post, Relation, Subgraph
 from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
+from kg.api.search_index import NameIndex
 from kg.graph import Graph
 from kg.names import normalise_name
 from kg.ontology import load_ontology
@@ -22,9 +22,6 @@ from kg.store import ordered_labels
 router = APIRouter(prefix="/entities", tags=["entities"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
 EntityId = Annotated[str, Path(max_length=300, description="Canonical entity id", examples=["state:TW"])]
-SCAN_CAP = 5000  # entities ranked per search; the graph keeps normalised names, so no full-text index is needed
-FUZZY_CUTOFF = 0.72
-RANK = {"exact": 0, "prefix": 1, "contains": 2, "fuzzy": 3, "all": 4}
 
 
 def entity_types() -> list[str]:
@@ -45,31 +42,10 @@ def check_type(value: str | None, where: str) -> None:
         raise InvalidInput(f"{where} must be one of: {', '.join(entity_types())}", [{"where": where, "message": f"unknown type {value!r}"}])
 
 
-def _rank(q: str, names: list[str]) -> tuple[str, float] | None:
-    best: tuple[str, float] | None = None
-    for name in names:
-        if name == q:
-            return "exact", 1.0
-        if name.startswith(q) or any(word.startswith(q) for word in name.split()):
-            kind, score = "prefix", 0.9
-        elif q in name:
-            kind, score = "contains", 0.7
-        elif fuzz.ratio(q, name, score_cutoff=100 * FUZZY_CUTOFF):
-            # rapidfuzz's ratio (from the longest common subsequence) is never below difflib's
-            # (from greedy matching blocks), so this C-speed test drops only names difflib would
-            # drop too; difflib then scores the few left, as it always has
-            ratio = difflib.SequenceMatcher(None, q, name).ratio()
-            kind, score = ("fuzzy", round(ratio * 0.6, 3)) if ratio >= FUZZY_CUTOFF else ("", 0.0)
-        else:
-            kind, score = "", 0.0
-        if kind and (best is None or RANK[kind] < RANK[best[0]] or (kind == best[0] and score > best[1])):
-            best = (kind, score)
-    return best
-
-
 @router.get("", response_model=Page[EntityHit], summary="Search entities by name or alias")
 def search_entities(
     graph: Annotated[Graph, Depends(get_graph)],
+    index: Annotated[NameIndex, Depends(get_name_index)],
     q: Annotated[str | None, Query(max_length=200, description="Name or alias; case and accents do not matter", examples=["taipei"])] = None,
     type: Annotated[str | None, Query(max_length=100, description="Restrict to an entity class", examples=["State"])] = None,
     limit: Limit = 20,
@@ -81,23 +57,11 @@ def search_entities(
     needle = normalise_name(q) if q else None
     if q is not None and not needle:
         raise InvalidInput("q has no letters or digits to search for", [{"where": "query.q", "message": "empty after normalisation"}])
-    rows = graph.read(cypher.ENTITY_CANDIDATES, q=needle, type=type, cap=SCAN_CAP)
-    if needle and len(rows) < offset + limit:
-        seen = {r["id"] for r in rows}
-        rows += [r for r in graph.read(cypher.ENTITY_CANDIDATES, q=None, type=type, cap=SCAN_CAP) if r["id"] not in seen]
-    hits: list[tuple[int, float, str, EntityHit]] = []
-    for row in rows:
-        ranked = _rank(needle, row["searchName"] or []) if needle else ("all", 1.0)
-        if ranked is None:
-            continue
-        kind, score = ranked
-        hit = EntityHit(id=row["id"], name=row["name"] or row["id"], types=ordered_types(row["labels"]), match=kind,
-                        score=score, links=links(row["id"]))
-        hits.append((RANK[kind], -score, hit.name.casefold(), hit))
-    hits.sort(key=lambda h: h[:3])
-    page = [h[3] for h in hits[offset:offset + limit]]
-    more = offset + limit < len(hits)
-    return Page[EntityHit](items=page, next_cursor=encode_cursor(offset + limit) if more else None)
+    found = index.names(graph).search(needle, type)
+    hits = [EntityHit(id=m.entity.id, name=m.entity.name, types=ordered_types(list(m.entity.labels)), match=m.kind,
+                      score=m.score, links=links(m.entity.id)) for m in found[offset:offset + limit]]
+    more = offset + limit < len(found)
+    return Page[EntityHit](items=hits, next_cursor=encode_cursor(offset + limit) if more else None)
 
 
 @router.get("/{entity_id}", response_model=EntityDetail, summary="An entity: types, properties, aliases, posts, sources")

@@ -10,7 +10,8 @@ import yaml
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from kg import cypher
-from kg.api.deps import Cursor, Limit, decode_cursor, encode_cursor, get_graph, get_loader, get_settings, require_read_access, require_write_access
+from kg.api.deps import (Cursor, Limit, decode_cursor, encode_cursor, get_graph, get_loader, get_name_index, get_settings,
+                         require_read_access, require_write_access)
 from kg.api.models import LoadReport, Links, Page, SourceFacts, SourceSummary, Tally
 from kg.api.problems import ERROR_RESPONSES, PROBLEM_JSON, InvalidInput, NotFound, Problem, TooLarge
 from kg.api.routes.entities import ordered_types
@@ -105,6 +106,7 @@ def upload_source(
     request_body: Annotated[bytes, Depends(read_limited_body)],
     response: Response,
     loader=Depends(get_loader),
+    names=Depends(get_name_index),
     source_id: Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
                                            description="Source id when the file has no article.id")] = None,
 ) -> LoadReport:
@@ -132,7 +134,10 @@ def upload_source(
             raise InvalidInput("the annotation file was rejected; nothing was loaded: "
                                + "; ".join(f"{e['where']}: {e['message']}" for e in errors), errors) from None
     [rows] = prepared
-    report = loader.load_rows(rows)
+    try:
+        report = loader.load_rows(rows)
+    finally:
+        names.invalidate()
     if report.action != "created":
         response.status_code = 200
     response.headers["Location"] = f"/sources/{report.source_id}"
@@ -142,8 +147,10 @@ def upload_source(
 @router.delete("/{source_id}", response_model=LoadReport, summary="Retract a source; needs the API key",
                dependencies=[Depends(require_write_access)],
                responses={403: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Writes are off (no KG_API_KEY)"}})
-def delete_source(source_id: SourceId, loader=Depends(get_loader)) -> LoadReport:
+def delete_source(source_id: SourceId, loader=Depends(get_loader), names=Depends(get_name_index)) -> LoadReport:
     try:
         return _report(loader.unload(source_node_id(source_id)))
     except UnknownSource as exc:
         raise NotFound(str(exc)) from None
+    finally:
+        names.invalidate()

@@ -131,10 +131,10 @@ class NameIndex:
         if current is not None and time.monotonic() - current.read_at <= self.max_age \
                 and graph.read(cypher.GRAPH_SIGNATURE)[0] == current.signature:
             return current
-        if current is not None and not self._lock.acquire(blocking=False):
-            return current  # another request is re-reading them
         if current is None:
-            self._lock.acquire()
+            self._lock.acquire()  # nothing to rank on yet: wait for the names
+        elif not self._lock.acquire(blocking=False):
+            return current  # another request is re-reading them
         try:
             if self._names is not current and self._names is not None:
                 return self._names  # re-read while this request waited

@@ -145,43 +145,71 @@ ENTITY_NAMES = Cypher(
     "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName"
 )
 
+# The parts hang off the entity as COLLECT/COUNT subqueries, never OPTIONAL MATCH: the
+# embedded engine plans an OPTIONAL MATCH after a label-disjunction MATCH as a scan
+# (difference 8 in kg.graph). A hub is named by tens of thousands of sentences, so the
+# detail carries the first ``$evidence_limit`` by id and the count; ENTITY_EVIDENCE pages on.
+_EVIDENCE_MAP = (
+    "{id: ev.id, sentence: ev.sentence, startOffset: ev.startOffset, endOffset: ev.endOffset, method: ev.method, "
+    "confidence: ev.confidence, sourceId: ev.sourceId, sourceTitle: src.title, publicationDate: src.publicationDate, url: src.url}"
+)
 ENTITY_DETAIL = Cypher(
     "MATCH (n:Actor|WeaponSystem|Place {id: $id}) "
-    "OPTIONAL MATCH (p:Post)-[:HOLDER]->(n) OPTIONAL MATCH (p)-[:POST_IN]->(o) "
-    "WITH n, collect(CASE WHEN p IS NULL THEN NULL ELSE p {.id, .title, .startDate, .endDate, .sourceId, "
-    "organization: o.id, organizationName: o.name} END) AS posts "
-    "OPTIONAL MATCH (n)-[r]->(m) WHERE r.sourceIds IS NOT NULL "
-    "WITH n, posts, collect(CASE WHEN r IS NULL THEN NULL ELSE {type: type(r), direction: 'out', id: m.id, name: m.name, "
-    "sourceIds: r.sourceIds} END) AS outgoing "
-    "OPTIONAL MATCH (n)<-[r2]-(m2) WHERE r2.sourceIds IS NOT NULL "
-    "WITH n, posts, outgoing, collect(CASE WHEN r2 IS NULL THEN NULL ELSE {type: type(r2), direction: 'in', id: m2.id, "
-    "name: m2.name, sourceIds: r2.sourceIds} END) AS incoming "
-    "WITH n, posts, outgoing + incoming AS relations "
-    "OPTIONAL MATCH (ev:Evidence)-[:MENTIONS]->(n) OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) "
-    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, posts, relations, "
-    "collect(CASE WHEN ev IS NULL THEN NULL ELSE {id: ev.id, sentence: ev.sentence, startOffset: ev.startOffset, "
-    "endOffset: ev.endOffset, method: ev.method, confidence: ev.confidence, sourceId: ev.sourceId, sourceTitle: src.title, "
-    "publicationDate: src.publicationDate, url: src.url} END) AS evidence"
+    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, "
+    "COLLECT { MATCH (p:Post)-[:HOLDER]->(n) OPTIONAL MATCH (p)-[:POST_IN]->(o) "
+    "RETURN p {.id, .title, .startDate, .endDate, .sourceId, organization: o.id, organizationName: o.name} AS post } AS posts, "
+    "COLLECT { MATCH (n)-[r]->(m) WHERE r.sourceIds IS NOT NULL "
+    "RETURN {type: type(r), direction: 'out', id: m.id, name: m.name, sourceIds: r.sourceIds} AS relation "
+    "UNION ALL MATCH (n)<-[r]-(m) WHERE r.sourceIds IS NOT NULL "
+    "RETURN {type: type(r), direction: 'in', id: m.id, name: m.name, sourceIds: r.sourceIds} AS relation } AS relations, "
+    "COUNT { (:Evidence)-[:MENTIONS]->(n) } AS evidenceTotal, "
+    "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH ev ORDER BY ev.id LIMIT $evidence_limit "
+    "OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) RETURN " + _EVIDENCE_MAP + " AS evidence } AS evidence"
+)
+
+#: The sentences that name an entity, by evidence id, after ``$after`` (keyset paging:
+#: the embedded engine refuses an ORDER BY that skips thousands of rows).
+ENTITY_EVIDENCE = Cypher(
+    "MATCH (n:Actor|WeaponSystem|Place {id: $id}) "
+    "MATCH (ev:Evidence)-[:MENTIONS]->(n) WHERE $after IS NULL OR ev.id > $after "
+    "WITH ev ORDER BY ev.id LIMIT $limit "
+    "OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) "
+    "RETURN " + _EVIDENCE_MAP + " AS evidence ORDER BY evidence.id"
 )
 
 # Nodes are found by id under their labels: an unlabelled ``(n {id: $id})`` scans every
 # node (no index covers it), which at a million facts costs hundreds of milliseconds.
-# Variable-length bounds cannot be parameters, so there is one neighbourhood query per
-# depth: expanding three hops and keeping two explodes around a hub.
-_NEIGHBORHOOD = (
-    "MATCH (n:Actor|WeaponSystem|Place|Event {{id: $id}}) "
-    "MATCH p = (n)-[*1..{hops}]-(m) "
-    "WHERE all(x IN nodes(p) WHERE NOT x:Evidence AND NOT x:Source) "
-    "AND ($types IS NULL OR all(r IN relationships(p) WHERE type(r) IN $types)) "
-    "UNWIND relationships(p) AS r "
-    "WITH DISTINCT r LIMIT $limit "
-    "WITH r, startNode(r) AS a, endNode(r) AS b "
-    "RETURN a.id AS source, labels(a) AS sourceLabels, a.name AS sourceName, type(r) AS type, "
-    "b.id AS target, labels(b) AS targetLabels, b.name AS targetName, b.date AS targetDate, a.date AS sourceDate"
+# The neighbourhood grows a hop at a time (breadth first, so a truncated answer keeps the
+# nearest edges), each hop a COLLECT subquery of at most $limit new edges: one pattern of
+# 1..depth hops enumerates every path around a hub, and the embedded engine plans an
+# expansion after a label-disjunction MATCH as a scan (difference 8 in kg.graph).
+_HOP = (
+    "WITH n, frontier, reached, found, COLLECT { UNWIND frontier AS f MATCH (f)-[r]-(x) "
+    "WHERE NOT x:Evidence AND NOT x:Source AND ($types IS NULL OR type(r) IN $types) AND NOT r IN found "
+    "RETURN DISTINCT r LIMIT $limit } AS step "
+    "WITH n, reached, found + step AS found, "
+    "reduce(acc = [], r IN step | CASE WHEN startNode(r) IN frontier THEN acc + endNode(r) ELSE acc + startNode(r) END) AS far "
+    "WITH n, found, reached, reduce(acc = [], x IN far | CASE WHEN x IN reached OR x IN acc THEN acc ELSE acc + x END) AS frontier "
+    "WITH n, found, reached + frontier AS reached, frontier "
 )
-NEIGHBORHOOD_1 = Cypher(_NEIGHBORHOOD.format(hops=1))
-NEIGHBORHOOD_2 = Cypher(_NEIGHBORHOOD.format(hops=2))
-NEIGHBORHOOD_3 = Cypher(_NEIGHBORHOOD.format(hops=3))
+
+
+def _neighborhood(hops: int) -> Cypher:
+    return Cypher(
+        "MATCH (n:Actor|WeaponSystem|Place|Event {id: $id}) "
+        "WITH n, [n] AS frontier, [n] AS reached, [] AS found "
+        + _HOP * hops
+        + "UNWIND found AS r "
+        "WITH r LIMIT $limit "
+        "WITH r, startNode(r) AS a, endNode(r) AS b "
+        "RETURN a.id AS source, labels(a) AS sourceLabels, a.name AS sourceName, type(r) AS type, "
+        "b.id AS target, labels(b) AS targetLabels, b.name AS targetName, b.date AS targetDate, a.date AS sourceDate"
+    )
+
+
+NEIGHBORHOOD_1 = _neighborhood(1)
+NEIGHBORHOOD_2 = _neighborhood(2)
+NEIGHBORHOOD_3 = _neighborhood(3)
 #: The neighbourhood query for each depth the API allows.
 NEIGHBORHOOD = {1: NEIGHBORHOOD_1, 2: NEIGHBORHOOD_2, 3: NEIGHBORHOOD_3}
 

@@ -10,26 +10,44 @@
 // param limit: integer = 50 -- at most this many sales
 // example: :param {buyer: 'state:TW', seller: null, system: null, contractor: null, from: null, to: null, min_value: null, limit: 50}
 // example: :param {buyer: 'Taiwan', seller: 'United States', system: 'NASAMS', contractor: 'RTX', from: '2025', to: '2025-12', min_value: 500000000.0, limit: 50}
-MATCH (deal:ArmsSale)
+// Names are resolved in one pass over actors and systems; each filter given then walks from
+// its entities to the sales it reaches, and a sale must be reached by every filter given.
+// (Testing each sale against the filters costs a subquery per sale: seconds at 100k events.)
+CALL () {
+  MATCH (x:Actor|WeaponSystem)
+  WITH x, [n IN [x.name] + coalesce(x.alias, []) + coalesce(x.sourceName, []) | toLower(n)] AS names
+  RETURN collect(CASE WHEN x:Actor AND (x.id = $buyer OR toLower($buyer) IN names) THEN x.id END) AS buyers,
+         collect(CASE WHEN x:Actor AND (x.id = $seller OR toLower($seller) IN names) THEN x.id END) AS sellers,
+         collect(CASE WHEN x:WeaponSystem AND (x.id = $system OR toLower($system) IN names) THEN x.id END) AS systems,
+         collect(CASE WHEN x:Actor AND (x.id = $contractor OR toLower($contractor) IN names) THEN x.id END) AS contractors
+}
+WITH [reached IN [
+        CASE WHEN $buyer IS NOT NULL THEN COLLECT {
+          UNWIND buyers AS id MATCH (:Actor {id: id})<-[:BUYER|RECIPIENT]-(d:ArmsSale) RETURN DISTINCT d.id } END,
+        CASE WHEN $seller IS NOT NULL THEN COLLECT {
+          UNWIND sellers AS id MATCH (:Actor {id: id})<-[:SELLER|SUPPLIER]-(d:ArmsSale) RETURN DISTINCT d.id } END,
+        CASE WHEN $system IS NOT NULL THEN COLLECT {
+          UNWIND systems AS id MATCH (:WeaponSystem {id: id})<-[:INVOLVES_SYSTEM]-(:Event)-[:PART_OF*0..3]->(d:ArmsSale)
+          RETURN DISTINCT d.id } END,
+        CASE WHEN $contractor IS NOT NULL THEN COLLECT {
+          UNWIND contractors AS id MATCH (:Actor {id: id})<-[:CONTRACTOR]-(:Event)-[:PART_OF*0..3]->(d:ArmsSale)
+          RETURN DISTINCT d.id } END]
+      WHERE reached IS NOT NULL] AS filters
+CALL (filters) {
+  WITH filters WHERE size(filters) > 0
+  UNWIND filters[0] AS id
+  WITH id, filters WHERE all(reached IN filters WHERE id IN reached)
+  MATCH (deal:ArmsSale {id: id})
+  RETURN deal
+  UNION
+  WITH filters WHERE size(filters) = 0
+  MATCH (deal:ArmsSale)
+  RETURN deal
+}
+WITH deal
 WHERE ($from IS NULL OR left(deal.date, size($from)) >= left($from, size(deal.date)))
   AND ($to IS NULL OR left(deal.date, size($to)) <= left($to, size(deal.date)))
   AND ($min_value IS NULL OR deal.amount >= $min_value)
-  AND ($buyer IS NULL OR EXISTS {
-        MATCH (deal)-[:BUYER|RECIPIENT]->(a:Actor)
-        WHERE a.id = $buyer OR toLower(a.name) = toLower($buyer)
-           OR any(n IN coalesce(a.alias, []) + coalesce(a.sourceName, []) WHERE toLower(n) = toLower($buyer)) })
-  AND ($seller IS NULL OR EXISTS {
-        MATCH (deal)-[:SELLER|SUPPLIER]->(a:Actor)
-        WHERE a.id = $seller OR toLower(a.name) = toLower($seller)
-           OR any(n IN coalesce(a.alias, []) + coalesce(a.sourceName, []) WHERE toLower(n) = toLower($seller)) })
-  AND ($system IS NULL OR EXISTS {
-        MATCH (deal)<-[:PART_OF*0..3]-(:Event)-[:INVOLVES_SYSTEM]->(w:WeaponSystem)
-        WHERE w.id = $system OR toLower(w.name) = toLower($system)
-           OR any(n IN coalesce(w.alias, []) + coalesce(w.sourceName, []) WHERE toLower(n) = toLower($system)) })
-  AND ($contractor IS NULL OR EXISTS {
-        MATCH (deal)<-[:PART_OF*0..3]-(:Event)-[:CONTRACTOR]->(c:Actor)
-        WHERE c.id = $contractor OR toLower(c.name) = toLower($contractor)
-           OR any(n IN coalesce(c.alias, []) + coalesce(c.sourceName, []) WHERE toLower(n) = toLower($contractor)) })
 WITH deal
 ORDER BY coalesce(deal.date, '') DESC, deal.id
 LIMIT toInteger($limit)
@@ -57,7 +75,7 @@ RETURN deal.id AS sale,
          RETURN {id: w.id, name: w.name} AS x ORDER BY x.id
        } AS systems,
        COLLECT {
-         MATCH (stage:Event)-[:PART_OF*1..3]->(deal)
+         MATCH (deal)<-[:PART_OF*1..3]-(stage:Event)
          RETURN DISTINCT {
            id: stage.id,
            type: [l IN labels(stage) WHERE l <> 'Event'][0],

@@ -6,14 +6,17 @@
 // param limit: integer = 25 -- at most this many paths
 // example: :param {from: 'contractor:rtx', to: 'state:TW', max_hops: 4, limit: 25}
 // example: :param {from: 'Sweden', to: 'China', max_hops: 6, limit: 25}
-MATCH (a)
-WHERE (a:Actor OR a:WeaponSystem OR a:Place)
-  AND (a.id = $from OR toLower(a.name) = toLower($from)
-       OR any(n IN coalesce(a.alias, []) + coalesce(a.sourceName, []) WHERE toLower(n) = toLower($from)))
-MATCH (b)
-WHERE (b:Actor OR b:WeaponSystem OR b:Place) AND b <> a
-  AND (b.id = $to OR toLower(b.name) = toLower($to)
-       OR any(n IN coalesce(b.alias, []) + coalesce(b.sourceName, []) WHERE toLower(n) = toLower($to)))
+// bound: max_hops
+// Both ends are resolved in one pass over the entities (a pass costs the same for one name or two).
+CALL () {
+  MATCH (x:Actor|WeaponSystem|Place)
+  WITH x, [n IN [x.name] + coalesce(x.alias, []) + coalesce(x.sourceName, []) | toLower(n)] AS names
+  RETURN collect(CASE WHEN x.id = $from OR toLower($from) IN names THEN x END) AS froms,
+         collect(CASE WHEN x.id = $to OR toLower($to) IN names THEN x END) AS tos
+}
+UNWIND froms AS a
+UNWIND tos AS b
+WITH a, b WHERE a <> b
 // The relationship types are listed so that the search itself never enters evidence or sources:
 // the embedded engine applies path predicates only after finding the shortest paths.
 MATCH p = allShortestPaths((a)-[:SELLER|BUYER|SUPPLIER|RECIPIENT|CONTRACTOR|APPROVER|BLOCKER|SPEAKER|ADDRESSEE|VISITOR|HOST|LEADER|ACTOR|TARGET|PARTNER|SUBJECT|PARTICIPANT|INVOLVES_SYSTEM|PART_OF|BLOCKED_DEAL|LOCATION|HOLDER|POST_IN|MANUFACTURER|CO_DEVELOPER|OPERATES|SUBSIDIARY_OF|RENAMED_TO|SUB_ORGANIZATION_OF|AFFILIATED_WITH|LOCATED_IN*..6]-(b))

@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from kg import cypher
 from kg.api.app import create_app
+from kg.api.routes import entities
 from kg.graph import Graph
 from kg.settings import Settings
 
@@ -119,6 +121,47 @@ def test_entity_detail_and_unknown_id(client: TestClient) -> None:
     assert {"type": "MANUFACTURER", "direction": "out", "id": "contractor:rtx"}.items() <= next(
         r for r in nasams["relations"] if r["type"] == "MANUFACTURER").items()
     assert "state:XX" in problem(client.get("/entities/state:XX"), 404)["detail"]
+
+
+def test_entity_evidence_pages_by_key_through_every_sentence_once(client: TestClient, graph: Graph) -> None:
+    detail = client.get("/entities/state:TW").json()
+    total = detail["evidence_total"]
+    assert total > 3 and detail["links"]["evidence"] == "/entities/state:TW/evidence"
+    assert [e["id"] for e in detail["evidence"]] == sorted(e["id"] for e in detail["evidence"])
+    stored = {r["id"] for r in graph.read(cypher.Cypher(
+        "MATCH (ev:Evidence)-[:MENTIONS]->(:State {id: 'state:TW'}) RETURN ev.id AS id"))}
+    assert len(stored) == total
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = client.get("/entities/state:TW/evidence", params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        assert 0 < len(page["items"]) <= 2 and all(e["sentence"] and e["source_id"] for e in page["items"])
+        seen += [e["id"] for e in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == sorted(stored)  # in id order, each once, none left out
+    assert [e["id"] for e in detail["evidence"]] == seen[:len(detail["evidence"])]
+    problem(client.get("/entities/state:TW/evidence", params={"cursor": "not-a-cursor"}), 422)
+    problem(client.get("/entities/state:XX/evidence"), 404)
+
+
+def test_the_entity_detail_shows_the_first_sentences_of_a_hub_and_counts_them_all(client: TestClient, monkeypatch) -> None:
+    monkeypatch.setattr(entities, "EVIDENCE_PREVIEW", 2)
+    detail = client.get("/entities/state:TW").json()
+    first = client.get("/entities/state:TW/evidence", params={"limit": 2}).json()
+    assert [e["id"] for e in detail["evidence"]] == [e["id"] for e in first["items"]]
+    assert detail["evidence_total"] > 2
+
+
+def test_a_truncated_neighbourhood_keeps_the_nearest_edges(client: TestClient) -> None:
+    one = client.get("/entities/state:TW/neighbors", params={"depth": 1, "limit": 1000}).json()
+    assert not one["truncated"]
+    near = {(e["source"], e["type"], e["target"]) for e in one["edges"]}
+    two = client.get("/entities/state:TW/neighbors", params={"depth": 2, "limit": 1000}).json()
+    assert near < {(e["source"], e["type"], e["target"]) for e in two["edges"]}
+    cut = client.get("/entities/state:TW/neighbors", params={"depth": 2, "limit": len(near)}).json()
+    assert cut["truncated"] and {(e["source"], e["type"], e["target"]) for e in cut["edges"]} == near
 
 
 def test_neighbors_subgraph(client: TestClient) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from kg.graph import Graph
-from kg.queries import get_query, load_queries
+from kg.queries import QueryError, get_query, load_queries, parse_query
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 QUERY_NAMES = sorted(load_queries())
@@ -518,3 +518,24 @@ def test_source_contents_list_what_a_source_contributes(graph: Graph, sample) ->
     assert NASAMS_CONTRACT in ids(article, "id") and "post:2025-11-19-nasams-taiwan:koo" in ids(article, "id")
     pentagon = next(r for r in article if r["id"] == "agency:us-department-of-defense")
     assert pentagon["namesUsed"] == ["Pentagon"]
+
+
+# -- path-length bound --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ends", [("contractor:rtx", "state:TW"), ("Sweden", "China"), ("system:nasams", "system:excalibur")])
+def test_the_bound_lowers_the_search_depth_and_keeps_the_rows(graph: Graph, sample, ends: tuple[str, str]) -> None:
+    query = get_query("shortest_connections")
+    assert query.bound == "max_hops" and "*..6]" in query.text
+    for hops in range(1, 7):
+        params = query.bind({"from": ends[0], "to": ends[1], "max_hops": hops})
+        lowered = query.bounded(params)
+        assert f"*..{hops}]" in lowered and "*..6]" not in lowered or hops == 6
+        assert graph.read(lowered, **params) == graph.read(query.text, **params)
+
+
+def test_a_bound_must_name_an_integer_parameter(tmp_path: Path) -> None:
+    path = tmp_path / "q.cypher"
+    path.write_text("// Q\n// description: d\n// param name: string = null -- n\n// bound: name\nMATCH (n) RETURN n.id AS id\n")
+    with pytest.raises(QueryError, match="bound: name"):
+        parse_query(path)

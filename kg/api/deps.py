@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 
@@ -53,22 +53,49 @@ def require_write_access(settings: Annotated[Settings, Depends(get_settings)],
 
 # -- cursors ------------------------------------------------------------------------
 
+def _encode(payload: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, field: str) -> Any:
+    """The ``field`` of a cursor this API issued; InvalidInput for anything else."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded.encode()))[field]
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise _unknown_cursor() from None
+
+
+def _unknown_cursor() -> InvalidInput:
+    return InvalidInput("cursor is not one this API issued; start again without it",
+                        [{"where": "query.cursor", "message": "unknown cursor"}])
+
+
 def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+    return _encode({"o": offset})
 
 
 def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["o"]
-        if not isinstance(offset, int) or offset < 0:
-            raise ValueError
-        return offset
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("cursor is not one this API issued; start again without it",
-                           [{"where": "query.cursor", "message": "unknown cursor"}]) from None
+    offset = _decode(cursor, "o")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise _unknown_cursor()
+    return offset
+
+
+def encode_key_cursor(last: str) -> str:
+    """A cursor that carries the last key seen (keyset paging) instead of an offset."""
+    return _encode({"k": last})
+
+
+def decode_key_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    key = _decode(cursor, "k")
+    if not isinstance(key, str):
+        raise _unknown_cursor()
+    return key
 
 
 FromDate = Annotated[str | None, Query(alias="from", max_length=10, pattern=ISO_PARTIAL_DATE,

@@ -17,6 +17,7 @@ class Links(BaseModel):
     self: str = Field(examples=["/entities/state:TW"])
     events: str | None = Field(None, examples=["/entities/state:TW/events"])
     neighbors: str | None = Field(None, examples=["/entities/state:TW/neighbors"])
+    evidence: str | None = Field(None, examples=["/entities/state:TW/evidence"])
 
 
 class Page(BaseModel, Generic[T]):
@@ -91,7 +92,9 @@ class EntityDetail(BaseModel):
     sources: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
     posts: list[Post]
     relations: list[Relation]
-    evidence: list[EvidenceOut] = Field(description="The sentences that name this entity, each with its source")
+    evidence: list[EvidenceOut] = Field(description="The first sentences that name this entity (by evidence id), each with "
+                                        "its source; links.evidence pages through all of them")
+    evidence_total: int = Field(description="How many sentences name this entity", examples=[12])
     links: Links
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from kg import cypher
-from kg.api.deps import (Cursor, FromDate, Limit, ToDate, decode_cursor, encode_cursor, get_graph, get_name_index,
-                         require_read_access)
+from kg.api.deps import (Cursor, FromDate, Limit, ToDate, decode_cursor, decode_key_cursor, encode_cursor, encode_key_cursor,
+                         get_graph, get_name_index, require_read_access)
 from kg.api.named import paged, run_named
 from kg.api.models import EntityDetail, EntityHit, EvidenceOut, GraphEdge, GraphNode, Links, Page, Post, Relation, Subgraph
 from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
@@ -29,8 +29,13 @@ def entity_types() -> list[str]:
     return sorted({c for root in ENTITY_ROOTS for c in onto.subclasses(root)})
 
 
+#: Sentences shown in an entity's detail; a hub is named by tens of thousands, paged by /evidence.
+EVIDENCE_PREVIEW = 50
+
+
 def links(entity_id: str) -> Links:
-    return Links(self=f"/entities/{entity_id}", events=f"/entities/{entity_id}/events", neighbors=f"/entities/{entity_id}/neighbors")
+    return Links(self=f"/entities/{entity_id}", events=f"/entities/{entity_id}/events", neighbors=f"/entities/{entity_id}/neighbors",
+                 evidence=f"/entities/{entity_id}/evidence")
 
 
 def ordered_types(labels: list[str]) -> list[str]:
@@ -66,7 +71,7 @@ def search_entities(
 
 @router.get("/{entity_id}", response_model=EntityDetail, summary="An entity: types, properties, aliases, posts, sources")
 def get_entity(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)]) -> EntityDetail:
-    rows = graph.read(cypher.ENTITY_DETAIL, id=entity_id)
+    rows = graph.read(cypher.ENTITY_DETAIL, id=entity_id, evidence_limit=EVIDENCE_PREVIEW)
     if not rows:
         raise NotFound(f"no entity with id {entity_id!r}; search with GET /entities?q=")
     row = rows[0]
@@ -80,9 +85,22 @@ def get_entity(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)])
                for p in row["posts"] if p],
         relations=[Relation(type=r["type"], direction=r["direction"], id=r["id"], name=r.get("name"), source_ids=r["sourceIds"] or [])
                    for r in row["relations"] if r],
-        evidence=sorted(EvidenceOut.from_rows(row["evidence"]), key=lambda e: (e.source_id, e.start_offset or 0, e.id)),
+        evidence=sorted(EvidenceOut.from_rows(row["evidence"]), key=lambda e: e.id), evidence_total=row["evidenceTotal"],
         links=links(row["id"]),
     )
+
+
+@router.get("/{entity_id}/evidence", response_model=Page[EvidenceOut], summary="Every sentence that names the entity, paged")
+def entity_evidence(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)], limit: Limit = 50,
+                    cursor: Cursor = None) -> Page[EvidenceOut]:
+    """By evidence id (so grouped by source), each with its source. The cursor carries the last id
+    seen, so a page deep into a hub costs what the first one does."""
+    require_entity(graph, entity_id)
+    after = decode_key_cursor(cursor)
+    rows = graph.read(cypher.ENTITY_EVIDENCE, id=entity_id, after=after, limit=limit + 1)
+    items = EvidenceOut.from_rows([r["evidence"] for r in rows[:limit]])
+    more = len(rows) > limit
+    return Page[EvidenceOut](items=items, next_cursor=encode_key_cursor(items[-1].id) if more else None)
 
 
 def require_entity(graph: Graph, entity_id: str) -> None:

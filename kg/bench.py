@@ -368,6 +368,22 @@ def _hammer(base: str, endpoint: str, paths: list[str], clients: int, per_client
 # -- the whole run ---------------------------------------------------------------------------
 
 
+def measure_api_into(report: BenchReport, settings: Settings, requests_per_client: int, clients: tuple[int, ...],
+                     seed: int) -> None:
+    """The graph's size and the API latencies on it, into ``report``."""
+    with Graph.open(settings) as graph:
+        report.api_graph = dict(graph.read(cypher.BENCH_GRAPH_SIZE)[0])
+    report.latencies, report.api_peak_mb = measure_api(settings, requests_per_client, clients, seed)
+
+
+def run_api(settings: Settings, requests_per_client: int, clients: tuple[int, ...], seed: int, command: str) -> BenchReport:
+    """API latencies alone, on the embedded engine ``settings`` point at, as loaded: re-measure
+    the API after a change without loading the corpus again (``kg bench api``)."""
+    report = BenchReport(machine=machine(), command=command)
+    measure_api_into(report, settings, requests_per_client, clients, seed)
+    return report
+
+
 def run(sizes: list[int], seed: int, workdir: Path, heap: str, requests_per_client: int,
         clients: tuple[int, ...], command: str, rdflib_max: int = 200_000, progress: Any = None,
         workers: int = 2, batch: int = 100) -> BenchReport:
@@ -378,9 +394,7 @@ def run(sizes: list[int], seed: int, workdir: Path, heap: str, requests_per_clie
     def api(settings: Settings) -> None:
         if progress:
             progress("API latency")
-        with Graph.open(settings) as graph:
-            report.api_graph = dict(graph.read(cypher.BENCH_GRAPH_SIZE)[0])
-        report.latencies, report.api_peak_mb = measure_api(settings, requests_per_client, clients, seed)
+        measure_api_into(report, settings, requests_per_client, clients, seed)
 
     for size in sorted(sizes):
         if progress:

@@ -98,7 +98,8 @@ candidates_app = typer.Typer(
 bench_app = typer.Typer(
     help="Benchmarks that print figures.", invoke_without_command=True, rich_markup_mode="rich",
     epilog=_examples("kg bench", "kg bench --facts 10000,100000 --out bench.json",
-                     "kg bench --facts 2000 --requests 20 --json", "kg bench extract data/dev/articles"),
+                     "kg bench --facts 2000 --requests 20 --json", "kg bench api --requests 100",
+                     "kg bench extract data/dev/articles"),
 )
 app.add_typer(browser_app, name="browser")
 app.add_typer(candidates_app, name="candidates")
@@ -730,6 +731,10 @@ def _print_bench(data: dict[str, Any]) -> None:
     out.print(load)
     for f in data["loads"]:
         out.print(f"rdflib-neo4j at {f['target_facts']:,}: {escape(f['rdflib_neo4j_note'])}", highlight=False)
+    _print_latencies(data)
+
+
+def _print_latencies(data: dict[str, Any]) -> None:
     graph = data["api_graph"]
     api = Table(title=f"API latency, ms ({_fmt(graph.get('events'))} events, {_fmt(graph.get('actors'))} actors; "
                       f"API peak {_fmt(data['api_peak_mb'])} MB)", title_justify="left")
@@ -739,6 +744,41 @@ def _print_bench(data: dict[str, Any]) -> None:
         api.add_row(x["endpoint"], str(x["clients"]), str(x["requests"]), str(x["errors"]), _fmt(x["p50_ms"], 1),
                     _fmt(x["p95_ms"], 1), _fmt(x["p99_ms"], 1))
     out.print(api)
+
+
+@bench_app.command("api", epilog=_examples("kg bench api", "kg bench api --requests 100 --clients 1,8 --out api.json"))
+def bench_api(
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the request mix (which entities are asked for).")] = 1,
+    requests: Annotated[int, typer.Option("--requests", min=1, help="Requests per client per endpoint.")] = 200,
+    clients: Annotated[str, typer.Option("--clients", help="Concurrent API clients to try, comma-separated.")] = "1,8",
+    json_out: Annotated[Path | None, typer.Option("--out", help="Also write the figures as JSON to this file.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """API latency p50/p95/p99 per endpoint on the graph the embedded engine holds now (start it and load first).
+
+    The same requests and clients as the API part of ``kg bench``, without loading a corpus:
+    for re-measuring the API after a change, on a graph loaded once (kg synth, kg load).
+    """
+    import shlex
+
+    from kg.bench import run_api
+
+    settings = load_settings()
+    if settings.neo4j.uri:
+        raise _fail("kg bench api measures the embedded engine; unset NEO4J_URI", ExitCode.USAGE)
+    if not engine_lifecycle.status(settings.kg).running:
+        raise _fail(f"no engine runs for {settings.kg.data_dir}; start it with `kg engine start` and load a corpus",
+                    ExitCode.UNREACHABLE)
+    command = shlex.join(["kg", "bench", "api", "--seed", str(seed), "--requests", str(requests), "--clients", clients])
+    data = run_api(settings, requests, tuple(_csv_ints(clients)), seed, command).as_dict()
+    if json_out:
+        json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        _print_json(data)
+        return
+    m = data["machine"]
+    out.print(f"{m['cpus']} CPUs, {m['memory_gb']} GiB, Python {m['python']}, {m['engine']}", highlight=False)
+    _print_latencies(data)
 
 
 @bench_app.command("extract", epilog=_examples("kg bench extract data/dev/articles", "kg bench extract data/articles --repeat 20"))

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from kg import engine
 from kg.bench import ENDPOINTS
 from kg.cli import app
 from kg.exit_codes import ExitCode
+from loaders.synthetic import synthesize
 
 runner = CliRunner()
 
@@ -44,3 +46,20 @@ def test_kg_bench_measures_every_writer_and_endpoint(tmp_path: Path) -> None:
 def test_kg_bench_refuses_bad_sizes() -> None:
     result = runner.invoke(app, ["bench", "--facts", "ten"])
     assert result.exit_code == ExitCode.USAGE and "comma-separated list of whole numbers" in result.output
+
+
+def test_kg_bench_api_times_every_endpoint_on_the_graph_the_engine_holds(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    synthesize(40, 1, corpus)
+    with engine.scratch_engine(tmp_path / "engine") as kg:
+        env = engine.environment(kg)
+        assert runner.invoke(app, ["load", str(corpus), "--json"], env=env).exit_code == ExitCode.OK
+        result = runner.invoke(app, ["bench", "api", "--requests", "2", "--clients", "1,2", "--json"], env=env)
+    assert result.exit_code == ExitCode.OK, result.output
+    data = json.loads(result.stdout)
+    assert data["command"] == "kg bench api --seed 1 --requests 2 --clients 1,2" and data["loads"] == []
+    assert data["api_graph"]["events"] > 0 and data["api_peak_mb"] > 20
+    assert {(x["endpoint"], x["clients"]) for x in data["latencies"]} == {(e, n) for e in ENDPOINTS for n in (1, 2)}
+    assert all(x["errors"] == 0 and x["requests"] == 2 * x["clients"] for x in data["latencies"])
+    stopped = runner.invoke(app, ["bench", "api"], env=env)
+    assert stopped.exit_code == ExitCode.UNREACHABLE and "kg engine start" in stopped.output

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -692,17 +692,11 @@ def bench(
     report = run(sizes, seed, scratch, heap, requests, client_counts, command, rdflib_max,
                  progress=None if as_json else lambda what: err.print(f"[dim]{escape(what)}[/]", highlight=False),
                  workers=workers, batch=batch)
-    data = report.as_dict()
-    if json_out:
-        json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     if workdir is None:
         import shutil
 
         shutil.rmtree(scratch, ignore_errors=True)
-    if as_json:
-        _print_json(data)
-        return
-    _print_bench(data)
+    _show_bench(report.as_dict(), json_out, as_json, _print_bench)
 
 
 def _fmt(value: Any, digits: int = 0) -> str:
@@ -711,9 +705,19 @@ def _fmt(value: Any, digits: int = 0) -> str:
     return f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
 
 
-def _print_bench(data: dict[str, Any]) -> None:
+def _show_bench(data: dict[str, Any], json_out: Path | None, as_json: bool, tables: Callable[[dict[str, Any]], None]) -> None:
+    """Figures of `kg bench` and `kg bench api`: to --out, then as JSON or as the machine line and ``tables``."""
+    if json_out:
+        json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        _print_json(data)
+        return
     m = data["machine"]
     out.print(f"{m['cpus']} CPUs, {m['memory_gb']} GiB, Python {m['python']}, {m['engine']}", highlight=False)
+    tables(data)
+
+
+def _print_bench(data: dict[str, Any]) -> None:
     load = Table(title="Load (facts = nodes + relationships)", title_justify="left")
     load.add_column("")
     for f in data["loads"]:
@@ -770,15 +774,8 @@ def bench_api(
         raise _fail(f"no engine runs for {settings.kg.data_dir}; start it with `kg engine start` and load a corpus",
                     ExitCode.UNREACHABLE)
     command = shlex.join(["kg", "bench", "api", "--seed", str(seed), "--requests", str(requests), "--clients", clients])
-    data = run_api(settings, requests, tuple(_csv_ints(clients)), seed, command).as_dict()
-    if json_out:
-        json_out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    if as_json:
-        _print_json(data)
-        return
-    m = data["machine"]
-    out.print(f"{m['cpus']} CPUs, {m['memory_gb']} GiB, Python {m['python']}, {m['engine']}", highlight=False)
-    _print_latencies(data)
+    _show_bench(run_api(settings, requests, tuple(_csv_ints(clients)), seed, command).as_dict(), json_out, as_json,
+                _print_latencies)
 
 
 @bench_app.command("extract", epilog=_examples("kg bench extract data/dev/articles", "kg bench extract data/articles --repeat 20"))

@@ -184,13 +184,13 @@ ENTITY_EVIDENCE = Cypher(
 # 1..depth hops enumerates every path around a hub, and the embedded engine plans an
 # expansion after a label-disjunction MATCH as a scan (difference 8 in kg.graph).
 _HOP = (
-    "WITH n, frontier, reached, found, COLLECT { UNWIND frontier AS f MATCH (f)-[r]-(x) "
+    "WITH frontier, reached, found, COLLECT { UNWIND frontier AS f MATCH (f)-[r]-(x) "
     "WHERE NOT x:Evidence AND NOT x:Source AND ($types IS NULL OR type(r) IN $types) AND NOT r IN found "
     "RETURN DISTINCT r LIMIT $limit } AS step "
-    "WITH n, reached, found + step AS found, "
+    "WITH reached, found + step AS found, "
     "reduce(acc = [], r IN step | CASE WHEN startNode(r) IN frontier THEN acc + endNode(r) ELSE acc + startNode(r) END) AS far "
-    "WITH n, found, reached, reduce(acc = [], x IN far | CASE WHEN x IN reached OR x IN acc THEN acc ELSE acc + x END) AS frontier "
-    "WITH n, found, reached + frontier AS reached, frontier "
+    "WITH found, reached, reduce(acc = [], x IN far | CASE WHEN x IN reached OR x IN acc THEN acc ELSE acc + x END) AS frontier "
+    "WITH found, reached + frontier AS reached, frontier "
 )
 
 

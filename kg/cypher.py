@@ -78,7 +78,8 @@ CLAIM_RELS_OF_SOURCE = (
 
 DELETE_CLAIMS = "MATCH (n:{root} {{sourceId: $sourceId}}) DETACH DELETE n"
 
-ENTITIES_BACKED_BY = "MATCH (n:{root}) WHERE $sourceId IN n.sourceIds RETURN n.id AS id"
+#: The entities a source backs: those its evidence mentions (found from the evidence by its indexed sourceId).
+ENTITIES_BACKED_BY = "MATCH (:Evidence {{sourceId: $sourceId}})-[:MENTIONS]->(n:{root}) RETURN DISTINCT n.id AS id"
 
 ENTITIES_BY_ID = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
 
@@ -120,12 +121,12 @@ MERGE_ENTITY_RELS = (
 ENTITY_MENTIONS = (
     "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) "
     "OPTIONAL MATCH (e:Evidence)-[m:MENTIONS]->(n) "
-    "RETURN n.id AS id, n.name AS name, collect(e.sourceId) AS sources, collect(m.names) AS names"
+    "RETURN n.id AS id, n.name AS name, count(e) AS mentions, collect(m.names) AS names"
 )
 
 SET_ENTITY_BACKING = (
     "UNWIND $rows AS row MATCH (n:{root} {{id: row.id}}) "
-    "SET n.sourceIds = row.sourceIds, n.sourceName = row.sourceName, n.alias = row.alias, n.searchName = row.searchName"
+    "SET n.sourceName = row.sourceName, n.alias = row.alias, n.searchName = row.searchName"
 )
 
 DELETE_ENTITIES = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) DETACH DELETE n"
@@ -147,8 +148,9 @@ ENTITY_NAMES = Cypher(
 
 # The parts hang off the entity as COLLECT/COUNT subqueries, never OPTIONAL MATCH: the
 # embedded engine plans an OPTIONAL MATCH after a label-disjunction MATCH as a scan
-# (difference 8 in kg.graph). A hub is named by tens of thousands of sentences, so the
-# detail carries the first ``$evidence_limit`` by id and the count; ENTITY_EVIDENCE pages on.
+# (difference 8 in kg.graph). A hub is named by tens of thousands of sentences in as many
+# sources, so the detail carries the first ``$evidence_limit`` of each (sentences by id,
+# sources by id) and their counts; ENTITY_EVIDENCE pages on through the sentences.
 _EVIDENCE_MAP = (
     "{id: ev.id, sentence: ev.sentence, startOffset: ev.startOffset, endOffset: ev.endOffset, method: ev.method, "
     "confidence: ev.confidence, sourceId: ev.sourceId, sourceTitle: src.title, publicationDate: src.publicationDate, url: src.url}"
@@ -162,6 +164,8 @@ ENTITY_DETAIL = Cypher(
     "RETURN {type: type(r), direction: 'out', id: m.id, name: m.name, sourceIds: r.sourceIds} AS relation "
     "UNION ALL MATCH (n)<-[r]-(m) WHERE r.sourceIds IS NOT NULL "
     "RETURN {type: type(r), direction: 'in', id: m.id, name: m.name, sourceIds: r.sourceIds} AS relation } AS relations, "
+    "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH DISTINCT ev.sourceId AS s ORDER BY s LIMIT $evidence_limit RETURN s } AS sources, "
+    "COUNT { MATCH (ev:Evidence)-[:MENTIONS]->(n) RETURN DISTINCT ev.sourceId } AS sourceTotal, "
     "COUNT { (:Evidence)-[:MENTIONS]->(n) } AS evidenceTotal, "
     "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH ev ORDER BY ev.id LIMIT $evidence_limit "
     "OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) RETURN " + _EVIDENCE_MAP + " AS evidence } AS evidence"

@@ -67,6 +67,13 @@ know of, and how this layer deals with them, are listed here and nowhere else:
      Names are matched in one pass per query over the entities.
    - An ``ORDER BY`` that skips thousands of rows exceeds the engine's query
      heap budget: page by key (``WHERE id > $after``), not ``SKIP``.
+   - Reading any property of a node (even ``n.id``) reads its whole record,
+     every time a row reaches it. A list that grows with the corpus on a node
+     every path passes through makes that node costly to touch: a 21k-id list
+     on the most-named state cost 5.8 ms per read, and neighbourhoods, paths
+     and entity details went 6 to 12 times faster without it. Keep such lists
+     off nodes; derive them from relationships when asked (an entity's sources
+     come from the evidence that mentions it, :mod:`kg.store`).
 
 An unreachable graph
 --------------------

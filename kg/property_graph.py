@@ -37,7 +37,10 @@ ENTITY_ROOTS = ("Actor", "WeaponSystem", "Place")
 VOCABULARY_ROOTS = ("WeaponCategory",)
 CATEGORY_PREFIX = "category:"
 #: Properties the loader derives from the graph itself; never taken from RDF.
-DERIVED_ENTITY_KEYS = ("sourceIds", "sourceName", "alias", "searchName")
+DERIVED_ENTITY_KEYS = ("sourceName", "alias", "searchName")
+#: Never taken from RDF for an entity either: ``sourceIds`` belongs to relationships between
+#: entities; an entity's sources are those of the evidence that mentions it.
+RDF_SKIPPED_ENTITY_KEYS = (*DERIVED_ENTITY_KEYS, "sourceIds")
 
 
 def iri(node_id: str) -> URIRef:
@@ -130,7 +133,7 @@ class _Reader:
         node_id, cls = self.node_id(term), self.cls(term)
         if node_id is None or cls is None:
             return None
-        skip = DERIVED_ENTITY_KEYS if self.onto.cls(cls).root in ENTITY_ROOTS else ()
+        skip = RDF_SKIPPED_ENTITY_KEYS if self.onto.cls(cls).root in ENTITY_ROOTS else ()
         return Node(node_id, self.onto.cls(cls).labels, {**self.props(term, skip=skip), **extra})
 
     def category_node(self, term: URIRef) -> Node:

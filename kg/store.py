@@ -9,10 +9,14 @@ per batch instead of per source. Loading an unchanged source (same content hash)
 writes nothing at all.
 
 Entities are shared: they exist while at least one source mentions them. Their
-``sourceIds``, ``sourceName`` (every name a source used) and ``alias`` are
-derived from the mentions that remain, so retracting a source also retracts
-what it said about names. Entity relationships (``MANUFACTURER``...) keep the
-ids of the sources and evidence that state them, and go when none is left.
+``sourceName`` (every name a source used) and ``alias`` are derived from the
+mentions that remain, so retracting a source also retracts what it said about
+names. Which sources back an entity is read from those mentions, not kept on the
+node: a busy state is named by tens of thousands of sources, and a list of them
+on the node made every read of it (every path or neighbourhood through it)
+deserialise the whole list, and every load naming it rewrite the list. Entity
+relationships (``MANUFACTURER``...) keep the ids of the sources and evidence that
+state them, and go when none is left.
 
 Entity labels are fixed when the entity is created: the embedded engine cannot
 relabel a node inside the transaction that writes it (see :mod:`kg.graph`), and
@@ -224,12 +228,12 @@ class Store:
                    rows=[{"start": key[3], "end": key[4], **backing[key]} for key in keys])
         return warnings
 
-    def _backing(self, node_id: str, name: str | None, sources: Iterable[str], used: Iterable[str]) -> dict[str, Any]:
-        """An entity's derived properties from the sources that mention it and the names they used."""
+    def _backing(self, node_id: str, name: str | None, used: Iterable[str]) -> dict[str, Any]:
+        """An entity's derived properties from the names its mentions used."""
         used = sorted(set(used))
         aliases = sorted((set(self.reference_aliases(node_id)) | set(used)) - {name})
         search = sorted({normalise_name(n) for n in [name or "", *aliases]} - {""})
-        return {"id": node_id, "sourceIds": sorted(set(sources)), "sourceName": used, "alias": aliases, "searchName": search}
+        return {"id": node_id, "sourceName": used, "alias": aliases, "searchName": search}
 
     def _set_backing(self, tx: Tx, root: str, updates: list[dict[str, Any]], orphans: list[str]) -> None:
         if updates:
@@ -248,9 +252,9 @@ class Store:
                 continue
             updates, orphans = [], []
             for row in tx.run(_t(cypher.ENTITY_MENTIONS, root=root), ids=sorted(ids)):
-                if sources := set(row["sources"]):
+                if row["mentions"]:
                     used = {name for names in row["names"] for name in (names or [])}
-                    updates.append(self._backing(row["id"], row["name"], sources, used))
+                    updates.append(self._backing(row["id"], row["name"], used))
                 else:
                     orphans.append(row["id"])
             self._set_backing(tx, root, updates, orphans)
@@ -262,28 +266,27 @@ class Store:
         take nothing away, so the stored backing plus the batch's mentions is what
         :meth:`_rederive_entities` would read, without reading a hub's every mention.
         """
-        mentions: dict[str, tuple[set[str], set[str]]] = {}
-        roots: dict[str, str] = {}
+        mentioned: dict[str, set[str]] = {}  # entity id -> the names the batch's mentions used
+        declared: dict[str, str] = {}  # entity id -> root, for every entity the batch writes
         names: dict[str, Any] = {}
         for rows in batch:
             for node in rows.entities:
-                roots[node.id] = node.root
-                mentions.setdefault(node.id, (set(), set()))
+                declared[node.id] = node.root
                 if "name" in node.props:
                     names[node.id] = node.props["name"]
             for rel in rows.claim_rels:
-                if rel.type == "MENTIONS" and rel.start_root == "Evidence" and rel.end in roots:
-                    sources, used = mentions.setdefault(rel.end, (set(), set()))
-                    sources.add(rows.source_id)
-                    used.update(dict(rel.props).get("names") or [])
-        for root, ids in _grouped(mentions, lambda node_id: roots[node_id]):
+                if rel.type == "MENTIONS" and rel.start_root == "Evidence" and rel.end in declared:
+                    mentioned.setdefault(rel.end, set()).update(dict(rel.props).get("names") or [])
+        for root, ids in _grouped(declared, lambda node_id: declared[node_id]):
             updates, orphans = [], []
             for node_id in ids:
-                before = stored.get(node_id, {}).get("props", {})
-                sources, used = mentions[node_id]
-                if sources := sources | set(before.get("sourceIds") or []):
-                    used = used | set(before.get("sourceName") or [])
-                    updates.append(self._backing(node_id, names.get(node_id, before.get("name")), sources, used))
+                # A stored entity is mentioned by a stored source (unmentioned ones are removed).
+                if node_id in mentioned or node_id in stored:
+                    before = stored.get(node_id, {}).get("props", {})
+                    used = mentioned.get(node_id, set()) | set(before.get("sourceName") or [])
+                    backing = self._backing(node_id, names.get(node_id, before.get("name")), used)
+                    if node_id not in stored or any(before.get(k) != v for k, v in backing.items()):
+                        updates.append(backing)  # a hub named again by a name it has is not rewritten
                 else:
                     orphans.append(node_id)
             self._set_backing(tx, root, updates, orphans)

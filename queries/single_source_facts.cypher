@@ -17,15 +17,16 @@ CALL () {
          coalesce(r.evidenceIds, []) AS evidenceIds
   UNION ALL
   MATCH (n)
-  WHERE (n:Actor OR n:WeaponSystem OR n:Place) AND size(n.sourceIds) = 1
-    AND ($kind IS NULL OR $kind = 'entity')
+  WHERE (n:Actor OR n:WeaponSystem OR n:Place) AND ($kind IS NULL OR $kind = 'entity')
+  WITH n, COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) RETURN DISTINCT ev.sourceId AS s } AS sources
+  WHERE size(sources) = 1
   RETURN 'entity' AS kind,
          [l IN ['Official', 'Person', 'State', 'Contractor', 'GovernmentAgency', 'ResearchOrganization', 'MediaOutlet',
                 'MilitaryUnit', 'IndustryAssociation', 'Organization', 'Actor', 'WeaponSystem', 'Place']
           WHERE l IN labels(n)][0] AS type,
          n.id AS id,
          coalesce(n.description, n.name) AS description,
-         n.sourceIds[0] AS sourceId,
+         sources[0] AS sourceId,
          COLLECT {
            MATCH (ev:Evidence)-[:MENTIONS]->(n)
            RETURN ev.id AS x ORDER BY x

@@ -16,8 +16,9 @@ CALL (src) {
          [] AS namesUsed,
          [] AS alsoBackedBy
   UNION ALL
-  MATCH (n)
-  WHERE (n:Actor OR n:WeaponSystem OR n:Place) AND src.id IN n.sourceIds
+  MATCH (src)<-[:FROM_SOURCE]-(:Evidence)-[:MENTIONS]->(n)
+  WHERE n:Actor OR n:WeaponSystem OR n:Place
+  WITH DISTINCT src, n
   RETURN 'entity' AS kind,
          n.id AS id,
          [l IN ['Official', 'Person', 'State', 'Contractor', 'GovernmentAgency', 'ResearchOrganization', 'MediaOutlet',
@@ -29,7 +30,10 @@ CALL (src) {
              WHERE ev.sourceId = src.id AND m.names IS NOT NULL
              RETURN m.names AS x ORDER BY ev.id
            } | acc + [x IN ns WHERE NOT x IN acc]) AS namesUsed,
-         [s IN n.sourceIds WHERE s <> src.id] AS alsoBackedBy
+         COLLECT {
+             MATCH (ev:Evidence)-[:MENTIONS]->(n) WHERE ev.sourceId <> src.id
+             RETURN DISTINCT ev.sourceId AS s ORDER BY s
+           } AS alsoBackedBy
   UNION ALL
   MATCH (a)-[r]->(b)
   WHERE r.sourceIds IS NOT NULL AND src.id IN r.sourceIds

@@ -48,6 +48,6 @@ RETURN w.id AS system,
          } AS x
          ORDER BY CASE WHEN x.date IS NULL THEN 1 ELSE 0 END, x.date, x.event
        } AS events,
-       coalesce(w.sourceIds, []) AS sourceIds
+       COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(w) RETURN DISTINCT ev.sourceId AS s ORDER BY s } AS sourceIds
 ORDER BY system
 LIMIT toInteger($limit)

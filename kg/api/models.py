@@ -89,7 +89,9 @@ class EntityDetail(BaseModel):
     properties: dict[str, Any] = Field(examples=[{"isoCode": "TW", "wikidataId": "Q865"}])
     aliases: list[str] = Field(examples=[["Taipei", "Republic of China"]])
     source_names: list[str] = Field(description="Every name a source used for this entity", examples=[["Taipei", "Taiwan"]])
-    sources: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
+    sources: list[str] = Field(description="The sources whose sentences name this entity: the first ones by id "
+                               "(as many as the evidence preview holds)", examples=[["source:2025-11-19-nasams-taiwan"]])
+    source_total: int = Field(description="How many sources name this entity", examples=[2])
     posts: list[Post]
     relations: list[Relation]
     evidence: list[EvidenceOut] = Field(description="The first sentences that name this entity (by evidence id), each with "

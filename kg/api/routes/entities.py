@@ -76,10 +76,11 @@ def get_entity(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)])
         raise NotFound(f"no entity with id {entity_id!r}; search with GET /entities?q=")
     row = rows[0]
     props: dict[str, Any] = dict(row["props"])
-    derived = {k: props.pop(k, None) for k in ("id", "name", "alias", "sourceName", "sourceIds", "searchName")}
+    derived = {k: props.pop(k, None) for k in ("id", "name", "alias", "sourceName", "searchName")}
     return EntityDetail(
         id=row["id"], name=derived["name"] or row["id"], types=ordered_types(row["labels"]), properties=props,
-        aliases=derived["alias"] or [], source_names=derived["sourceName"] or [], sources=derived["sourceIds"] or [],
+        aliases=derived["alias"] or [], source_names=derived["sourceName"] or [],
+        sources=row["sources"], source_total=row["sourceTotal"],
         posts=[Post(id=p["id"], title=p["title"], start_date=p.get("startDate"), end_date=p.get("endDate"),
                     organization=p.get("organization"), organization_name=p.get("organizationName"), source_id=p["sourceId"])
                for p in row["posts"] if p],

@@ -165,7 +165,8 @@ ENTITY_DETAIL = Cypher(
     "UNION ALL MATCH (n)<-[r]-(m) WHERE r.sourceIds IS NOT NULL "
     "RETURN {type: type(r), direction: 'in', id: m.id, name: m.name, sourceIds: r.sourceIds} AS relation } AS relations, "
     "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH DISTINCT ev.sourceId AS s ORDER BY s LIMIT $evidence_limit RETURN s } AS sources, "
-    "COUNT { MATCH (ev:Evidence)-[:MENTIONS]->(n) RETURN DISTINCT ev.sourceId } AS sourceTotal, "
+    # size(COLLECT {DISTINCT}), not COUNT {DISTINCT}: on the most-named state 0.38 s against 1.1 s in the embedded engine.
+    "size(COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) RETURN DISTINCT ev.sourceId AS s }) AS sourceTotal, "
     "COUNT { (:Evidence)-[:MENTIONS]->(n) } AS evidenceTotal, "
     "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH ev ORDER BY ev.id LIMIT $evidence_limit "
     "OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) RETURN " + _EVIDENCE_MAP + " AS evidence } AS evidence"

@@ -36,11 +36,10 @@ CLAIM_ROOTS = ("Event", "Post", "Evidence")
 ENTITY_ROOTS = ("Actor", "WeaponSystem", "Place")
 VOCABULARY_ROOTS = ("WeaponCategory",)
 CATEGORY_PREFIX = "category:"
-#: Properties the loader derives from the graph itself; never taken from RDF.
-DERIVED_ENTITY_KEYS = ("sourceName", "alias", "searchName")
-#: Never taken from RDF for an entity either: ``sourceIds`` belongs to relationships between
-#: entities; an entity's sources are those of the evidence that mentions it.
-RDF_SKIPPED_ENTITY_KEYS = (*DERIVED_ENTITY_KEYS, "sourceIds")
+#: Never taken from RDF for an entity: the loader derives the names from the graph itself, and
+#: ``sourceIds`` belongs to relationships between entities (an entity's sources are those of
+#: the evidence that mentions it).
+RDF_SKIPPED_ENTITY_KEYS = ("sourceName", "alias", "searchName", "sourceIds")
 
 
 def iri(node_id: str) -> URIRef:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+import rdflib_neo4j
+from neo4j.exceptions import TransientError
 from typer.testing import CliRunner
 
 from kg import engine
 from kg.bench import ENDPOINTS
+from kg.bench import rdflib_neo4j as write_with_rdflib_neo4j
 from kg.cli import app
 from kg.exit_codes import ExitCode
+from kg.graph import Graph
+from kg.store import Store
 from loaders.synthetic import synthesize
 
 runner = CliRunner()
@@ -41,6 +47,39 @@ def test_kg_bench_measures_every_writer_and_endpoint(tmp_path: Path) -> None:
         assert x["errors"] == 0 and x["requests"] == 3 * x["clients"]
         assert 0 < x["p50_ms"] <= x["p95_ms"] <= x["p99_ms"]
     assert not list((tmp_path / "work").glob("engine-*")), "engines are stopped and removed"
+
+
+def _store_refused_on_close(times: int) -> type:
+    """rdflib-neo4j's store, whose first ``times`` runs write everything and then meet the engine's refusal."""
+    runs: list[int] = []
+
+    class Refused(rdflib_neo4j.Neo4jStore):
+        def close(self, commit_pending_transaction: bool = True) -> None:
+            super().close(commit_pending_transaction)
+            runs.append(1)
+            if len(runs) <= times:
+                raise TransientError("Record #1:153 was modified by a concurrent transaction between its read and its update")
+
+    return Refused
+
+
+@pytest.mark.usefixtures("corpus")
+def test_rdflib_neo4j_is_run_again_on_a_fresh_engine_when_the_engine_refuses_a_write(
+        graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nodes, rels = Store(graph).dump()
+    monkeypatch.setattr(rdflib_neo4j, "Neo4jStore", _store_refused_on_close(1))
+    seconds, note = write_with_rdflib_neo4j(nodes, rels, tmp_path, "1g", attempts=2)
+    # The figure is the second run's, which wrote every resource into an engine of its own.
+    assert seconds and seconds > 0
+    assert note.startswith("complete: ") and note.endswith(")"), note
+    assert "(attempt 2; refused before: attempt 1: TransientError: Record #1:153 was modified" in note
+    assert not list(tmp_path.glob("engine-*")), "every attempt's engine is stopped and removed"
+
+    monkeypatch.setattr(rdflib_neo4j, "Neo4jStore", _store_refused_on_close(2))
+    seconds, note = write_with_rdflib_neo4j(nodes, rels, tmp_path, "1g", attempts=2)
+    assert seconds is None
+    assert note.startswith("failed against the embedded engine 2 times: attempt 1: TransientError"), note
+    assert "; attempt 2: TransientError" in note
 
 
 def test_kg_bench_refuses_bad_sizes() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z][A-Za-z0-9_]*)*$")  # a name, or labels joined by ':'
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*((:[A-Za-z][A-Za-z0-9_]*)*|(\|[A-Za-z][A-Za-z0-9_]*)*)$")  # a name, labels joined by ':' or types by '|'
 
 
 class Cypher(str):
@@ -23,7 +23,8 @@ class Cypher(str):
     @classmethod
     def template(cls, text: str, **names: str) -> "Cypher":
         """Fill ``{placeholders}`` with label or relationship-type names only
-        (``Actor:Organization:Contractor`` is accepted for a set of labels).
+        (``Actor:Organization:Contractor`` is accepted for a set of labels,
+        ``SELLER|BUYER`` for alternative relationship types).
 
         Names are checked against a strict identifier pattern, so a value can
         never become Cypher: values go through parameters, always.
@@ -259,6 +260,67 @@ SOURCE_DETAIL = Cypher(
     "OPTIONAL MATCH (m:Evidence {sourceId: s.id})-[mention:MENTIONS]->(x) "
     "RETURN s.id AS id, labels(s) AS labels, properties(s) AS props, events, posts, relations, "
     "collect(DISTINCT CASE WHEN x IS NULL THEN NULL ELSE {id: x.id, name: x.name, labels: labels(x)} END) AS entities"
+)
+
+
+# -- shortest connections, from both ends (kg.paths) ----------------------------------
+# Templates take {types}, the relationship types a connection may use (from the ontology).
+# Nodes travel between these statements as element ids: looking one up by element id is
+# direct, and reading ``n.id`` on every row would read every record (kg.graph difference 8).
+
+_NOT_ON_PATHS = "NOT {node}:Evidence AND NOT {node}:Source AND NOT {node}:WeaponCategory"
+
+#: Both ends, resolved in one pass as in queries/shortest_connections.cypher, with their relationship counts.
+PATH_ENDS = (
+    "CALL () {{ "
+    "MATCH (x:Actor|WeaponSystem|Place) "
+    "WITH x, [n IN [x.name] + coalesce(x.alias, []) + coalesce(x.sourceName, []) | toLower(n)] AS names "
+    "RETURN collect(CASE WHEN x.id = $from OR toLower($from) IN names THEN x END) AS froms, "
+    "collect(CASE WHEN x.id = $to OR toLower($to) IN names THEN x END) AS tos "
+    "}} "
+    "UNWIND froms + tos AS x "
+    "WITH DISTINCT x, froms, tos "
+    "RETURN elementId(x) AS node, x IN froms AS isFrom, x IN tos AS isTo, COUNT {{ (x)-[:{types}]-() }} AS degree"
+)
+
+#: How many relationships growing these nodes by one level would read.
+PATH_GROW_SIZE = (
+    "UNWIND $nodes AS node MATCH (n) WHERE elementId(n) = node "
+    "RETURN sum(COUNT {{ (n)-[:{types}]-() }}) AS relationships"
+)
+
+#: One breadth-first level: every relationship from these nodes to a node a connection may pass.
+PATH_GROW = (
+    "UNWIND $nodes AS node MATCH (n) WHERE elementId(n) = node "
+    "MATCH (n)-[r:{types}]-(m) WHERE " + _NOT_ON_PATHS.format(node="m") + " "
+    "RETURN node AS parent, elementId(m) AS child, type(r) AS type, startNode(r) = n AS forward"
+)
+
+
+def path_probe(hops: int) -> str:
+    """Every walk of ``hops`` relationships from ``$seed`` that ends on one of ``$targets``.
+
+    The template for :func:`kg.cypher.Cypher.template` (``{types}``): nodes as element
+    ids, and for each relationship its type and whether it starts at the node nearer the seed.
+    """
+    nodes = [f"n{i}" for i in range(1, hops + 1)]
+    pattern = "".join(f"-[r{i}:{{types}}]-(n{i})" for i in range(1, hops + 1))
+    passes = "".join(f" AND {_NOT_ON_PATHS.format(node=n)}" for n in nodes[:-1])
+    before = ["g", *nodes[:-1]]
+    return (
+        f"MATCH (g) WHERE elementId(g) = $seed "
+        f"MATCH (g){pattern} WHERE elementId({nodes[-1]}) IN $targets{passes} "
+        f"RETURN [{', '.join(f'elementId({n})' for n in nodes)}] AS nodes, "
+        f"[{', '.join(f'type(r{i})' for i in range(1, hops + 1))}] AS types, "
+        f"[{', '.join(f'startNode(r{i}) = {before[i - 1]}' for i in range(1, hops + 1))}] AS forward"
+    )
+
+
+#: What a path shows of each node: the named query's id, name and labels.
+PATH_NODES = Cypher(
+    "UNWIND $nodes AS node MATCH (n) WHERE elementId(n) = node "
+    "RETURN node, n.id AS id, labels(n) AS labels, "
+    "coalesce(n.name, n.title, [l IN labels(n) WHERE l <> 'Event'][0] + coalesce(' ' + n.date, '')) AS name"
 )
 
 

@@ -1,8 +1,11 @@
 """Arms sales and connections between actors, answered by the named queries analysts also use.
 
-``GET /sales`` runs ``queries/arms_sales.cypher`` and ``GET /paths`` runs
-``queries/shortest_connections.cypher``: one text, so the API and Neo4j Browser
-always agree.
+``GET /sales`` runs ``queries/arms_sales.cypher``: one text, so the API and
+Neo4j Browser always agree. ``GET /paths`` gives the rows of
+``queries/shortest_connections.cypher``, searched from both ends by
+:mod:`kg.paths` (the embedded engine's own search starts from one end and
+walks every event of the hubs it meets); ``tests/test_paths.py`` holds the two
+equal.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from kg.api.named import paged, run_named
 from kg.api.models import Page
 from kg.api.problems import ERROR_RESPONSES
 from kg.graph import Graph
+from kg.paths import shortest_connections
 
 router = APIRouter(tags=["sales and paths"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
@@ -51,5 +55,5 @@ def paths(
 ) -> Page[dict[str, Any]]:
     """Each item is one path: its nodes (id, name, labels) and each hop's relationship and event."""
     offset = decode_cursor(cursor)
-    rows = run_named(graph, "shortest_connections", {"from": from_, "to": to, "max_hops": max_hops, "limit": offset + limit + 1})
+    rows = shortest_connections(graph, from_, to, max_hops=max_hops, limit=offset + limit + 1)
     return paged(rows, offset, limit)

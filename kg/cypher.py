@@ -268,7 +268,9 @@ SOURCE_DETAIL = Cypher(
 # Nodes travel between these statements as element ids: looking one up by element id is
 # direct, and reading ``n.id`` on every row would read every record (kg.graph difference 8).
 
-_NOT_ON_PATHS = "NOT {node}:Evidence AND NOT {node}:Source AND NOT {node}:WeaponCategory"
+#: Nodes a connection never passes through: they would connect everything.
+NOT_ON_PATHS = ("Evidence", "Source", "WeaponCategory")
+_NOT_ON_PATHS = " AND ".join(f"NOT {{node}}:{label}" for label in NOT_ON_PATHS)
 
 #: Both ends, resolved in one pass as in queries/shortest_connections.cypher, with their relationship counts.
 PATH_ENDS = (

@@ -38,12 +38,9 @@ from functools import cache
 from typing import Any
 
 from kg import cypher
-from kg.cypher import Cypher
+from kg.cypher import NOT_ON_PATHS, Cypher
 from kg.graph import Graph
 from kg.ontology import Ontology, load_ontology
-
-#: Nodes a connection never passes through: they would connect everything.
-NOT_ON_PATHS = ("Evidence", "Source", "WeaponCategory")
 
 #: Relationships the near end may expand in one level before the far end is probed deeper instead.
 GROW_BUDGET = 3000
@@ -160,9 +157,10 @@ def _between(graph: Graph, a: dict[str, Any], b: dict[str, Any], max_hops: int, 
             frontier = list(levels.levels[-1])
             if not frontier:
                 return []  # every node connected to the near end is known, and the far end is not one of them
-            if budget is not None and graph.read(statements.grow_size, nodes=frontier)[0]["relationships"] > budget:
-                growing = False
-            else:
+            if budget is not None:  # the near end's own count is known from the ends; a level's, from the engine
+                size = near["degree"] if levels.depth == 0 else graph.read(statements.grow_size, nodes=frontier)[0]["relationships"]
+                growing = size <= budget
+            if growing:
                 levels.grow(graph.read(statements.grow, nodes=frontier))
         depth = min(length, levels.depth)
         if depth == length:

@@ -132,3 +132,11 @@ def corpus(loader) -> None:
     """The sample corpus, loaded once into the session's graph."""
     summary = loader.load(SAMPLE_CORPUS)
     assert not summary.rejected, [str(r) for r in summary.rejected]
+
+
+@pytest.fixture(scope="module")
+def sample(loader, corpus) -> None:
+    """The sample corpus as it is on disk, whatever earlier test modules did to the shared graph
+    (loading is idempotent: unchanged sources are skipped, retracted ones come back)."""
+    summary = loader.load(SAMPLE_CORPUS)
+    assert not summary.rejected, [str(r) for r in summary.rejected]

@@ -20,14 +20,6 @@ ENDS = ["contractor:rtx", "Taiwan", "Sweden", "China", "system:nasams", "system:
 BUDGETS = [None, 0, 2, 3000]
 
 
-@pytest.fixture(scope="module")
-def sample(loader, corpus) -> None:
-    from conftest import SAMPLE_CORPUS
-
-    summary = loader.load(SAMPLE_CORPUS)
-    assert not summary.rejected, [str(r) for r in summary.rejected]
-
-
 def named(graph: Graph, **params: Any) -> list[dict[str, Any]]:
     return get_query("shortest_connections").run(graph, params)
 

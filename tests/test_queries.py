@@ -31,16 +31,6 @@ RMD = "contractor:raytheon-missiles-and-defense"
 BOFORS = "contractor:bae-systems-bofors"
 
 
-@pytest.fixture(scope="module")
-def sample(loader, corpus) -> None:
-    """The sample corpus as it is on disk, whatever earlier test modules did to the shared graph
-    (loading is idempotent: unchanged sources are skipped, retracted ones come back)."""
-    from conftest import SAMPLE_CORPUS
-
-    summary = loader.load(SAMPLE_CORPUS)
-    assert not summary.rejected, [str(r) for r in summary.rejected]
-
-
 def run(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
     return get_query(query).run(graph, params)
 

@@ -280,11 +280,14 @@ def load_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
 
 
 def shacl_path_text(graph: Graph, path: object) -> str:
-    """A SHACL property path as a field name: ``seller``, ``seller|supplier``, ``^holder``."""
+    """A SHACL property path as a field name, written as in SPARQL: ``seller``,
+    ``seller|supplier``, ``^holder``, ``id/^id``."""
     if isinstance(path, URIRef):
         text = str(path)
         return text.rsplit("#", 1)[-1] if "#" in text else text
     if isinstance(path, BNode):
+        if graph.value(path, RDF.first) is not None:  # a sequence path is an RDF list
+            return "/".join(shacl_path_text(graph, p) for p in graph.items(path))
         inverse = graph.value(path, SH.inversePath)
         if inverse is not None:
             return "^" + shacl_path_text(graph, inverse)

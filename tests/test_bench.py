@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from neo4j.exceptions import TransientError
 from typer.testing import CliRunner
 
 from kg import engine
-from kg.bench import ENDPOINTS
+from kg.bench import ENDPOINTS, _run_measured
 from kg.bench import rdflib_neo4j as write_with_rdflib_neo4j
 from kg.cli import app
 from kg.exit_codes import ExitCode
@@ -80,6 +82,19 @@ def test_rdflib_neo4j_is_run_again_on_a_fresh_engine_when_the_engine_refuses_a_w
     assert seconds is None
     assert note.startswith("failed against the embedded engine 2 times: attempt 1: TransientError"), note
     assert "; attempt 2: TransientError" in note
+
+
+def test_a_measured_childs_peak_memory_is_its_own_not_the_bench_processes() -> None:
+    """Linux counts a parent's memory at exec in its child's ru_maxrss; the loader's peak must not
+    include what the bench process holds (its graph dumps)."""
+    ballast = b"\x01" * (400 << 20)  # 400 MB the bench process holds, touched
+    child = "import sys; block = b'x' * (60 << 20); sys.stdout.write('done'); sys.exit(1)"
+    seconds, peak_mb, stdout = _run_measured([sys.executable, "-c", child], dict(os.environ))
+    assert stdout == "done" and seconds > 0
+    assert 60 < peak_mb < 200, peak_mb  # the child's 60 MB block and its interpreter, not the 400 MB
+    assert len(ballast) == 400 << 20
+    with pytest.raises(RuntimeError, match=r"failed \(3\)"):
+        _run_measured([sys.executable, "-c", "import sys; sys.exit(3)"], dict(os.environ))
 
 
 def test_kg_bench_refuses_bad_sizes() -> None:

@@ -946,12 +946,12 @@ def query(
         given[key.strip()] = value
     try:
         named = get_query(name)
-        bound = named.bind(given)
+        named.bind(given)  # refuse bad parameters before connecting
     except QueryError as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
     settings = load_settings()
     with _open_graph(settings) as graph:
-        rows = [_jsonable(r) for r in graph.read(named.text, **bound)]
+        rows = [_jsonable(r) for r in named.run(graph, given)]  # as the API runs it: with its `// bound:` applied
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":

@@ -43,6 +43,22 @@ def test_query_list_and_run_in_every_format(settings: Settings, corpus) -> None:
     assert as_table.exit_code == 0 and "Evidence" in as_table.stdout and "rows" in as_table.stdout
 
 
+def test_query_runs_a_bounded_query_at_the_depth_asked(settings: Settings, corpus, monkeypatch) -> None:
+    """kg query runs shortest_connections as the API does: its `*..6` lowered to max_hops (`// bound:`)."""
+    from kg.graph import Graph
+
+    texts: list[str] = []
+    real_read = Graph.read
+    monkeypatch.setattr(Graph, "read", lambda self, text, **params: texts.append(str(text)) or real_read(self, text, **params))
+    result = runner.invoke(app, ["query", "shortest_connections", "-p", "from=contractor:rtx", "-p", "to=state:TW",
+                                 "-p", "max_hops=2", "-f", "json"], env=cli_env(settings))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(r["hops"] <= 2 for r in rows)
+    ran = [t for t in texts if "allShortestPaths" in t]
+    assert ran and all("*..2]" in t and "*..6]" not in t for t in ran)
+
+
 def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:
     env = cli_env(settings)
     for args, fragment in [

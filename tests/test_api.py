@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -269,9 +270,10 @@ def test_cypher_fragments_labels_and_oversized_values_are_inert(client: TestClie
 
 
 def test_the_name_index_ranks_the_same_entities_as_ranking_every_one(graph: Graph, corpus) -> None:
-    """Search ranks only entities with a name that contains the query or passes the fuzzy screen:
-    for prefixes, substrings, misspellings and random strings of every name in the graph, that
-    gives exactly the matches, kinds and scores of ranking every entity."""
+    """Search ranks only entities with a name that contains the query or passes the fuzzy screen
+    (run on the names of a length that can pass it): for prefixes, substrings, extensions,
+    misspellings and random strings of every name in the graph, that gives exactly the matches,
+    kinds and scores of ranking every entity."""
     import random
 
     from kg.api.search_index import rank, read_names
@@ -283,6 +285,8 @@ def test_the_name_index_ranks_the_same_entities_as_ranking_every_one(graph: Grap
     queries = set()
     for name in all_names:
         queries |= {name, name[:3], name[1:-1], name[len(name) // 2:]}
+        # at the edges of the lengths the fuzzy screen looks at (9/16 and 16/9 of the query's)
+        queries |= {name[:len(name) * 9 // 16], name + name[:len(name) * 3 // 4], name + name[:len(name) * 7 // 9]}
         chars = list(name)
         chars[rng.randrange(len(chars))] = rng.choice("aeiourst")
         queries.add("".join(chars))
@@ -349,6 +353,75 @@ def test_a_reload_that_only_renames_is_seen_through_the_api_at_once_and_otherwis
         finally:
             loader.unload("source:test-api-renamed")
         assert _found(patient, "quillon dynamics") == _found(eager, "quillon dynamics") == []
+
+
+class SlowSignatures:
+    """The session's graph, with its signature reads counted and, on request, slow to return."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.reads = 0
+        self.delay = 0.0
+        self.read_done = threading.Event()
+        self._lock = threading.Lock()
+
+    def read(self, query, **params):
+        rows = self.graph.read(query, **params)
+        if query == cypher.GRAPH_SIGNATURE:
+            with self._lock:
+                self.reads += 1
+                delay, self.delay = self.delay, 0.0
+            self.read_done.set()
+            time.sleep(delay)
+        return rows
+
+
+def test_concurrent_searches_share_the_signature_reads(graph: Graph, corpus) -> None:
+    """Eight searches arriving together cost two signature reads (three with a straggler), not eight."""
+    from kg.api.search_index import NameIndex
+
+    slow = SlowSignatures(graph)
+    index = NameIndex(max_age=3600)
+    names = index.names(slow)
+    slow.reads = 0
+    start = threading.Barrier(8)
+    got = []
+
+    def search() -> None:
+        start.wait()
+        slow.delay = 0.05
+        got.append(index.names(slow))
+
+    threads = [threading.Thread(target=search) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 8 and all(g is names for g in got)
+    assert 1 <= slow.reads <= 3
+
+
+def test_a_search_never_takes_a_signature_read_that_began_before_it(graph: Graph, loader, corpus, tmp_path: Path) -> None:
+    """A load committed while another search's signature read is under way is seen by a search that
+    arrives after the load: it waits for that read and then reads again instead of taking its answer."""
+    from conftest import scratch_source
+
+    from kg.api.search_index import NameIndex
+
+    slow = SlowSignatures(graph)
+    index = NameIndex(max_age=3600)
+    before = index.names(slow)
+    slow.read_done.clear()
+    slow.delay = 1.0
+    earlier: list = []
+    racing = threading.Thread(target=lambda: earlier.append(index.names(slow)))
+    racing.start()
+    assert slow.read_done.wait(30)
+    with scratch_source(loader, tmp_path / "test-api-renamed.yaml", RENAMED.format(alias="Q Alpha")):
+        later = index.names(slow)
+        racing.join()
+        assert earlier == [before]  # read before the load: the names as they were
+        assert [m.entity.id for m in later.search("q alpha", None) if m.kind == "exact"] == ["contractor:quillon-dynamics"]
 
 
 # -- writes ----------------------------------------------------------------------------------

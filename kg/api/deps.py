@@ -1,4 +1,9 @@
-"""Dependencies: settings, graph and loader are injected (tests override them), never global."""
+"""Dependencies: settings, graph and loader are injected (tests override them), never global.
+
+The dependencies that only read ``app.state`` or a header are ``async``: FastAPI runs a plain
+``def`` dependency in its thread pool, and four such hops per request cost about as much CPU as
+a whole search does (see BENCHMARKS.md, "Search with 8 clients"). They never block.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +21,19 @@ from kg.queries import ISO_PARTIAL_DATE
 from kg.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_graph(request: Request) -> Graph:
+async def get_graph(request: Request) -> Graph:
     return request.app.state.graph
 
 
-def get_name_index(request: Request):  # -> kg.api.search_index.NameIndex
+async def get_name_index(request: Request):  # -> kg.api.search_index.NameIndex
     return request.app.state.names
 
 
-def get_loader(request: Request):  # -> loaders.pipeline.Loader
+async def get_loader(request: Request):  # -> loaders.pipeline.Loader
     return request.app.state.loader
 
 
@@ -37,13 +42,13 @@ def _key_matches(settings: Settings, given: str | None) -> bool:
     return bool(expected and given and secrets.compare_digest(given.encode(), expected.get_secret_value().encode()))
 
 
-def require_read_access(settings: Annotated[Settings, Depends(get_settings)],
+async def require_read_access(settings: Annotated[Settings, Depends(get_settings)],
                         x_api_key: Annotated[str | None, Header(description="API key, when reads are keyed")] = None) -> None:
     if settings.kg.api_key_for_reads and not _key_matches(settings, x_api_key):
         raise Unauthorized("this API requires an API key on reads: send it in the X-API-Key header")
 
 
-def require_write_access(settings: Annotated[Settings, Depends(get_settings)],
+async def require_write_access(settings: Annotated[Settings, Depends(get_settings)],
                          x_api_key: Annotated[str | None, Header(description="API key for writes")] = None) -> None:
     if settings.kg.api_key is None:
         raise Forbidden("writes are off: the server has no KG_API_KEY configured")

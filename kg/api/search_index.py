@@ -9,11 +9,13 @@ milliseconds on a graph of tens of thousands of events. The names are small
 
 Staying current costs one cheap read per search: the graph's *signature*, the
 counts of sources, evidence and entities (count-store lookups on both engines,
-about a millisecond). A load or retraction of a source changes it, so the next
-search re-reads the names. A source re-loaded with changed names but the same
-counts leaves the signature as it was; for that case the names are re-read
-anyway once they are older than ``KG_SEARCH_MAX_AGE`` seconds, and at once
-after a write through this API (:meth:`NameIndex.invalidate`).
+about a millisecond), shared by concurrent searches but never taken from a read
+that began before the search did (:meth:`NameIndex.signature`). A load or
+retraction of a source changes it, so the next search re-reads the names. A
+source re-loaded with changed names but the same counts leaves the signature as
+it was; for that case the names are re-read anyway once they are older than
+``KG_SEARCH_MAX_AGE`` seconds, and at once after a write through this API
+(:meth:`NameIndex.invalidate`).
 
 One request re-reads at a time; the others meanwhile rank on the names they
 have (a search racing a load may miss what that load adds, as it would with
@@ -22,10 +24,13 @@ the graph).
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
+import math
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -84,13 +89,42 @@ class Names:
         self.entities = entities
         self.signature = signature
         self.read_at = time.monotonic()
-        # every name once, with the entities that bear it: the screens below run over this list
+        # every name once, with the entities that bear it: the screens below run over this list,
+        # shortest first, so the names long enough to pass the fuzzy screen are one slice of it
         owners: dict[str, list[int]] = {}
         for i, entity in enumerate(entities):
             for name in entity.search_names:
                 owners.setdefault(name, []).append(i)
-        self._names = list(owners)
+        self._names = sorted(owners, key=len)
         self._owners = [owners[name] for name in self._names]
+        self._lengths = [len(name) for name in self._names]
+        # the names as one text, for str.find to scan in C: normalised names hold no newline
+        self._text = "\n".join(self._names)
+        self._starts = list(itertools.accumulate((length + 1 for length in self._lengths[:-1]), initial=0))
+
+    def _containing(self, q: str) -> Iterator[int]:
+        """The positions in ``_names`` of the names that contain ``q``."""
+        at = self._text.find(q) if self._names else -1
+        while at != -1:
+            k = bisect.bisect_right(self._starts, at) - 1
+            if at + len(q) <= self._starts[k] + self._lengths[k]:
+                yield k
+            at = self._text.find(q, self._starts[k + 1]) if k + 1 < len(self._starts) else -1
+
+    def _screened(self, q: str) -> Iterator[int]:
+        """The positions in ``_names`` of the names that pass the fuzzy screen of :func:`rank`.
+
+        rapidfuzz's ratio is 2·LCS/(len(q) + len(name)), and LCS ≤ the shorter length, so a
+        name shorter than ``FUZZY_CUTOFF/(2 - FUZZY_CUTOFF)`` of q, or longer than
+        ``(2 - FUZZY_CUTOFF)/FUZZY_CUTOFF`` of it, can never pass: only the slice of names
+        between those lengths (one wider each side, against rounding) is screened.
+        """
+        shortest = math.floor(len(q) * FUZZY_CUTOFF / (2 - FUZZY_CUTOFF)) - 1
+        longest = math.ceil(len(q) * (2 - FUZZY_CUTOFF) / FUZZY_CUTOFF) + 1
+        lo = bisect.bisect_left(self._lengths, shortest)
+        hi = bisect.bisect_right(self._lengths, longest)
+        for _, _, at in process.extract(q, self._names[lo:hi], scorer=fuzz.ratio, score_cutoff=100 * FUZZY_CUTOFF, limit=None):
+            yield lo + at
 
     def search(self, q: str | None, type_: str | None) -> list[Match]:
         """Every entity of ``type_`` (any, when None) that matches ``q`` (all, when None), best first."""
@@ -99,9 +133,7 @@ class Names:
         else:
             # an entity matches only through a name that contains q or passes the fuzzy screen
             # (see rank), so only those entities are ranked, with the same rank as always
-            candidates = {i for name, owners in zip(self._names, self._owners) if q in name for i in owners}
-            for _, _, at in process.extract(q, self._names, scorer=fuzz.ratio, score_cutoff=100 * FUZZY_CUTOFF, limit=None):
-                candidates.update(self._owners[at])
+            candidates = {i for at in itertools.chain(self._containing(q), self._screened(q)) for i in self._owners[at]}
             found = []
             for i in candidates:
                 entity = self.entities[i]
@@ -121,15 +153,35 @@ class NameIndex:
         self.max_age = max_age
         self._names: Names | None = None
         self._lock = threading.Lock()
+        self._signature: dict[str, int] | None = None
+        self._signature_started = float("-inf")
+        self._signature_lock = threading.Lock()
 
     def invalidate(self) -> None:
         """Forget the names: this process just changed the graph."""
         self._names = None
 
+    def signature(self, graph: Graph) -> dict[str, int]:
+        """The graph's signature, read after this call began: by this request, or shared.
+
+        Concurrent searches share reads. One read runs at a time; a request that waited for
+        another's read takes the answer of a read that *started after it arrived* (that read saw
+        every change committed before the request came), and otherwise reads itself. So 8
+        concurrent searches cost about 2 reads instead of 8, and none misses an earlier change.
+        """
+        arrived = time.monotonic()
+        with self._signature_lock:
+            if self._signature is not None and self._signature_started > arrived:
+                return self._signature
+            started = time.monotonic()
+            self._signature = graph.read(cypher.GRAPH_SIGNATURE)[0]
+            self._signature_started = started
+            return self._signature
+
     def names(self, graph: Graph) -> Names:
         current = self._names
         if current is not None and time.monotonic() - current.read_at <= self.max_age \
-                and graph.read(cypher.GRAPH_SIGNATURE)[0] == current.signature:
+                and self.signature(graph) == current.signature:
             return current
         if current is None:
             self._lock.acquire()  # nothing to rank on yet: wait for the names

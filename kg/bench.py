@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 from kg import cypher, engine
 from kg.cypher import Cypher
@@ -130,13 +131,15 @@ class BenchReport:
     loads: list[LoadFigures] = field(default_factory=list)
     api_graph: dict[str, int] = field(default_factory=dict)
     latencies: list[Latency] = field(default_factory=list)
-    api_peak_mb: float = 0.0
+    api_peak_mb: float = 0.0  # summed over the API's processes (the server and its workers)
+    api_workers: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "machine": self.machine, "command": self.command,
             "loads": [{**asdict(f), **f.derived()} for f in self.loads],
             "api_graph": self.api_graph, "latencies": [asdict(x) for x in self.latencies], "api_peak_mb": self.api_peak_mb,
+            "api_workers": self.api_workers,
         }
 
 
@@ -174,6 +177,12 @@ def _peak_mb_of_pid(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _peak_mb_of_tree(pid: int) -> float:
+    """The peaks of a process and of every process under it (the API's workers), summed."""
+    tree = [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+    return sum(_peak_mb_of_pid(p) for p in tree)
 
 
 # Linux adds a process's memory high-water mark at exec to the ru_maxrss of what it runs:
@@ -350,7 +359,8 @@ def _requests(graph: Graph, rng: random.Random, n: int) -> dict[str, list[str]]:
 def measure_api(settings: Settings, requests_per_client: int, clients: tuple[int, ...], seed: int) -> tuple[list[Latency], float]:
     """Start ``kg serve`` on the graph and time each endpoint with 1..N concurrent clients."""
     port = engine.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env=_env(settings, KG_API_PORT=str(port)),
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"],
+                            env=_env(settings, KG_API_PORT=str(port), KG_API_WORKERS=str(settings.kg.api_workers)),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -367,7 +377,7 @@ def measure_api(settings: Settings, requests_per_client: int, clients: tuple[int
         for endpoint in ENDPOINTS:
             for n in clients:
                 out.append(_hammer(base, endpoint, plan[endpoint], n, requests_per_client))
-        return out, _peak_mb_of_pid(proc.pid)
+        return out, _peak_mb_of_tree(proc.pid)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -407,6 +417,7 @@ def measure_api_into(report: BenchReport, settings: Settings, requests_per_clien
     with Graph.open(settings) as graph:
         report.api_graph = dict(graph.read(cypher.BENCH_GRAPH_SIZE)[0])
     report.latencies, report.api_peak_mb = measure_api(settings, requests_per_client, clients, seed)
+    report.api_workers = settings.kg.api_workers
 
 
 def run_api(settings: Settings, requests_per_client: int, clients: tuple[int, ...], seed: int, command: str) -> BenchReport:

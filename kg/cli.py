@@ -746,7 +746,7 @@ def _print_bench(data: dict[str, Any]) -> None:
 def _print_latencies(data: dict[str, Any]) -> None:
     graph = data["api_graph"]
     api = Table(title=f"API latency, ms ({_fmt(graph.get('events'))} events, {_fmt(graph.get('actors'))} actors; "
-                      f"API peak {_fmt(data['api_peak_mb'])} MB)", title_justify="left")
+                      f"API with {data.get('api_workers', 1)} workers, peak {_fmt(data['api_peak_mb'])} MB in all)", title_justify="left")
     for column in ("endpoint", "clients", "requests", "errors", "p50", "p95", "p99"):
         api.add_column(column, justify="right")
     for x in data["latencies"]:
@@ -1140,24 +1140,40 @@ def eval_(
 # -- serving ---------------------------------------------------------------------------
 
 
-def _serve(settings: Settings, host: str | None, port: int | None, *, announce: Console) -> None:
+def _serve(settings: Settings, host: str | None, port: int | None, *, announce: Console, workers: int | None = None) -> None:
+    """Serve the API; with more than one worker, uvicorn runs each in a process of its own.
+
+    Requests are Python work between short engine calls, so one process keeps one core busy
+    and queues the rest: with 8 clients on 2 cores, 2 workers took search p95 from 52 to 36 ms
+    (BENCHMARKS.md). Workers build the app from the environment (``create_app()``), as the
+    settings here were read, and share one file that carries writes to each other's search.
+    """
+    import tempfile
+
     import uvicorn
 
-    from kg.api.app import create_app
+    from kg.api.app import SHARED_WRITES_ENV, create_app
 
     host = host or settings.kg.api_host
     port = port or settings.kg.api_port
-    announce.print(f"API on http://{host}:{port}/docs", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = workers or settings.kg.api_workers
+    announce.print(f"API on http://{host}:{port}/docs" + (f" ({workers} workers)" if workers > 1 else ""), highlight=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-api-") as shared:
+        os.environ[SHARED_WRITES_ENV] = str(Path(shared) / "writes")
+        uvicorn.run("kg.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
-@app.command(epilog=_examples("kg serve", "kg serve --host 0.0.0.0 --port 8080"))
+@app.command(epilog=_examples("kg serve", "kg serve --host 0.0.0.0 --port 8080", "kg serve --workers 4"))
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default KG_API_HOST, 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default KG_API_PORT, 8000)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Processes answering requests (default KG_API_WORKERS, 2)")] = None,
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs) on the graph the settings point at."""
-    _serve(load_settings(), host, port, announce=out)
+    _serve(load_settings(), host, port, announce=out, workers=workers)
 
 
 @app.command(epilog=_examples("kg up", "kg up --no-serve", "kg up --no-serve --json"))

@@ -67,6 +67,8 @@ class KgSettings(BaseSettings):
                                                             "answering 503 (loads keep KG_TRANSACTION_TIMEOUT)")
     api_host: str = Field("127.0.0.1", description="Address `kg serve` binds")
     api_port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on")
+    api_workers: int = Field(2, ge=1, le=64, description="Processes `kg serve` answers requests in (uvicorn workers), so the "
+                                                         "API's Python work spreads over cores; 1 serves from its own process")
     api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources; unset = writes off")
     api_key_for_reads: bool = Field(False, description="Require the API key on read endpoints too")
     api_max_upload_bytes: int = Field(2_000_000, gt=0, description="Largest annotation file POST /sources accepts")

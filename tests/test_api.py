@@ -424,6 +424,29 @@ def test_a_search_never_takes_a_signature_read_that_began_before_it(graph: Graph
         assert [m.entity.id for m in later.search("q alpha", None) if m.kind == "exact"] == ["contractor:quillon-dynamics"]
 
 
+def test_a_write_in_one_worker_reaches_the_search_of_another_at_once(graph: Graph, loader, corpus, tmp_path: Path) -> None:
+    """Two name indexes sharing a write marker, as kg serve's workers do: a re-load that only renames
+    (same signature), made through the first, is seen by the second at once despite a long max age."""
+    from kg.api.search_index import NameIndex
+
+    marker = tmp_path / "writes"
+    first, second, alone = (NameIndex(max_age=3600, shared=marker), NameIndex(max_age=3600, shared=marker),
+                            NameIndex(max_age=3600))
+    path = tmp_path / "test-api-renamed.yaml"
+    path.write_text(RENAMED.format(alias="Q Alpha"), encoding="utf-8")
+    loader.load([path])
+    try:
+        for index in (first, second, alone):
+            assert [m.entity.id for m in index.names(graph).search("q alpha", None)] == ["contractor:quillon-dynamics"]
+        path.write_text(RENAMED.format(alias="Q Beta"), encoding="utf-8")
+        assert loader.load([path]).reports[0].action == "updated"
+        first.invalidate()  # what POST /sources does in the worker that took the write
+        assert [m.entity.id for m in second.names(graph).search("q beta", None)] == ["contractor:quillon-dynamics"]
+        assert [m.entity.id for m in alone.names(graph).search("q beta", None)] == []  # no marker: max age
+    finally:
+        loader.unload("source:test-api-renamed")
+
+
 # -- writes ----------------------------------------------------------------------------------
 
 UPLOAD = """\

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
+import pytest
 from typer.testing import CliRunner
 
 from kg import engine
@@ -73,23 +75,82 @@ def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:
         assert fragment in " ".join(result.stderr.split()), (args, result.stderr)
 
 
-def test_kg_serve_answers_on_its_port(settings: Settings, corpus) -> None:
+def _serving(settings: Settings, **env: str) -> tuple[subprocess.Popen, str]:
+    """``kg serve`` on a free port with ``env``, once it answers /health."""
     port = free_port()
-    env = {**os.environ, **cli_env(settings), "KG_API_PORT": str(port)}
-    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env={**os.environ, **cli_env(settings), "KG_API_PORT": str(port), **env},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(server.stdout.read().decode() if server.stdout else "kg serve exited")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+            return server, f"http://127.0.0.1:{port}"
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise AssertionError("kg serve did not answer") from None
+            time.sleep(0.2)
+
+
+def _workers(server: subprocess.Popen) -> list[psutil.Process]:
+    return [p for p in psutil.Process(server.pid).children(recursive=True) if "spawn_main" in " ".join(p.cmdline())]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kg_serve_answers_on_its_port(settings: Settings, corpus, workers: int) -> None:
+    """KG_API_WORKERS processes answer (none beside kg serve's own for 1), and all stop with it."""
+    server, base = _serving(settings, KG_API_WORKERS=str(workers))
+    children = _workers(server)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "kg serve did not answer"
-                time.sleep(0.2)
+        assert len(children) == (workers if workers > 1 else 0)
+        health = httpx.get(f"{base}/health")
         assert health.status_code == 200 and health.json()["nodes"] > 0
-        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["info"]["title"]
+        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"]
+        assert httpx.get(f"{base}/entities", params={"q": "taiwan"}).json()["items"][0]["id"] == "state:TW"
     finally:
+        server.terminate()
+        server.wait(20)
+    assert psutil.wait_procs(children, timeout=20)[1] == []
+
+
+RENAMED = """\
+article: {{id: test-cli-workers, date: 2025-11-20}}
+entities:
+  - {{id: q, type: Contractor, name: Quillon Dynamics, aliases: [{alias}]}}
+  - {{id: tw, type: State, name: Taiwan, iso_code: TW}}
+events:
+  - type: ContractAward
+    id: award
+    date: 2025-11
+    participants: [{{entity: q, role: contractor}}, {{entity: tw, role: buyer}}]
+    evidence: Taiwan awarded a contract to Quillon Dynamics.
+"""
+
+
+def test_kg_serve_workers_see_a_write_through_any_of_them_at_once(settings: Settings, corpus) -> None:
+    """A re-load through the API that only renames (same counts, so the same graph signature) is
+    seen at once by every worker's search, not after KG_SEARCH_MAX_AGE: they share a write marker."""
+    key = "test-cli-workers-key-0123456789"
+    server, base = _serving(settings, KG_API_WORKERS="2", KG_API_KEY=key, KG_SEARCH_MAX_AGE="3600")
+    headers = {"X-API-Key": key, "content-type": "application/yaml"}
+
+    def exact(q: str) -> set[tuple[str, ...]]:
+        # a new connection each time, so the requests spread over the workers
+        found = [httpx.get(f"{base}/entities", params={"q": q}).json()["items"] for _ in range(16)]
+        return {tuple(item["id"] for item in items if item["match"] == "exact") for items in found}
+
+    try:
+        created = httpx.post(f"{base}/sources", content=RENAMED.format(alias="Q Alpha"), headers=headers)
+        assert created.status_code == 201, created.text
+        assert exact("q alpha") == {("contractor:quillon-dynamics",)}  # every worker has read the names
+        updated = httpx.post(f"{base}/sources", content=RENAMED.format(alias="Q Beta"), headers=headers)
+        assert updated.status_code == 200 and updated.json()["action"] == "updated", updated.text
+        assert exact("q beta") == {("contractor:quillon-dynamics",)}
+        assert exact("q alpha") == {()}
+    finally:
+        httpx.delete(f"{base}/sources/source:test-cli-workers", headers=headers)
         server.terminate()
         server.wait(20)
 

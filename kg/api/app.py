@@ -1,5 +1,8 @@
 """The FastAPI application: ``create_app(settings)``; ``kg serve`` runs it with uvicorn.
 
+With ``KG_API_WORKERS`` above 1, uvicorn starts that many processes, each calling
+``create_app()`` and reading the settings from the environment as ``kg serve`` did.
+
 The graph, loader and settings live on ``app.state`` and reach handlers through
 dependencies (:mod:`kg.api.deps`), so tests inject their own. Nothing connects
 at import time: the lifespan opens the driver and closes it.
@@ -7,8 +10,10 @@ at import time: the lifespan opens the driver and closes it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -31,6 +36,11 @@ next call. Lists page with `next_cursor`. Errors are RFC 9457 problem+json.
 """
 
 
+#: Set by ``kg serve`` for its worker processes: the file through which a write in one worker
+#: tells the others' name indexes to re-read (:class:`kg.api.search_index.NameIndex`).
+SHARED_WRITES_ENV = "KG_API_SHARED_WRITES"
+
+
 def create_app(settings: Settings | None = None, graph: Graph | None = None) -> FastAPI:
     """The API for ``settings`` (read from the environment when omitted); ``graph`` to share an open one."""
 
@@ -44,7 +54,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         # within KG_API_READ_TIMEOUT instead of retrying for KG_TRANSACTION_TIMEOUT.
         app.state.graph = opened.fail_fast(app.state.settings.kg.api_read_timeout)
         app.state.loader = Loader(app.state.graph)
-        app.state.names = NameIndex(app.state.settings.kg.search_max_age)
+        shared = os.environ.get(SHARED_WRITES_ENV)
+        app.state.names = NameIndex(app.state.settings.kg.search_max_age, Path(shared) if shared else None)
         try:
             yield
         finally:

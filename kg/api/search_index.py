@@ -15,7 +15,8 @@ retraction of a source changes it, so the next search re-reads the names. A
 source re-loaded with changed names but the same counts leaves the signature as
 it was; for that case the names are re-read anyway once they are older than
 ``KG_SEARCH_MAX_AGE`` seconds, and at once after a write through this API
-(:meth:`NameIndex.invalidate`).
+(:meth:`NameIndex.invalidate`), whichever of its worker processes took the
+write: the workers share a file that grows by a byte with every write.
 
 One request re-reads at a time; the others meanwhile rank on the names they
 have (a search racing a load may miss what that load adds, as it would with
@@ -32,6 +33,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -85,9 +87,10 @@ def rank(q: str, names: Iterable[str]) -> tuple[str, float] | None:
 class Names:
     """A snapshot of every entity's names, and the graph signature it was read at."""
 
-    def __init__(self, entities: list[Named], signature: dict[str, int]) -> None:
+    def __init__(self, entities: list[Named], signature: dict[str, int], writes: int = 0) -> None:
         self.entities = entities
         self.signature = signature
+        self.writes = writes
         self.read_at = time.monotonic()
         # every name once, with the entities that bear it: the screens below run over this list,
         # shortest first, so the names long enough to pass the fuzzy screen are one slice of it
@@ -149,8 +152,9 @@ class Names:
 class NameIndex:
     """The names search ranks, re-read from the graph when it changed (see the module docstring)."""
 
-    def __init__(self, max_age: float) -> None:
+    def __init__(self, max_age: float, shared: Path | None = None) -> None:
         self.max_age = max_age
+        self.shared = shared
         self._names: Names | None = None
         self._lock = threading.Lock()
         self._signature: dict[str, int] | None = None
@@ -158,8 +162,18 @@ class NameIndex:
         self._signature_lock = threading.Lock()
 
     def invalidate(self) -> None:
-        """Forget the names: this process just changed the graph."""
+        """Forget the names: this process just changed the graph (and tell the other workers)."""
         self._names = None
+        if self.shared is not None:
+            with self.shared.open("ab") as marks:
+                marks.write(b".")
+
+    def _writes(self) -> int:
+        """Writes the API's workers have made so far: the shared file grows a byte with each."""
+        try:
+            return self.shared.stat().st_size if self.shared is not None else 0
+        except FileNotFoundError:
+            return 0
 
     def signature(self, graph: Graph) -> dict[str, int]:
         """The graph's signature, read after this call began: by this request, or shared.
@@ -181,7 +195,7 @@ class NameIndex:
     def names(self, graph: Graph) -> Names:
         current = self._names
         if current is not None and time.monotonic() - current.read_at <= self.max_age \
-                and self.signature(graph) == current.signature:
+                and self._writes() == current.writes and self.signature(graph) == current.signature:
             return current
         if current is None:
             self._lock.acquire()  # nothing to rank on yet: wait for the names
@@ -190,15 +204,16 @@ class NameIndex:
         try:
             if self._names is not current and self._names is not None:
                 return self._names  # re-read while this request waited
-            self._names = read_names(graph)
+            writes = self._writes()  # counted first, so a write during the read is never missed
+            self._names = read_names(graph, writes)
             return self._names
         finally:
             self._lock.release()
 
 
-def read_names(graph: Graph) -> Names:
+def read_names(graph: Graph, writes: int = 0) -> Names:
     """Every entity's names, with the signature read first (so a later change is never missed)."""
     signature = graph.read(cypher.GRAPH_SIGNATURE)[0]
     entities = [Named(id=r["id"], name=r["name"] or r["id"], labels=tuple(r["labels"]), search_names=tuple(r["searchName"] or ()))
                 for r in graph.read(cypher.ENTITY_NAMES)]
-    return Names(entities, signature)
+    return Names(entities, signature, writes)

@@ -71,6 +71,26 @@ def running_api(settings: Settings, graph: Graph) -> Iterator[str]:
         thread.join(10)
 
 
+RENAMED = """\
+article: {{id: {article}, date: 2025-11-20}}
+entities:
+  - {{id: q, type: Contractor, name: Quillon Dynamics, aliases: [{alias}]}}
+  - {{id: tw, type: State, name: Taiwan, iso_code: TW}}
+events:
+  - type: ContractAward
+    id: award
+    date: 2025-11
+    participants: [{{entity: q, role: contractor}}, {{entity: tw, role: buyer}}]
+    evidence: Taiwan awarded a contract to Quillon Dynamics.
+"""
+
+
+def renamed_source(article: str, alias: str) -> str:
+    """A source naming contractor:quillon-dynamics with one alias: re-loading it with another
+    alias changes names but no counts, so the graph's signature stays as it was."""
+    return RENAMED.format(article=article, alias=alias)
+
+
 @contextmanager
 def scratch_source(loader, path: Path, text: str) -> Iterator[Path]:
     """``text`` written to ``path`` and loaded into the graph as a source for the block, unloaded after it."""

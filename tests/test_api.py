@@ -16,6 +16,8 @@ from kg.api.routes import entities
 from kg.graph import Graph
 from kg.settings import Settings
 
+from conftest import renamed_source
+
 KEY = "test-api-key-0123456789"
 CONTRACT = "event:2025-11-19-nasams-taiwan:nasams-contract"
 
@@ -301,20 +303,6 @@ def test_the_name_index_ranks_the_same_entities_as_ranking_every_one(graph: Grap
             assert len(found) == len(set(found))
 
 
-RENAMED = """\
-article: {{id: test-api-renamed, date: 2025-11-20}}
-entities:
-  - {{id: q, type: Contractor, name: Quillon Dynamics, aliases: [{alias}]}}
-  - {{id: tw, type: State, name: Taiwan, iso_code: TW}}
-events:
-  - type: ContractAward
-    id: award
-    date: 2025-11
-    participants: [{{entity: q, role: contractor}}, {{entity: tw, role: buyer}}]
-    evidence: Taiwan awarded a contract to Quillon Dynamics.
-"""
-
-
 def _found(client: TestClient, q: str) -> list[str]:
     response = client.get("/entities", params={"q": q})
     assert response.status_code == 200, response.text
@@ -326,7 +314,7 @@ def test_search_sees_a_load_and_a_retraction_made_outside_the_api(client: TestCl
     from conftest import scratch_source
 
     assert _found(client, "Quillon Dynamics") == []
-    with scratch_source(loader, tmp_path / "test-api-renamed.yaml", RENAMED.format(alias="Q Alpha")):
+    with scratch_source(loader, tmp_path / "test-api-renamed.yaml", renamed_source("test-api-renamed", "Q Alpha")):
         assert _found(client, "quillon dynamics") == _found(client, "q alpha") == ["contractor:quillon-dynamics"]
     assert _found(client, "Quillon Dynamics") == []
 
@@ -339,14 +327,14 @@ def test_a_reload_that_only_renames_is_seen_through_the_api_at_once_and_otherwis
     headers = {"X-API-Key": KEY, "content-type": "application/yaml"}
     with make_client(settings, graph, api_key=SecretStr(KEY), search_max_age=3600) as patient, \
             make_client(settings, graph, search_max_age=0) as eager:
-        path.write_text(RENAMED.format(alias="Q Alpha"), encoding="utf-8")
+        path.write_text(renamed_source("test-api-renamed", "Q Alpha"), encoding="utf-8")
         loader.load([path])
         try:
             assert _found(patient, "q alpha") == _found(eager, "q alpha") == ["contractor:quillon-dynamics"]
-            reloaded = patient.post("/sources", content=RENAMED.format(alias="Q Beta"), headers=headers)
+            reloaded = patient.post("/sources", content=renamed_source("test-api-renamed", "Q Beta"), headers=headers)
             assert reloaded.status_code == 200 and reloaded.json()["action"] == "updated", reloaded.text
             assert _found(patient, "q beta") == ["contractor:quillon-dynamics"] and _found(patient, "q alpha") == []
-            path.write_text(RENAMED.format(alias="Q Gamma"), encoding="utf-8")
+            path.write_text(renamed_source("test-api-renamed", "Q Gamma"), encoding="utf-8")
             assert loader.load([path]).reports[0].action == "updated"
             assert _found(eager, "q gamma") == ["contractor:quillon-dynamics"]
             assert _found(patient, "q gamma") == [] and _found(patient, "q beta") == ["contractor:quillon-dynamics"]
@@ -417,7 +405,7 @@ def test_a_search_never_takes_a_signature_read_that_began_before_it(graph: Graph
     racing = threading.Thread(target=lambda: earlier.append(index.names(slow)))
     racing.start()
     assert slow.read_done.wait(30)
-    with scratch_source(loader, tmp_path / "test-api-renamed.yaml", RENAMED.format(alias="Q Alpha")):
+    with scratch_source(loader, tmp_path / "test-api-renamed.yaml", renamed_source("test-api-renamed", "Q Alpha")):
         later = index.names(slow)
         racing.join()
         assert earlier == [before]  # read before the load: the names as they were
@@ -433,12 +421,12 @@ def test_a_write_in_one_worker_reaches_the_search_of_another_at_once(graph: Grap
     first, second, alone = (NameIndex(max_age=3600, shared=marker), NameIndex(max_age=3600, shared=marker),
                             NameIndex(max_age=3600))
     path = tmp_path / "test-api-renamed.yaml"
-    path.write_text(RENAMED.format(alias="Q Alpha"), encoding="utf-8")
+    path.write_text(renamed_source("test-api-renamed", "Q Alpha"), encoding="utf-8")
     loader.load([path])
     try:
         for index in (first, second, alone):
             assert [m.entity.id for m in index.names(graph).search("q alpha", None)] == ["contractor:quillon-dynamics"]
-        path.write_text(RENAMED.format(alias="Q Beta"), encoding="utf-8")
+        path.write_text(renamed_source("test-api-renamed", "Q Beta"), encoding="utf-8")
         assert loader.load([path]).reports[0].action == "updated"
         first.invalidate()  # what POST /sources does in the worker that took the write
         assert [m.entity.id for m in second.names(graph).search("q beta", None)] == ["contractor:quillon-dynamics"]

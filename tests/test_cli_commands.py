@@ -20,7 +20,7 @@ from kg import engine
 from kg.cli import app
 from kg.settings import Settings
 
-from conftest import cli_env, engine_settings, free_port, settings_env
+from conftest import cli_env, engine_settings, free_port, renamed_source, settings_env
 
 runner = CliRunner()
 
@@ -115,20 +115,6 @@ def test_kg_serve_answers_on_its_port(settings: Settings, corpus, workers: int) 
     assert psutil.wait_procs(children, timeout=20)[1] == []
 
 
-RENAMED = """\
-article: {{id: test-cli-workers, date: 2025-11-20}}
-entities:
-  - {{id: q, type: Contractor, name: Quillon Dynamics, aliases: [{alias}]}}
-  - {{id: tw, type: State, name: Taiwan, iso_code: TW}}
-events:
-  - type: ContractAward
-    id: award
-    date: 2025-11
-    participants: [{{entity: q, role: contractor}}, {{entity: tw, role: buyer}}]
-    evidence: Taiwan awarded a contract to Quillon Dynamics.
-"""
-
-
 def test_kg_serve_workers_see_a_write_through_any_of_them_at_once(settings: Settings, corpus) -> None:
     """A re-load through the API that only renames (same counts, so the same graph signature) is
     seen at once by every worker's search, not after KG_SEARCH_MAX_AGE: they share a write marker."""
@@ -142,10 +128,10 @@ def test_kg_serve_workers_see_a_write_through_any_of_them_at_once(settings: Sett
         return {tuple(item["id"] for item in items if item["match"] == "exact") for items in found}
 
     try:
-        created = httpx.post(f"{base}/sources", content=RENAMED.format(alias="Q Alpha"), headers=headers)
+        created = httpx.post(f"{base}/sources", content=renamed_source("test-cli-workers", "Q Alpha"), headers=headers)
         assert created.status_code == 201, created.text
         assert exact("q alpha") == {("contractor:quillon-dynamics",)}  # every worker has read the names
-        updated = httpx.post(f"{base}/sources", content=RENAMED.format(alias="Q Beta"), headers=headers)
+        updated = httpx.post(f"{base}/sources", content=renamed_source("test-cli-workers", "Q Beta"), headers=headers)
         assert updated.status_code == 200 and updated.json()["action"] == "updated", updated.text
         assert exact("q beta") == {("contractor:quillon-dynamics",)}
         assert exact("q alpha") == {()}

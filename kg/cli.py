@@ -1143,10 +1143,11 @@ def eval_(
 def _serve(settings: Settings, host: str | None, port: int | None, *, announce: Console, workers: int | None = None) -> None:
     """Serve the API; with more than one worker, uvicorn runs each in a process of its own.
 
-    Requests are Python work between short engine calls, so one process keeps one core busy
-    and queues the rest: with 8 clients on 2 cores, 2 workers took search p95 from 52 to 36 ms
-    (BENCHMARKS.md). Workers build the app from the environment (``create_app()``), as the
-    settings here were read, and share one file that carries writes to each other's search.
+    Requests are Python work between engine calls, so one process keeps one core busy and
+    queues the rest; with 2 workers the engine and Python run at once (8 clients on 2 cores:
+    neighbours p95 46–63 ms instead of 84–97, BENCHMARKS.md). Workers build the app from the
+    environment (``create_app()``), as the settings here were read, and share one file that
+    carries writes to each other's search.
     """
     import tempfile
 

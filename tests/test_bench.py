@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 import rdflib_neo4j
 from neo4j.exceptions import TransientError
 from typer.testing import CliRunner
 
 from kg import engine
-from kg.bench import ENDPOINTS, _run_measured
+from kg.bench import ENDPOINTS, _peak_mb_of_pid, _peak_mb_of_tree, _run_measured
 from kg.bench import rdflib_neo4j as write_with_rdflib_neo4j
 from kg.cli import app
 from kg.exit_codes import ExitCode
@@ -97,6 +99,22 @@ def test_a_measured_childs_peak_memory_is_its_own_not_the_bench_processes() -> N
         _run_measured([sys.executable, "-c", "import sys; sys.exit(3)"], dict(os.environ))
 
 
+def test_the_apis_peak_memory_counts_its_worker_processes() -> None:
+    """kg serve with workers is a small supervisor over the processes doing the work: the API's
+    peak is theirs too, summed."""
+    child = "import time; block = b'x' * (60 << 20); print('ready', flush=True); time.sleep(60)"
+    parent = subprocess.Popen([sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "ready"
+        alone, tree = _peak_mb_of_pid(parent.pid), _peak_mb_of_tree(parent.pid)
+        assert alone < 60 and tree > alone + 60, (alone, tree)
+    finally:
+        for process in [*psutil.Process(parent.pid).children(recursive=True), psutil.Process(parent.pid)]:
+            process.kill()
+        parent.wait(10)
+
+
 def test_kg_bench_refuses_bad_sizes() -> None:
     result = runner.invoke(app, ["bench", "--facts", "ten"])
     assert result.exit_code == ExitCode.USAGE and "comma-separated list of whole numbers" in result.output
@@ -113,6 +131,7 @@ def test_kg_bench_api_times_every_endpoint_on_the_graph_the_engine_holds(tmp_pat
     data = json.loads(result.stdout)
     assert data["command"] == "kg bench api --seed 1 --requests 2 --clients 1,2" and data["loads"] == []
     assert data["api_graph"]["events"] > 0 and data["api_peak_mb"] > 20
+    assert data["api_workers"] == int(os.environ.get("KG_API_WORKERS", "2"))
     assert {(x["endpoint"], x["clients"]) for x in data["latencies"]} == {(e, n) for e in ENDPOINTS for n in (1, 2)}
     assert all(x["errors"] == 0 and x["requests"] == 2 * x["clients"] for x in data["latencies"])
     stopped = runner.invoke(app, ["bench", "api"], env=env)

@@ -75,10 +75,10 @@ def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:
         assert fragment in " ".join(result.stderr.split()), (args, result.stderr)
 
 
-def _serving(settings: Settings, **env: str) -> tuple[subprocess.Popen, str]:
-    """``kg serve`` on a free port with ``env``, once it answers /health."""
+def _serving(settings: Settings, *args: str, **env: str) -> tuple[subprocess.Popen, str]:
+    """``kg serve ARGS`` on a free port with ``env``, once it answers /health."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve"], env={**os.environ, **cli_env(settings), "KG_API_PORT": str(port), **env},
+    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", *args], env={**os.environ, **cli_env(settings), "KG_API_PORT": str(port), **env},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
@@ -98,10 +98,11 @@ def _workers(server: subprocess.Popen) -> list[psutil.Process]:
     return [p for p in psutil.Process(server.pid).children(recursive=True) if "spawn_main" in " ".join(p.cmdline())]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_kg_serve_answers_on_its_port(settings: Settings, corpus, workers: int) -> None:
-    """KG_API_WORKERS processes answer (none beside kg serve's own for 1), and all stop with it."""
-    server, base = _serving(settings, KG_API_WORKERS=str(workers))
+@pytest.mark.parametrize(("workers", "args"), [(1, []), (2, []), (3, ["--workers", "3"])])
+def test_kg_serve_answers_on_its_port(settings: Settings, corpus, workers: int, args: list[str]) -> None:
+    """KG_API_WORKERS (or --workers, which wins) processes answer (none beside kg serve's own for 1),
+    and all stop with it."""
+    server, base = _serving(settings, *args, KG_API_WORKERS=str(1 if args else workers))
     children = _workers(server)
     try:
         assert len(children) == (workers if workers > 1 else 0)

@@ -180,7 +180,8 @@ def _peak_mb_of_pid(pid: int) -> float:
 
 
 def _peak_mb_of_tree(pid: int) -> float:
-    """The peaks of a process and of every process under it (the API's workers), summed."""
+    """The peaks of a process and of every process under it (the API's workers and multiprocessing's
+    resource tracker), summed."""
     tree = [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
     return sum(_peak_mb_of_pid(p) for p in tree)
 

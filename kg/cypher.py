@@ -141,10 +141,14 @@ GRAPH_SIGNATURE = Cypher(
     "COUNT { MATCH (a:Actor) } AS actors, COUNT { MATCH (w:WeaponSystem) } AS systems, COUNT { MATCH (p:Place) } AS places"
 )
 
-#: Every entity's names, for the API's name index.
+#: The names a path's end is matched against, lowercased (queries/shortest_connections.cypher).
+_END_NAMES = "[k IN [{x}.name] + coalesce({x}.alias, []) + coalesce({x}.sourceName, []) | toLower(k)]"
+
+#: Every entity's names, for the API's name index: those search ranks, and those a path's end matches.
 ENTITY_NAMES = Cypher(
     "MATCH (n:Actor|WeaponSystem|Place) "
-    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName"
+    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName, "
+    "elementId(n) AS node, " + _END_NAMES.format(x="n") + " AS endNames"
 )
 
 # The parts hang off the entity as COLLECT/COUNT subqueries, never OPTIONAL MATCH: the
@@ -276,13 +280,22 @@ _NOT_ON_PATHS = " AND ".join(f"NOT {{node}}:{label}" for label in NOT_ON_PATHS)
 PATH_ENDS = (
     "CALL () {{ "
     "MATCH (x:Actor|WeaponSystem|Place) "
-    "WITH x, [n IN [x.name] + coalesce(x.alias, []) + coalesce(x.sourceName, []) | toLower(n)] AS names "
+    "WITH x, " + _END_NAMES.format(x="x") + " AS names "
     "RETURN collect(CASE WHEN x.id = $from OR toLower($from) IN names THEN x END) AS froms, "
     "collect(CASE WHEN x.id = $to OR toLower($to) IN names THEN x END) AS tos "
     "}} "
     "UNWIND froms + tos AS x "
     "WITH DISTINCT x, froms, tos "
     "RETURN elementId(x) AS node, x IN froms AS isFrom, x IN tos AS isTo, COUNT {{ (x)-[:{types}]-() }} AS degree"
+)
+
+#: The same for the entities a snapshot of the names says the ends are: each read directly, and
+#: checked against the ends as PATH_ENDS checks every entity (any of them may be gone or renamed).
+PATH_KNOWN_ENDS = (
+    "UNWIND $nodes AS node MATCH (x) WHERE elementId(x) = node AND (x:Actor OR x:WeaponSystem OR x:Place) "
+    "WITH x, " + _END_NAMES.format(x="x") + " AS names "
+    "RETURN elementId(x) AS node, x.id = $from OR toLower($from) IN names AS isFrom, "
+    "x.id = $to OR toLower($to) IN names AS isTo, COUNT {{ (x)-[:{types}]-() }} AS degree"
 )
 
 #: How many relationships growing these nodes by one level would read.

@@ -98,7 +98,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Result
 from neo4j.exceptions import ClientError
 from neo4j.graph import Path
 
@@ -185,6 +185,36 @@ def embedded_connection(kg: KgSettings) -> Connection:
     )
 
 
+#: Value types the driver hands over as they are, so a row of them needs no conversion.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is plain data all the way down (no node, relationship, path or temporal value)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is list:
+        return all(type(item) in _PLAIN or _plain(item) for item in value)
+    if kind is dict:
+        return all(type(item) in _PLAIN or _plain(item) for item in value.values())
+    return False
+
+
+def _rows(result: Result) -> list[dict[str, Any]]:
+    """``result.data()``, the same rows, without its cost where nothing needs converting.
+
+    ``Record.data()`` passes every value, and every item of every list, through
+    a chain of ``isinstance`` tests against the driver's graph types and
+    ``collections.abc`` classes: on rows of id lists (:mod:`kg.paths`) that was
+    a sixth of the API's CPU. A row of plain values is taken as it is; any
+    other row still goes through ``Record.data()``.
+    """
+    keys = result.keys()
+    return [dict(zip(keys, record)) if all(type(v) in _PLAIN or _plain(v) for v in record) else record.data()
+            for record in result]
+
+
 class Tx:
     """A managed transaction that only runs project Cypher."""
 
@@ -192,7 +222,7 @@ class Tx:
         self._tx = tx
 
     def run(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
-        return self._tx.run(_checked(query), params).data()
+        return _rows(self._tx.run(_checked(query), params))
 
 
 class Graph:

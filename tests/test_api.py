@@ -343,6 +343,32 @@ def test_a_reload_that_only_renames_is_seen_through_the_api_at_once_and_otherwis
         assert _found(patient, "quillon dynamics") == _found(eager, "quillon dynamics") == []
 
 
+def test_paths_find_ends_renamed_outside_the_api_though_its_names_are_older(
+        settings: Settings, graph: Graph, loader, corpus, tmp_path: Path) -> None:
+    """/paths resolves its ends on the API's names, read before a re-load that only renamed:
+    the engine's check of every end it names sends /paths to the graph's own names instead."""
+    path = tmp_path / "test-api-paths-renamed.yaml"
+
+    def ends(client: TestClient, name: str) -> list[str]:
+        response = client.get("/paths", params={"from": name, "to": "Taiwan", "max_hops": 2})
+        assert response.status_code == 200, response.text
+        return [item["fromId"] for item in response.json()["items"]]
+
+    with make_client(settings, graph, search_max_age=3600) as patient:
+        path.write_text(renamed_source("test-api-paths-renamed", "Q Alpha"), encoding="utf-8")
+        loader.load([path])
+        try:
+            assert ends(patient, "q alpha") == ["contractor:quillon-dynamics"]
+            path.write_text(renamed_source("test-api-paths-renamed", "Q Beta"), encoding="utf-8")
+            assert loader.load([path]).reports[0].action == "updated"
+            assert _found(patient, "q alpha") == ["contractor:quillon-dynamics"]  # the API's names are the older ones
+            assert ends(patient, "q alpha") == []
+            assert ends(patient, "Q BETA") == ["contractor:quillon-dynamics"]
+        finally:
+            loader.unload("source:test-api-paths-renamed")
+        assert ends(patient, "contractor:quillon-dynamics") == []
+
+
 class SlowSignatures:
     """The session's graph, with its signature reads counted and, on request, slow to return."""
 

@@ -98,3 +98,25 @@ def test_returned_paths_read_the_same_on_either_engine(graph: Graph) -> None:
     elements = path_elements(rows[0]["p"])
     assert len(elements) == 3
     assert [e["id"] for e in (elements[0], elements[2])] == [PREFIX + "p1", PREFIX + "p2"]
+
+
+def test_rows_read_as_the_drivers_own_data_gives_them(graph: Graph) -> None:
+    """Graph.read skips the driver's conversion for plain rows: every kind of value still reads as data() has it."""
+    from neo4j import GraphDatabase
+
+    graph.write(Cypher("CREATE (:Probe {id: $a, day: $day, tags: ['x']})-[:PROBE_LINK {w: 2}]->(:Probe {id: $b})"),
+                a=PREFIX + "r1", b=PREFIX + "r2", day=date(2025, 11, 19))
+    query = Cypher(
+        "MATCH (a:Probe {id: $a})-[r:PROBE_LINK]->(b:Probe) "
+        "RETURN a.id AS id, 1 AS one, 2.5 AS half, true AS yes, null AS nothing, [a.id, b.id] AS ids, [[1, 2], []] AS nested, "
+        "{k: a.id, n: [1, null]} AS map, a.day AS day, [a.day] AS days, {day: a.day} AS dated, a AS node, r AS rel, "
+        "[a, b] AS nodes, {node: b} AS held, elementId(a) AS element"
+    )
+    plain = Cypher("MATCH (a:Probe {id: $a}) RETURN a.id AS id, [a.id, 'y'] AS ids, {k: [1, 2.5, true, null]} AS map")
+    c = graph.connection
+    with GraphDatabase.driver(c.uri, auth=(c.user, c.password) if c.password else None) as driver:
+        for statement in (query, plain):
+            expected = driver.execute_query(statement, {"a": PREFIX + "r1"}, database_=c.database).records
+            got = graph.read(statement, a=PREFIX + "r1")
+            assert got == [record.data() for record in expected]
+            assert [list(map(type, row.values())) for row in got] == [list(map(type, record.data().values())) for record in expected]

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from kg.graph import Graph
+from pathlib import Path
+
+from conftest import renamed_source, scratch_source
+from kg import paths
+from kg.api.search_index import read_names
+from kg.cypher import Cypher
+from kg.graph import Graph, Tx
 from kg.ontology import load_ontology
 from kg.paths import path_relationship_types, shortest_connections
 from kg.queries import get_query
@@ -75,3 +82,72 @@ def test_limit_and_max_hops_cut_where_the_named_query_does(graph: Graph) -> None
 def test_a_name_with_no_entity_or_the_same_end_twice_gives_no_paths(graph: Graph) -> None:
     assert shortest_connections(graph, "Atlantis", "Taiwan") == named(graph, **{"from": "Atlantis", "to": "Taiwan"}) == []
     assert shortest_connections(graph, "Taiwan", "state:TW") == named(graph, **{"from": "Taiwan", "to": "state:TW"}) == []
+
+
+class Passes:
+    """The session's graph, counting the reads of the pass over every entity that resolves the ends."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.passes = 0
+
+    def read_transaction(self, work: Callable[[Any], Any]) -> Any:
+        return self.graph.read_transaction(lambda tx: work(self._Counting(tx, self)))
+
+    class _Counting:
+        def __init__(self, tx: Tx, spy: "Passes") -> None:
+            self.tx, self.spy = tx, spy
+
+        def run(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
+            self.spy.passes += query == paths.cypher_statements()[0]
+            return self.tx.run(query, **params)
+
+
+def test_the_pass_is_the_first_statement_the_passes_counter_looks_for() -> None:
+    assert paths.cypher_statements()[0].startswith("CALL () { MATCH (x:Actor|WeaponSystem|Place)")
+
+
+@pytest.mark.usefixtures("sample")
+def test_a_snapshot_of_the_names_resolves_the_ends_without_the_pass_and_to_the_same_paths(graph: Graph) -> None:
+    names = read_names(graph)
+    spy = Passes(graph)
+    ends = [*ENDS, "TAIWAN", "contractor:RTX", "nasams", "Beijing"]  # any case of a name or alias; an id only as written
+    for a, b in itertools.permutations(ends, 2):
+        expected = named(graph, **{"from": a, "to": b, "max_hops": 6, "limit": 10_000})
+        got = shortest_connections(spy, a, b, max_hops=6, limit=10_000, known=names.path_ends)
+        assert [key(r) for r in got] == sorted(key(r) for r in expected), (a, b)
+        assert canonical(got) == canonical(expected), (a, b)
+    assert names.path_ends("contractor:RTX") == []
+    # only the ends the snapshot does not know (an id in another case names no entity) took the pass
+    assert spy.passes == sum(1 for a, b in itertools.permutations(ends, 2) if "contractor:RTX" in (a, b))
+
+
+def test_a_snapshot_out_of_date_never_gives_other_paths_than_the_graph(graph: Graph, loader, tmp_path: Path) -> None:
+    """Renamed, re-created or gone since the snapshot: the engine's check catches each, and the pass answers."""
+    def both(spy: Passes, snapshot, a: str, b: str) -> list[dict[str, Any]]:
+        got = shortest_connections(spy, a, b, known=snapshot.path_ends)
+        assert [key(r) for r in got] == [key(r) for r in named(graph, **{"from": a, "to": b, "max_hops": 4})], (a, b)
+        return got
+
+    path = tmp_path / "test-paths-renamed.yaml"
+    with scratch_source(loader, path, renamed_source("test-paths-renamed", "Q Alpha")):
+        snapshot = read_names(graph)
+        spy = Passes(graph)
+        assert both(spy, snapshot, "q alpha", "Taiwan") and spy.passes == 0
+        path.write_text(renamed_source("test-paths-renamed", "Q Beta"), encoding="utf-8")
+        assert loader.load([path]).reports[0].action == "updated"
+        assert both(spy, snapshot, "q alpha", "Taiwan") == [] and spy.passes == 1  # the snapshot's entity no longer matches
+        assert both(spy, snapshot, "Q Beta", "Taiwan") and spy.passes == 2  # the snapshot knows no entity by that name
+        assert both(spy, snapshot, "Quillon Dynamics", "Taiwan")
+    assert both(Passes(graph), snapshot, "contractor:quillon-dynamics", "Taiwan") == []  # gone from the graph
+
+
+def test_the_names_snapshot_finds_ends_as_the_named_query_matches_them(graph: Graph, loader, tmp_path: Path) -> None:
+    with scratch_source(loader, tmp_path / "test-paths-ends.yaml", renamed_source("test-paths-ends", "Q Älpha")):
+        names = read_names(graph)
+        quillon = names.path_ends("contractor:quillon-dynamics")
+        assert len(quillon) == 1
+        for end in ("Quillon Dynamics", "QUILLON DYNAMICS", "q älpha", "Q ÄLPHA"):
+            assert names.path_ends(end) == quillon, end
+        for end in ("Contractor:Quillon-Dynamics", "Quillon", "quillon  dynamics", "q alpha"):
+            assert names.path_ends(end) == [], end

@@ -18,6 +18,11 @@ it was; for that case the names are re-read anyway once they are older than
 (:meth:`NameIndex.invalidate`), whichever of its worker processes took the
 write: the workers share a file that grows by a byte with every write.
 
+The same snapshot tells ``GET /paths`` which entities its ends name
+(:meth:`Names.path_ends`), so the engine need not read every entity to resolve
+them; :mod:`kg.paths` has the engine confirm each one, and resolves the ends
+the long way when the snapshot turns out to be out of date.
+
 One request re-reads at a time; the others meanwhile rank on the names they
 have (a search racing a load may miss what that load adds, as it would with
 the graph).
@@ -46,12 +51,15 @@ RANK = {"exact": 0, "prefix": 1, "contains": 2, "fuzzy": 3, "all": 4}
 
 @dataclass(frozen=True)
 class Named:
-    """One entity as search sees it: id, display name, labels and normalised names."""
+    """One entity as search sees it: id, display name, labels and normalised names; and as a
+    path's end does: its element id and its names lowercased by the engine."""
 
     id: str
     name: str
     labels: tuple[str, ...]
     search_names: tuple[str, ...]
+    node: str
+    end_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,22 @@ class Names:
         # the names as one text, for str.find to scan in C: normalised names hold no newline
         self._text = "\n".join(self._names)
         self._starts = list(itertools.accumulate((length + 1 for length in self._lengths[:-1]), initial=0))
+        self._by_id: dict[str, list[str]] = {}
+        self._by_end_name: dict[str, list[str]] = {}
+        for entity in entities:
+            self._by_id.setdefault(entity.id, []).append(entity.node)
+            for name in set(entity.end_names):
+                self._by_end_name.setdefault(name, []).append(entity.node)
+
+    def path_ends(self, end: str) -> list[str]:
+        """Element ids of the entities a path's end names, as queries/shortest_connections.cypher
+        matches them: by id, or by a name, alias or source name, case-insensitively.
+
+        The names were lowercased by the engine; ``end`` is lowercased here, by Python, which
+        agrees with it on every letter but a few special cases (none in the ontology's data):
+        an end they disagree on finds nothing here, and :mod:`kg.paths` then asks the engine.
+        """
+        return list(dict.fromkeys(self._by_id.get(end, []) + self._by_end_name.get(end.lower(), [])))
 
     def _containing(self, q: str) -> Iterator[int]:
         """The positions in ``_names`` of the names that contain ``q``."""
@@ -214,6 +238,7 @@ class NameIndex:
 def read_names(graph: Graph, writes: int = 0) -> Names:
     """Every entity's names, with the signature read first (so a later change is never missed)."""
     signature = graph.read(cypher.GRAPH_SIGNATURE)[0]
-    entities = [Named(id=r["id"], name=r["name"] or r["id"], labels=tuple(r["labels"]), search_names=tuple(r["searchName"] or ()))
+    entities = [Named(id=r["id"], name=r["name"] or r["id"], labels=tuple(r["labels"]), search_names=tuple(r["searchName"] or ()),
+                      node=r["node"], end_names=tuple(name for name in r["endNames"] if name is not None))
                 for r in graph.read(cypher.ENTITY_NAMES)]
     return Names(entities, signature, writes)

@@ -14,10 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, get_graph, require_read_access
+from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, get_graph, get_name_index, require_read_access
 from kg.api.named import paged, run_named
 from kg.api.models import Page
 from kg.api.problems import ERROR_RESPONSES
+from kg.api.search_index import NameIndex
 from kg.graph import Graph
 from kg.paths import shortest_connections
 
@@ -47,6 +48,7 @@ def sales(
 @router.get("/paths", response_model=Page[dict[str, Any]], summary="The shortest connections between two actors")
 def paths(
     graph: Annotated[Graph, Depends(get_graph)],
+    index: Annotated[NameIndex, Depends(get_name_index)],
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=200, description="Canonical id or name", examples=["contractor:rtx"])],
     to: Annotated[str, Query(min_length=1, max_length=200, description="Canonical id or name", examples=["state:TW"])],
     max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
@@ -55,5 +57,5 @@ def paths(
 ) -> Page[dict[str, Any]]:
     """Each item is one path: its nodes (id, name, labels) and each hop's relationship and event."""
     offset = decode_cursor(cursor)
-    rows = shortest_connections(graph, from_, to, max_hops=max_hops, limit=offset + limit + 1)
+    rows = shortest_connections(graph, from_, to, max_hops=max_hops, limit=offset + limit + 1, known=index.names(graph).path_ends)
     return paged(rows, offset, limit)

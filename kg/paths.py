@@ -126,15 +126,18 @@ class _Levels:
     def depth(self) -> int:
         return len(self.levels) - 1
 
-    def grow(self, rows: list[dict[str, Any]]) -> None:
+    def grow(self, found: dict[str, list[Any]]) -> None:
+        """The next level, from the columns of ``PATH_GROW``."""
         depth = len(self.levels)
         level: dict[str, list[tuple[str, Step]]] = {}
-        for row in rows:
-            child = row["child"]
+        for parent, child, type_, forward in zip(found["parents"], found["children"], found["types"], found["forward"]):
             if self.depth_of.setdefault(child, depth) == depth:
-                level.setdefault(child, []).append((row["parent"], Step(row["type"], row["forward"])))
+                level.setdefault(child, []).append((parent, Step(type_, forward)))
         self.levels.append(level)
 
+
+#: A walk from the far end: the nodes after each hop, and each hop's step as seen from the far end.
+Walk = tuple[list[str], list[Step]]
 
 #: A path: its sort key (the named query's ORDER BY, then relationship types), nodes and steps.
 Found = tuple[tuple[Any, ...], list[str], list[Step]]
@@ -200,17 +203,20 @@ def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit:
             if not frontier:
                 return []  # every node connected to the near end is known, and the far end is not one of them
             if budget is not None:  # the near end's own count is known from the ends; a level's, from the engine
-                size = near["degree"] if levels.depth == 0 else tx.run(statements.grow_size, nodes=frontier)[0]["relationships"]
+                size = near["degree"] if levels.depth == 0 else \
+                    tx.run(statements.grow_size, nodes=frontier, cap=budget + 1)[0]["relationships"]
                 growing = size <= budget
             if growing:
-                levels.grow(tx.run(statements.grow, nodes=frontier))
+                levels.grow(tx.run(statements.grow, nodes=frontier)[0])
         depth = min(length, levels.depth)
+        walks: list[Walk] = []
         if depth == length:
-            walks = [{"nodes": [], "types": [], "forward": []}] if far["node"] in levels.levels[depth] else []
+            walks = [([], [])] if far["node"] in levels.levels[depth] else []
         elif levels.levels[depth]:
-            walks = tx.run(statements.probes[length - depth - 1], seed=far["node"], targets=list(levels.levels[depth]))
-        else:
-            walks = []
+            probed = tx.run(statements.probes[length - depth - 1], seed=far["node"], targets=list(levels.levels[depth]))[0]
+            walks = [([column[j] for column in probed["nodes"]],
+                      [Step(types[j], forward[j]) for types, forward in zip(probed["types"], probed["forward"])])
+                     for j in range(len(probed["nodes"][0]))]
         if walks:
             edges = _meeting_edges(levels, depth, far["node"], walks)
             if near is b:  # the edges run from b to a: turn them round
@@ -222,14 +228,14 @@ def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit:
 Edge = tuple[int, str, str, Step]  # position of the earlier node, earlier node, later node, step
 
 
-def _meeting_edges(levels: _Levels, depth: int, far: str, walks: list[dict[str, Any]]) -> list[Edge]:
+def _meeting_edges(levels: _Levels, depth: int, far: str, walks: list[Walk]) -> list[Edge]:
     """Every relationship of every shortest path, from the near end (position 0) to the far end.
 
     The near end's part is each meeting node's parents back to the end; the
     far end's part is the walks, each from the far end to a meeting node.
     """
     edges: list[Edge] = []
-    todo = {walk["nodes"][-1] if walk["nodes"] else far for walk in walks}
+    todo = {nodes[-1] if nodes else far for nodes, _ in walks}
     for position in range(depth, 0, -1):
         parents: set[str] = set()
         for node in todo:
@@ -237,11 +243,11 @@ def _meeting_edges(levels: _Levels, depth: int, far: str, walks: list[dict[str, 
                 edges.append((position - 1, parent, node, step))
                 parents.add(parent)
         todo = parents
-    for walk in walks:
-        chain = [far, *walk["nodes"]]
-        hops = len(walk["nodes"])
+    for nodes, steps in walks:
+        chain = [far, *nodes]
+        hops = len(nodes)
         for k in range(hops, 0, -1):  # chain[k] sits at position depth + hops - k, chain[k - 1] one further
-            edges.append((depth + hops - k, chain[k], chain[k - 1], Step(walk["types"][k - 1], walk["forward"][k - 1]).turned()))
+            edges.append((depth + hops - k, chain[k], chain[k - 1], steps[k - 1].turned()))
     return edges
 
 
@@ -257,7 +263,9 @@ def _in_order(tx: Tx, edges: list[Edge], start: str, hops: int, limit: int,
         ahead.setdefault((position, earlier), set()).add((later, step))
     unknown = sorted({n for _, earlier, later, _ in edges for n in (earlier, later)} - info.keys())
     if unknown:
-        info.update((row["node"], row) for row in tx.run(cypher.PATH_NODES, nodes=unknown))
+        found = tx.run(cypher.PATH_NODES, nodes=unknown)[0]
+        info.update((node, {"id": id_, "labels": labels, "name": name})
+                    for node, id_, labels, name in zip(found["nodes"], found["ids"], found["labels"], found["names"]))
     out: list[Found] = []
     stack: list[tuple[list[str], list[Step]]] = [([start], [])]
     while stack and len(out) < limit:

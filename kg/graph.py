@@ -81,6 +81,10 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    API searches from both ends instead (:mod:`kg.paths`, 52 ms p50 on the
    same graph), and a test holds its rows equal to the named query's.
 
+10. **LIMIT is a Java int.** ArcadeDB keeps a ``LIMIT`` value in 32 bits: 2^31
+    fails as a negative limit, and 2^62 silently gives no rows. Keep limits
+    (``$cap`` of ``kg.cypher.PATH_GROW_SIZE``, page sizes) below 2^31.
+
 An unreachable graph
 --------------------
 A managed transaction retries a lost or refused connection like any other
@@ -194,8 +198,8 @@ def _plain(value: Any) -> bool:
     kind = type(value)
     if kind in _PLAIN:
         return True
-    if kind is list:
-        return all(type(item) in _PLAIN or _plain(item) for item in value)
+    if kind is list:  # the set of the items' types first: a column of thousands is checked in C
+        return set(map(type, value)) <= _PLAIN or all(_plain(item) for item in value)
     if kind is dict:
         return all(type(item) in _PLAIN or _plain(item) for item in value.values())
     return False

@@ -50,7 +50,10 @@ from kg.graph import Graph, Tx
 from kg.ontology import Ontology, load_ontology
 
 #: Relationships the near end may expand in one level before the far end is probed deeper instead.
-GROW_BUDGET = 3000
+#: Measured over 200 bench pairs at 100k events, three samples: 1,000 took 11–15 ms a search,
+#: 3,000 took 16–19 (counting a hub's level up to the budget is most of a search), and 300
+#: 249 ms (a three-hop probe from a hub's far end).
+GROW_BUDGET = 1000
 
 #: The longest connection searched (the API's bound and the named query's ``*..6``).
 MAX_HOPS = 6
@@ -101,14 +104,20 @@ def cypher_statements() -> list[Cypher]:
 class Step(NamedTuple):
     """One relationship between consecutive nodes of a path, as seen from the earlier node.
 
-    A tuple, not a dataclass: a search makes one per row it reads, thousands on a hub,
-    and a frozen dataclass took a tenth of the API's time building them."""
+    A tuple, compared and hashed at C speed; a search reads thousands of relationships but
+    only a few dozen kinds of step, so :func:`_step` hands out one of each."""
 
     type: str
     forward: bool  # the relationship starts at the earlier node
 
     def turned(self) -> "Step":
-        return Step(self.type, not self.forward)
+        return _step(self.type, not self.forward)
+
+
+@cache
+def _step(type_: str, forward: bool) -> Step:
+    """The one :class:`Step` of this type and direction (a search reads thousands, of a few dozen kinds)."""
+    return Step(type_, forward)
 
 
 @dataclass
@@ -132,7 +141,7 @@ class _Levels:
         level: dict[str, list[tuple[str, Step]]] = {}
         for parent, child, type_, forward in zip(found["parents"], found["children"], found["types"], found["forward"]):
             if self.depth_of.setdefault(child, depth) == depth:
-                level.setdefault(child, []).append((parent, Step(type_, forward)))
+                level.setdefault(child, []).append((parent, _step(type_, forward)))
         self.levels.append(level)
 
 
@@ -215,7 +224,7 @@ def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit:
         elif levels.levels[depth]:
             probed = tx.run(statements.probes[length - depth - 1], seed=far["node"], targets=list(levels.levels[depth]))[0]
             walks = [([column[j] for column in probed["nodes"]],
-                      [Step(types[j], forward[j]) for types, forward in zip(probed["types"], probed["forward"])])
+                      [_step(types[j], forward[j]) for types, forward in zip(probed["types"], probed["forward"])])
                      for j in range(len(probed["nodes"][0]))]
         if walks:
             edges = _meeting_edges(levels, depth, far["node"], walks)

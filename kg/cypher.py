@@ -320,25 +320,29 @@ PATH_GROW = (
 )
 
 
-def path_probe(hops: int) -> str:
-    """Every walk of ``hops`` relationships from ``$seed`` that ends on one of ``$targets``.
+#: The relationships from the nodes of one end's last level to those of the other's: where they
+#: meet when they are one hop apart. ``$targets`` maps each of the other's nodes to true: the
+#: embedded engine tests ``IN`` a list item by item, which over 2,000 seeds' relationships and
+#: as many targets took seconds; a map answers at once.
+PATH_PROBE = (
+    "UNWIND $seeds AS seed MATCH (n) WHERE elementId(n) = seed "
+    "MATCH (n)-[r:{types}]-(m) WHERE $targets[elementId(m)] IS NOT NULL "
+    "RETURN collect(seed) AS parents, collect(elementId(m)) AS children, collect(type(r)) AS types, "
+    "collect(startNode(r) = n) AS forward"
+)
 
-    The template for :func:`kg.cypher.Cypher.template` (``{types}``): one row, whose
-    ``nodes``, ``types`` and ``forward`` hold a column per hop (``nodes[i][j]`` is walk
-    ``j``'s node after hop ``i + 1``): nodes as element ids, and for each relationship its
-    type and whether it starts at the node nearer the seed.
-    """
-    nodes = [f"n{i}" for i in range(1, hops + 1)]
-    pattern = "".join(f"-[r{i}:{{types}}]-(n{i})" for i in range(1, hops + 1))
-    passes = "".join(f" AND {_NOT_ON_PATHS.format(node=n)}" for n in nodes[:-1])
-    before = ["g", *nodes[:-1]]
-    return (
-        f"MATCH (g) WHERE elementId(g) = $seed "
-        f"MATCH (g){pattern} WHERE elementId({nodes[-1]}) IN $targets{passes} "
-        f"RETURN [{', '.join(f'collect(elementId({n}))' for n in nodes)}] AS nodes, "
-        f"[{', '.join(f'collect(type(r{i}))' for i in range(1, hops + 1))}] AS types, "
-        f"[{', '.join(f'collect(startNode(r{i}) = {before[i - 1]})' for i in range(1, hops + 1))}] AS forward"
-    )
+
+#: The walks of two relationships from one end (``$seed``) to the other end's last level: the
+#: first hop as ``parents``/``children``/``types``/``forward`` from the seed, the second as
+#: ``ends``/``types2``/``forward2`` from the middle node.
+PATH_PROBE_2 = (
+    "MATCH (g) WHERE elementId(g) = $seed "
+    "MATCH (g)-[r1:{types}]-(n1)-[r2:{types}]-(n2) WHERE $targets[elementId(n2)] IS NOT NULL AND "
+    + _NOT_ON_PATHS.format(node="n1") + " "
+    "RETURN collect($seed) AS parents, collect(elementId(n1)) AS children, collect(type(r1)) AS types, "
+    "collect(startNode(r1) = g) AS forward, collect(elementId(n2)) AS ends, collect(type(r2)) AS types2, "
+    "collect(startNode(r2) = n1) AS forward2"
+)
 
 
 #: What a path shows of each node: the named query's id, name and labels.

@@ -18,23 +18,33 @@ middle:
    checks them against the ends as the pass would (about 1 ms). A snapshot out
    of date (an entity it names is gone or no longer matches, or it knows no
    entity for an end) sends the search back to the pass.
-2. From the end with fewer relationships (the near end), the search grows
-   breadth-first levels in Python (exact distances, every parent kept), as
-   long as a level stays within ``budget`` relationships to expand.
-3. For each length ``L`` up to ``max_hops``, shortest first: with the near end
-   grown to depth ``i``, the far end is probed in the engine by one pattern of
-   ``L - i`` hops whose last node is one of level ``i``'s nodes. Only the rows
-   on a meeting path come back, so a hub at the far end costs engine time
-   (tens of milliseconds) and not tens of thousands of rows over the wire.
-4. The first length that meets is the shortest. Its paths are enumerated in
-   the named query's order (hops, ends' ids, then node ids), lazily, so only
-   ``limit`` of them are built however many there are.
+2. Each end grows breadth-first levels in Python (exact distances, every
+   parent kept), one level at a time, for each length ``L`` up to
+   ``max_hops``, shortest first. The end with fewer relationships (the near
+   end) grows as long as a level reads at most ``Budget.grow`` relationships
+   (counted in the engine only up to one more than that: a hub's level has
+   hundreds of thousands). Its new last level either holds the far end's last
+   level's nodes, and the ends meet at length ``L``, or it does not.
+3. A level too big to grow is not read: the last levels of the two ends, one
+   hop apart, are joined in the engine, which returns only the relationships
+   between them. Two hops apart, a far end with at most ``Budget.walk``
+   relationships is walked two hops in the engine the same way; otherwise the
+   end whose next level reads fewer relationships grows (each counted only as
+   far as it takes to tell), so no walk in the engine ever fans out from more
+   than one level. (A three-hop walk from a hub, which the first version of
+   this module made, took up to 56 s at 100k events.)
+4. The first length that meets is the shortest. Every shortest path passes
+   both ends' last levels, at one node or by one relationship between them,
+   and each end's parents lead from there back to it. The paths are
+   enumerated in the named query's order (hops, ends' ids, then node ids),
+   lazily, so only ``limit`` of them are built however many there are.
 
-At the shortest length every walk the probe finds is a shortest path's half (a
-shortcut or a repeated node would make a shorter path, which the earlier
-lengths would have found), so nothing has to be filtered after the fact.
+At the shortest length every meeting is a shortest path's middle (a shortcut
+or a repeated node would make a shorter path, which the earlier lengths would
+have found), so nothing has to be filtered after the fact.
 ``tests/test_paths.py`` holds the result equal to the named query's, with the
-near end grown fully, not at all, and in between.
+ends grown fully, not at all, and in between, and checks that those searches
+take every way of meeting.
 """
 
 from __future__ import annotations
@@ -49,14 +59,31 @@ from kg.cypher import NOT_ON_PATHS, Cypher
 from kg.graph import Graph, Tx
 from kg.ontology import Ontology, load_ontology
 
-#: Relationships the near end may expand in one level before the far end is probed deeper instead.
-#: Measured over 200 bench pairs at 100k events, three samples: 1,000 took 11–15 ms a search,
-#: 3,000 took 16–19 (counting a hub's level up to the budget is most of a search), and 300
-#: 249 ms (a three-hop probe from a hub's far end).
-GROW_BUDGET = 1000
+#: Relationships a level may read and still be grown before the search needs it (step 2 above).
+GROW_BUDGET = 300
+
+#: Relationships a far end may have and still be walked two hops in the engine (step 3 above).
+WALK_BUDGET = 5000
+
+#: The furthest a level's relationships are counted: beyond it, both ends are hubs anyway.
+LARGEST_COUNT = 1_000_000
 
 #: The longest connection searched (the API's bound and the named query's ``*..6``).
 MAX_HOPS = 6
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much a search reads ahead of need (``None``: no limit).
+
+    ``grow``: relationships a level may read and still be grown before it is
+    needed; ``walk``: relationships a far end may have and still be walked two
+    hops in the engine. The paths found never depend on them, only the cost.
+    """
+
+    grow: int | None = GROW_BUDGET
+    walk: int | None = WALK_BUDGET
+
 
 #: Element ids of the entities a snapshot of the names says an end matches: those whose id is the
 #: end, or one of whose lowercased names (name, aliases, source names) is the end lowercased.
@@ -78,10 +105,11 @@ class _Statements:
     known_ends: Cypher
     grow_size: Cypher
     grow: Cypher
-    probes: tuple[Cypher, ...]  # probes[k - 1]: walks of k hops from the far end
+    probe: Cypher
+    probe_2: Cypher
 
     def all(self) -> list[Cypher]:
-        return [self.ends, self.known_ends, self.grow_size, self.grow, *self.probes]
+        return [self.ends, self.known_ends, self.grow_size, self.grow, self.probe, self.probe_2]
 
 
 @cache
@@ -92,7 +120,8 @@ def _statements() -> _Statements:
         known_ends=Cypher.template(cypher.PATH_KNOWN_ENDS, types=types),
         grow_size=Cypher.template(cypher.PATH_GROW_SIZE, types=types),
         grow=Cypher.template(cypher.PATH_GROW, types=types),
-        probes=tuple(Cypher.template(cypher.path_probe(hops), types=types) for hops in range(1, MAX_HOPS + 1)),
+        probe=Cypher.template(cypher.PATH_PROBE, types=types),
+        probe_2=Cypher.template(cypher.PATH_PROBE_2, types=types),
     )
 
 
@@ -145,26 +174,24 @@ class _Levels:
         self.levels.append(level)
 
 
-#: A walk from the far end: the nodes after each hop, and each hop's step as seen from the far end.
-Walk = tuple[list[str], list[Step]]
-
 #: A path: its sort key (the named query's ORDER BY, then relationship types), nodes and steps.
 Found = tuple[tuple[Any, ...], list[str], list[Step]]
 
 
 def shortest_connections(graph: Graph, from_: str, to: str, max_hops: int = 4, limit: int = 25,
-                         budget: int | None = GROW_BUDGET, known: EndLookup | None = None) -> list[dict[str, Any]]:
+                         budget: Budget = Budget(), known: EndLookup | None = None) -> list[dict[str, Any]]:
     """The rows ``queries/shortest_connections.cypher`` returns for these parameters, searched from both ends.
 
-    ``budget`` caps the relationships one level of the near end may expand
-    (``None``: no cap, a plain breadth-first search from the near end; ``0``:
-    none, every length is probed from the far end). ``known`` saves the pass
-    over every entity that resolves the ends (step 1 above).
+    ``budget`` says how far the search reads ahead of need (``Budget(grow=None)``:
+    a plain breadth-first search from the end with fewer relationships;
+    ``Budget(grow=0)``: levels are grown only when the ends are two hops or more
+    apart). ``known`` saves the pass over every entity that resolves the ends
+    (step 1 above).
     """
     return graph.read_transaction(lambda tx: _search(tx, from_, to, max(1, min(MAX_HOPS, max_hops)), limit, budget, known))
 
 
-def _search(tx: Tx, from_: str, to: str, max_hops: int, limit: int, budget: int | None,
+def _search(tx: Tx, from_: str, to: str, max_hops: int, limit: int, budget: Budget,
             known: EndLookup | None) -> list[dict[str, Any]]:
     """:func:`shortest_connections` inside one read transaction: its reads (up to a dozen)
     then cost one transaction, not one each."""
@@ -199,64 +226,137 @@ def _ends(tx: Tx, from_: str, to: str, known: EndLookup | None) -> list[dict[str
     return tx.run(_statements().ends, **parameters)
 
 
-def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit: int, budget: int | None,
+class _Side:
+    """One end's breadth-first levels, and what growing its next level would read."""
+
+    def __init__(self, end: dict[str, Any]) -> None:
+        self.levels = _Levels.rooted(end["node"])
+        self.size: int | None = end["degree"]  # relationships the next level reads; None: not counted yet
+        self.exact = True  # False: ``size`` is only a lower bound (the count stopped there)
+
+    @property
+    def depth(self) -> int:
+        return self.levels.depth
+
+    @property
+    def frontier(self) -> list[str]:
+        return list(self.levels.levels[-1])
+
+    def count(self, tx: Tx, cap: int) -> None:
+        """Count the next level's relationships, up to ``cap``."""
+        self.size = tx.run(_statements().grow_size, nodes=self.frontier, cap=cap)[0]["relationships"]
+        self.exact = self.size < cap
+
+    def fits(self, tx: Tx, budget: int | None) -> bool:
+        """Whether the next level reads at most ``budget`` relationships (None: any number)."""
+        if budget is None:
+            return True
+        if self.size is None or (not self.exact and self.size <= budget):
+            self.count(tx, budget + 1)
+        return self.size <= budget
+
+    def grow(self, tx: Tx) -> bool:
+        """Grow the next level; False when there is none (every node connected to this end is known)."""
+        frontier = self.frontier
+        if not frontier:
+            return False
+        self.levels.grow(tx.run(_statements().grow, nodes=frontier)[0])
+        self.size, self.exact = None, True
+        return True
+
+
+def _smaller(tx: Tx, a: _Side, b: _Side) -> _Side:
+    """The side whose next level reads fewer relationships (``a`` on a tie).
+
+    A side is counted only as far as it takes to tell, up to one more than the
+    other's size (twice that when both counts stopped short), so a hub opposite
+    a small end costs a count of a few relationships, not of all of its own.
+    """
+    while True:
+        for x, y in ((a, b), (b, a)):
+            if x.size is not None and x.exact and y.size is not None and x.size <= y.size:
+                return x  # y's size is exact or a lower bound: either way x is no bigger
+        if a.size is None or b.size is None:
+            x, y = (a, b) if a.size is None else (b, a)
+            x.count(tx, y.size + 1 if y.size is not None else LARGEST_COUNT)
+        else:  # both counts stopped short: count the smaller further
+            x, y = (a, b) if a.size <= b.size else (b, a)
+            if x.size >= LARGEST_COUNT:
+                return x
+            x.count(tx, min(LARGEST_COUNT, 2 * y.size + 1))
+
+
+def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit: int, budget: Budget,
              info: dict[str, dict[str, Any]]) -> list[Found]:
-    """Up to ``limit`` shortest paths from ``a`` to ``b``, in order."""
-    statements = _statements()
-    near, far = (a, b) if a["degree"] <= b["degree"] else (b, a)
-    levels = _Levels.rooted(near["node"])
-    growing = True
+    """Up to ``limit`` shortest paths from ``a`` to ``b``, in order (steps 2 to 4 above)."""
+    from_a, from_b = _Side(a), _Side(b)
+    near, far = (from_a, from_b) if a["degree"] <= b["degree"] else (from_b, from_a)
     for length in range(1, max_hops + 1):
-        while growing and levels.depth < length:
-            frontier = list(levels.levels[-1])
-            if not frontier:
-                return []  # every node connected to the near end is known, and the far end is not one of them
-            if budget is not None:  # the near end's own count is known from the ends; a level's, from the engine
-                size = near["degree"] if levels.depth == 0 else \
-                    tx.run(statements.grow_size, nodes=frontier, cap=budget + 1)[0]["relationships"]
-                growing = size <= budget
-            if growing:
-                levels.grow(tx.run(statements.grow, nodes=frontier)[0])
-        depth = min(length, levels.depth)
-        walks: list[Walk] = []
-        if depth == length:
-            walks = [([], [])] if far["node"] in levels.levels[depth] else []
-        elif levels.levels[depth]:
-            probed = tx.run(statements.probes[length - depth - 1], seed=far["node"], targets=list(levels.levels[depth]))[0]
-            walks = [([column[j] for column in probed["nodes"]],
-                      [_step(types[j], forward[j]) for types, forward in zip(probed["types"], probed["forward"])])
-                     for j in range(len(probed["nodes"][0]))]
-        if walks:
-            edges = _meeting_edges(levels, depth, far["node"], walks)
-            if near is b:  # the edges run from b to a: turn them round
-                edges = [(length - 1 - position, later, earlier, step.turned()) for position, earlier, later, step in edges]
-            return _in_order(tx, edges, a["node"], length, limit, info)
+        # the last length left the ends one hop apart, or two
+        if length - near.depth - far.depth == 2 and far.depth == 0 and far.fits(tx, budget.walk):
+            # two hops from a far end with few relationships: walked in the engine, which returns only
+            # the walks that meet, rather than growing its level of (mostly) strangers
+            walked = tx.run(_statements().probe_2, seed=far.frontier[0], targets=dict.fromkeys(near.frontier, True))[0]
+            if walked["children"]:
+                far.levels.grow(walked)  # the far end's first level, as far as the walks go
+                crossing = [(end, middle, _step(type_, not forward)) if far is from_b else (middle, end, _step(type_, forward))
+                            for middle, end, type_, forward
+                            in zip(walked["children"], walked["ends"], walked["types2"], walked["forward2"])]
+                return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length,
+                                 limit, info)
+            continue
+        while length - near.depth - far.depth > 1:  # close the gap to one hop
+            if not _smaller(tx, near, far).grow(tx):
+                return []
+        if near.fits(tx, budget.grow):  # grow the near end to meet the far one's last level
+            if not near.grow(tx):
+                return []
+            cut = [node for node in from_a.levels.levels[-1] if from_b.levels.depth_of.get(node) == from_b.depth]
+            if cut:
+                crossing: list[tuple[str, str, Step | None]] = [(node, node, None) for node in cut]
+                return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length,
+                                 limit, info)
+            continue
+        # or find, from the far end's last level, the relationships that reach the near end's
+        probed = tx.run(_statements().probe, seeds=far.frontier, targets=dict.fromkeys(near.frontier, True))[0]
+        if probed["parents"]:
+            crossing = [(child, parent, _step(type_, not forward)) if far is from_b else (parent, child, _step(type_, forward))
+                        for parent, child, type_, forward
+                        in zip(probed["parents"], probed["children"], probed["types"], probed["forward"])]
+            return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length, limit, info)
     return []
 
 
 Edge = tuple[int, str, str, Step]  # position of the earlier node, earlier node, later node, step
 
 
-def _meeting_edges(levels: _Levels, depth: int, far: str, walks: list[Walk]) -> list[Edge]:
-    """Every relationship of every shortest path, from the near end (position 0) to the far end.
+def _meeting_edges(a: _Levels, b: _Levels, length: int, crossing: list[tuple[str, str, Step | None]]) -> list[Edge]:
+    """Every relationship of every shortest path of ``length`` from ``a``'s end (position 0) to ``b``'s.
 
-    The near end's part is each meeting node's parents back to the end; the
-    far end's part is the walks, each from the far end to a meeting node.
+    Each shortest path passes ``a``'s last level (position ``a.depth``) and
+    ``b``'s last level (position ``length - b.depth``), either at the same node
+    (``crossing`` holds ``(node, node, None)``) or by one relationship between
+    them (``(a's node, b's node, step)``). From there, each side's parents lead
+    back to its end, and every such chain is a shortest way.
     """
     edges: list[Edge] = []
-    todo = {nodes[-1] if nodes else far for nodes, _ in walks}
-    for position in range(depth, 0, -1):
+    todo = {x for x, _, _ in crossing}
+    for position in range(a.depth, 0, -1):
         parents: set[str] = set()
         for node in todo:
-            for parent, step in levels.levels[position][node]:
+            for parent, step in a.levels[position][node]:
                 edges.append((position - 1, parent, node, step))
                 parents.add(parent)
         todo = parents
-    for nodes, steps in walks:
-        chain = [far, *nodes]
-        hops = len(nodes)
-        for k in range(hops, 0, -1):  # chain[k] sits at position depth + hops - k, chain[k - 1] one further
-            edges.append((depth + hops - k, chain[k], chain[k - 1], steps[k - 1].turned()))
+    edges += [(a.depth, x, y, step) for x, y, step in crossing if step is not None]
+    todo = {y for _, y, _ in crossing}
+    for depth in range(b.depth, 0, -1):  # b's level ``depth`` sits at position ``length - depth``
+        parents = set()
+        for node in todo:
+            for parent, step in b.levels[depth][node]:
+                edges.append((length - depth, node, parent, step.turned()))
+                parents.add(parent)
+        todo = parents
     return edges
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-
-from pathlib import Path
 
 from conftest import renamed_source, scratch_source
 from kg import paths
@@ -17,14 +16,17 @@ from kg.api.search_index import read_names
 from kg.cypher import Cypher
 from kg.graph import Graph, Tx
 from kg.ontology import load_ontology
-from kg.paths import path_relationship_types, shortest_connections
+from kg.paths import Budget, path_relationship_types, shortest_connections
 from kg.queries import get_query
 
 #: Ends of every kind, by id and by name: contractors, states, systems, a person.
 ENDS = ["contractor:rtx", "Taiwan", "Sweden", "China", "system:nasams", "system:excalibur", "state:US", "Wellington Koo"]
 
-#: None: the near end grows level by level; 0: every length is probed from the far end; 2: a mix of both.
-BUDGETS = [None, 0, 2, 3000]
+#: Every way the ends can meet: a plain breadth-first search from one end (grow=None); levels grown
+#: only when the ends are two hops apart or more (grow=0), and then the far end walked two hops
+#: whatever its size (walk=None); and mixes of these.
+BUDGETS = [Budget(grow=None), Budget(grow=0, walk=0), Budget(grow=0, walk=None), Budget(grow=2, walk=2),
+           Budget(grow=3000, walk=3000)]
 
 
 def named(graph: Graph, **params: Any) -> list[dict[str, Any]]:
@@ -62,6 +64,19 @@ def test_every_pair_gives_the_named_query_rows_however_the_search_is_split(graph
 
 
 @pytest.mark.usefixtures("sample")
+def test_the_comparisons_above_take_every_way_the_ends_can_meet(graph: Graph) -> None:
+    """Growing either end, probing one hop or two: the budgets the comparisons use run every statement."""
+    spy = Passes(graph)
+    names = read_names(graph)
+    for a, b in itertools.permutations(ENDS, 2):
+        for budget in BUDGETS:
+            shortest_connections(spy, a, b, max_hops=6, limit=10_000, budget=budget, known=names.path_ends)
+    shortest_connections(spy, "Atlantis", "Taiwan", known=names.path_ends)  # an end the names do not know: the pass
+    missing = [i for i, statement in enumerate(paths.cypher_statements()) if statement not in spy.statements]
+    assert missing == [], "statements of kg.paths.cypher_statements() no comparison ran"
+
+
+@pytest.mark.usefixtures("sample")
 def test_limit_and_max_hops_cut_where_the_named_query_does(graph: Graph) -> None:
     cut = 0
     for a, b in itertools.permutations(ENDS, 2):
@@ -85,11 +100,13 @@ def test_a_name_with_no_entity_or_the_same_end_twice_gives_no_paths(graph: Graph
 
 
 class Passes:
-    """The session's graph, counting the reads of the pass over every entity that resolves the ends."""
+    """The session's graph, counting the reads of the pass over every entity that resolves the ends
+    (and keeping every statement read)."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.passes = 0
+        self.statements: set[str] = set()
 
     def read_transaction(self, work: Callable[[Any], Any]) -> Any:
         return self.graph.read_transaction(lambda tx: work(self._Counting(tx, self)))
@@ -100,6 +117,7 @@ class Passes:
 
         def run(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
             self.spy.passes += query == paths.cypher_statements()[0]
+            self.spy.statements.add(query)
             return self.tx.run(query, **params)
 
 

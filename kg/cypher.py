@@ -145,10 +145,13 @@ GRAPH_SIGNATURE = Cypher(
 _END_NAMES = "[k IN [{x}.name] + coalesce({x}.alias, []) + coalesce({x}.sourceName, []) | toLower(k)]"
 
 #: Every entity's names, for the API's name index: those search ranks, and those a path's end matches.
+#: One row of columns, as the path statements below return theirs: tens of thousands of entities
+#: come in a fraction of the time of as many rows.
 ENTITY_NAMES = Cypher(
     "MATCH (n:Actor|WeaponSystem|Place) "
-    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchName, "
-    "elementId(n) AS node, " + _END_NAMES.format(x="n") + " AS endNames"
+    "WITH n, " + _END_NAMES.format(x="n") + " AS endNames "
+    "RETURN [x IN collect([n.id]) | x[0]] AS ids, [x IN collect([n.name]) | x[0]] AS names, collect(labels(n)) AS labels, "
+    "[x IN collect([n.searchName]) | x[0]] AS searchNames, collect(elementId(n)) AS nodes, collect(endNames) AS endNames"
 )
 
 # The parts hang off the entity as COLLECT/COUNT subqueries, never OPTIONAL MATCH: the

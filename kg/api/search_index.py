@@ -238,7 +238,9 @@ class NameIndex:
 def read_names(graph: Graph, writes: int = 0) -> Names:
     """Every entity's names, with the signature read first (so a later change is never missed)."""
     signature = graph.read(cypher.GRAPH_SIGNATURE)[0]
-    entities = [Named(id=r["id"], name=r["name"] or r["id"], labels=tuple(r["labels"]), search_names=tuple(r["searchName"] or ()),
-                      node=r["node"], end_names=tuple(name for name in r["endNames"] if name is not None))
-                for r in graph.read(cypher.ENTITY_NAMES)]
+    found = graph.read(cypher.ENTITY_NAMES)[0]
+    entities = [Named(id=id_, name=name or id_, labels=tuple(labels), search_names=tuple(search_names or ()), node=node,
+                      end_names=tuple(end for end in end_names if end is not None))
+                for id_, name, labels, search_names, node, end_names
+                in zip(found["ids"], found["names"], found["labels"], found["searchNames"], found["nodes"], found["endNames"])]
     return Names(entities, signature, writes)

@@ -72,8 +72,9 @@ class KgSettings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources; unset = writes off")
     api_key_for_reads: bool = Field(False, description="Require the API key on read endpoints too")
     api_max_upload_bytes: int = Field(2_000_000, gt=0, description="Largest annotation file POST /sources accepts")
-    search_max_age: float = Field(60.0, ge=0, description="Seconds entity search may rank on names read earlier while the "
-                                                          "graph's counts stay the same (a re-load that only renames)")
+    search_max_age: float = Field(60.0, ge=0, description="Seconds entity search, and /paths' lookup of its ends, may use "
+                                                          "names read earlier while the graph's counts stay the same (a "
+                                                          "re-load that only renames)")
     review_dir: Path | None = Field(None, description="Where extracted facts below --min-confidence wait for review; "
                                                       "unset = $KG_DATA_DIR/review")
     load_workers: int = Field(2, ge=1, le=64, description="Processes that check files (parse, resolve, SHACL) while `kg load` "

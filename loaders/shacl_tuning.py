@@ -11,8 +11,8 @@ synthetic sources, these were 40% of a source's SHACL time:
   every focus node (a property shape is validated once per node).
 - **Whether a SPARQL constraint's text is allowed** (no MINUS, VALUES, SERVICE,
   nested SELECT without $this, or AS $this). Five regular expressions run over
-  the query text for every focus node, and the MINUS one backtracks across
-  lines: 5 ms a source for our three SPARQL constraints.
+  the query text for every focus node, and the MINUS and SERVICE ones backtrack
+  across lines: 5 ms a source for our three SPARQL constraints.
 - **The readable description of every result.** It is written even for the
   results that ``sh:not`` and ``sh:or`` expect and throw away (70 a
   conforming source). The loader reads the report graph, never that text.

@@ -44,7 +44,7 @@ class _Parameters(list):  # type: ignore[type-arg]
     """pyshacl's list of constraint parameters, answering ``in`` from a set.
 
     ``Shape.validate`` copies it and appends SHACL-AF's ``sh:expression`` to the
-    copy, so both keep the set in step.
+    copy, so both keep the set in step; pyshacl changes it in no other way.
     """
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
@@ -60,10 +60,6 @@ class _Parameters(list):  # type: ignore[type-arg]
     def append(self, item: Any) -> None:
         super().append(item)
         self._members.add(item)
-
-    def extend(self, items: Iterable[Any]) -> None:
-        for item in items:
-            self.append(item)
 
 
 class _BuiltOnce:

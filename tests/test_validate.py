@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from kg.cli import app
+from loaders.annotations import _TextDatesLoader
 
 runner = CliRunner()
 
@@ -148,10 +150,6 @@ def test_human_report_lists_file_place_field_and_message(tmp_path: Path) -> None
 def test_annotations_read_alike_with_libyaml_and_with_pyyamls_python_reader() -> None:
     """The loader reads YAML with libyaml, ten times faster: every annotation must read exactly as with
     PyYAML's Python reader and the same rules, dates still text."""
-    import yaml
-
-    from loaders.annotations import _TextDatesLoader
-
     class PythonReader(yaml.SafeLoader):
         pass
 

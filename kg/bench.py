@@ -10,8 +10,10 @@ what an earlier step left behind:
    transaction), timed from outside; its peak memory is the child's
    ``ru_maxrss`` (taken by a small launcher, so the bench's own memory is not
    counted) and the engine's is its ``VmHWM``. The loader's own timings
-   split its work into checking (summed over the checking processes) and
-   writing.
+   split its work into checking (CPU, summed over the checking processes) and
+   writing. The CPU of the loader's processes and of the engine over the load
+   says how many cores the load kept busy, and what share of that CPU the
+   checking took.
 2. **Raw ceiling**: the very nodes and relationships that load produced
    (read back with :meth:`kg.store.Store.dump`) written into a fresh engine by
    plain ``UNWIND ... CREATE`` batches of 5000 (the loader's own claim
@@ -48,7 +50,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import psutil
@@ -79,8 +81,10 @@ class LoadFigures:
     nodes: int = 0
     relationships: int = 0
     seconds: float = 0.0
-    check_seconds: float = 0.0
+    check_seconds: float = 0.0  # CPU, summed over the checking processes
     write_seconds: float = 0.0
+    loader_cpu_seconds: float = 0.0  # the loader's processes in all: checking, writing, startup
+    engine_cpu_seconds: float = 0.0  # the engine's during the load
     loader_peak_mb: float = 0.0
     engine_peak_mb: float = 0.0
     raw_seconds: float = 0.0
@@ -110,6 +114,10 @@ class LoadFigures:
             "validation_share": self.check_seconds / (self.check_seconds + self.write_seconds) if self.check_seconds else None,
             "validation_ms_per_source": 1000 * self.check_seconds / self.sources if self.sources else None,
             "validation_facts_per_s": self.facts / self.check_seconds if self.check_seconds else None,
+            # CPU the load kept busy, in cores: at the machine's core count, the load is bound by CPU
+            "cores_busy": (self.loader_cpu_seconds + self.engine_cpu_seconds) / self.seconds if self.seconds else None,
+            "check_share_of_cpu": self.check_seconds / (self.loader_cpu_seconds + self.engine_cpu_seconds)
+            if self.loader_cpu_seconds else None,
         }
 
 
@@ -190,18 +198,29 @@ def _peak_mb_of_tree(pid: int) -> float:
 # a child started straight from the bench would report the bench's own peak (every graph
 # dump it holds) as the loader's. This launcher, a fresh interpreter of a few MB, runs the
 # measured command and writes the command's ru_maxrss (KB) to the file it is given.
+# The usage wait4 reports for a child includes the processes it waited for in turn (the
+# loader's checking processes), so its CPU time is the whole load's on the Python side.
 _LAUNCHER = """
 import os, subprocess, sys
 proc = subprocess.Popen(sys.argv[2:])
 _, status, usage = os.wait4(proc.pid, 0)
 with open(sys.argv[1], "w") as out:
-    out.write(str(usage.ru_maxrss))
+    out.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
 """
 
 
-def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a child to the end: (seconds, its peak RSS in MB, its stdout)."""
+class Measured(NamedTuple):
+    """A child run to its end, measured from outside."""
+
+    seconds: float
+    peak_mb: float  # its ru_maxrss: the largest of it and the processes it waited for
+    cpu_seconds: float  # user + system, its own and that of every process it waited for
+    stdout: str
+
+
+def _run_measured(argv: list[str], env: dict[str, str]) -> Measured:
+    """Run a child to the end, timed and measured by a launcher of its own (see above)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors, \
             tempfile.NamedTemporaryFile("r") as usage:
@@ -211,7 +230,13 @@ def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, s
         errors.seek(0)
         if returncode not in (0, 1):
             raise RuntimeError(f"{' '.join(argv)} failed ({returncode}): {errors.read().decode()[-2000:]}")
-        return seconds, int(usage.read()) / 1024, out.read().decode()
+        maxrss_kb, cpu = usage.read().split()
+        return Measured(seconds, int(maxrss_kb) / 1024, float(cpu), out.read().decode())
+
+
+def _cpu_seconds_of_pid(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 # -- load, raw ceiling, rdflib-neo4j --------------------------------------------------------
@@ -228,13 +253,16 @@ def measure_load(target_facts: int, seed: int, workdir: Path, heap: str, rdflib_
     made = synthesize(max(10, round(target_facts / FACTS_PER_EVENT)), seed, corpus)
     figures = LoadFigures(target_facts=target_facts, events=made.events, sources=made.sources, workers=workers, batch=batch)
     with fresh_engine(workdir, heap) as settings:
-        seconds, peak, stdout = _run_measured([sys.executable, "-m", "kg.cli", "load", str(corpus), "--json"],
-                                              _env(settings, KG_LOAD_WORKERS=str(workers), KG_LOAD_BATCH=str(batch)))
-        report = json.loads(stdout)
-        figures.seconds, figures.loader_peak_mb = seconds, peak
+        engine_pid = engine.status(settings.kg).pid
+        engine_cpu = _cpu_seconds_of_pid(engine_pid) if engine_pid else 0.0
+        load = _run_measured([sys.executable, "-m", "kg.cli", "load", str(corpus), "--json"],
+                             _env(settings, KG_LOAD_WORKERS=str(workers), KG_LOAD_BATCH=str(batch)))
+        report = json.loads(load.stdout)
+        figures.seconds, figures.loader_peak_mb, figures.loader_cpu_seconds = load.seconds, load.peak_mb, load.cpu_seconds
         figures.check_seconds, figures.write_seconds = report["timings"]["check_seconds"], report["timings"]["write_seconds"]
-        state = engine.status(settings.kg)
-        figures.engine_peak_mb = _peak_mb_of_pid(state.pid) if state.pid else 0.0
+        if engine_pid:
+            figures.engine_cpu_seconds = _cpu_seconds_of_pid(engine_pid) - engine_cpu
+            figures.engine_peak_mb = _peak_mb_of_pid(engine_pid)
         with Graph.open(settings) as graph:
             counts = graph.counts()
             figures.nodes, figures.relationships = counts.nodes, counts.relationships

@@ -734,6 +734,8 @@ def _print_bench(data: dict[str, Any]) -> None:
             ("ours / raw", "ratio_to_raw", 3), ("rdflib-neo4j facts/s", "rdflib_neo4j_facts_per_s", 0),
             ("ours / rdflib-neo4j", "ratio_to_rdflib_neo4j", 3), ("SHACL share of loader work", "validation_share", 2),
             ("SHACL ms per source", "validation_ms_per_source", 1), ("SHACL facts/s", "validation_facts_per_s", 0),
+            ("loader CPU s (all its processes)", "loader_cpu_seconds", 1), ("engine CPU s", "engine_cpu_seconds", 1),
+            ("cores busy", "cores_busy", 2), ("checking share of that CPU", "check_share_of_cpu", 2),
             ("loader peak MB", "loader_peak_mb", 0), ("engine peak MB", "engine_peak_mb", 0)]
     for label, key, digits in rows:
         load.add_row(label, *(_fmt(f[key], digits) for f in data["loads"]))

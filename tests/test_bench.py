@@ -40,6 +40,9 @@ def test_kg_bench_measures_every_writer_and_endpoint(tmp_path: Path) -> None:
         # The raw ceiling wrote exactly the graph the loader built, so the ratio compares like with like.
         assert (load["raw_nodes"], load["raw_relationships"]) == (load["nodes"], load["relationships"])
         assert 0 < load["check_seconds"] < load["seconds"] and 0 < load["write_seconds"] < load["seconds"]
+        # The loader's CPU holds its checking; with the engine's it fits the machine's cores.
+        assert load["check_seconds"] < load["loader_cpu_seconds"] and load["engine_cpu_seconds"] > 0
+        assert 0 < load["cores_busy"] <= data["machine"]["cpus"] + 0.1 and 0 < load["check_share_of_cpu"] < 1
         assert 0 < load["validation_share"] < 1 and load["ratio_to_raw"] > 0
         assert load["loader_peak_mb"] > 20 and load["engine_peak_mb"] > 50
         assert load["rdflib_neo4j_note"].startswith(("complete", "incomplete")), load["rdflib_neo4j_note"]
@@ -91,12 +94,20 @@ def test_a_measured_childs_peak_memory_is_its_own_not_the_bench_processes() -> N
     include what the bench process holds (its graph dumps)."""
     ballast = b"\x01" * (400 << 20)  # 400 MB the bench process holds, touched
     child = "import sys; block = b'x' * (60 << 20); sys.stdout.write('done'); sys.exit(1)"
-    seconds, peak_mb, stdout = _run_measured([sys.executable, "-c", child], dict(os.environ))
-    assert stdout == "done" and seconds > 0
-    assert 60 < peak_mb < 200, peak_mb  # the child's 60 MB block and its interpreter, not the 400 MB
+    measured = _run_measured([sys.executable, "-c", child], dict(os.environ))
+    assert measured.stdout == "done" and measured.seconds > 0
+    assert 60 < measured.peak_mb < 200, measured.peak_mb  # the child's 60 MB block and its interpreter, not the 400 MB
     assert len(ballast) == 400 << 20
     with pytest.raises(RuntimeError, match=r"failed \(3\)"):
         _run_measured([sys.executable, "-c", "import sys; sys.exit(3)"], dict(os.environ))
+
+
+def test_a_measured_childs_cpu_counts_the_processes_it_waited_for() -> None:
+    """The loader checks in worker processes: its CPU must include theirs, and not count waiting."""
+    burn = "import time; end = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {burn!r}]); time.sleep(0.5)"
+    measured = _run_measured([sys.executable, "-c", child], dict(os.environ))
+    assert 0.6 <= measured.cpu_seconds < measured.seconds - 0.4, measured
 
 
 def test_the_apis_peak_memory_counts_its_worker_processes() -> None:

@@ -58,6 +58,8 @@ def test_the_document_is_complete(api_url: str) -> None:
     import httpx
 
     doc = httpx.get(f"{api_url}/openapi.json").json()
+    ids = [op["operationId"] for operations in doc["paths"].values() for op in operations.values()]
+    assert len(ids) == len(set(ids)), "client generators name their methods by operationId: each must be unique"
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             assert op.get("summary"), f"{method} {path} has no summary"

@@ -17,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.api.app import create_app
-from kg.api.routes.browser import router
 from kg.browser_kit import (
     GUIDE_FILE, GUIDE_PATH, KIT_DIR, STYLE_FILE, STYLE_PATH, caption_of, param_command,
     render_guide, render_style, runnable_commands, write_kit,
@@ -273,9 +272,7 @@ def test_guide_escapes_what_it_quotes(onto) -> None:
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app()
-    app.include_router(router)
-    return TestClient(app)  # not entered: the lifespan (and so the graph) is never opened
+    return TestClient(create_app())  # not entered: the lifespan (and so the graph) is never opened
 
 
 def test_router_serves_the_kit_to_browser_cross_origin(client, onto, queries) -> None:

@@ -49,7 +49,7 @@ take every way of meeting.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, NamedTuple
@@ -349,25 +349,26 @@ def _meeting_edges(a: _Levels, b: _Levels, length: int, crossing: list[Crossing]
     them (``(a's node, b's node, step)``). From there, each side's parents lead
     back to its end, and every such chain is a shortest way.
     """
-    edges: list[Edge] = []
-    todo = {x for x, _, _ in crossing}
-    for position in range(a.depth, 0, -1):
+    a_side = _back_to_end(a, {x for x, _, _ in crossing})
+    b_side = _back_to_end(b, {y for _, y, _ in crossing})
+    edges: list[Edge] = [(depth - 1, parent, node, step) for depth, parent, node, step in a_side]
+    edges += [(a.depth, x, y, step) for x, y, step in crossing if step is not None]
+    # b's level ``depth`` sits at position ``length - depth``, and its steps run towards b's end
+    edges += [(length - depth, node, parent, step.turned()) for depth, parent, node, step in b_side]
+    return edges
+
+
+def _back_to_end(levels: _Levels, last: set[str]) -> Iterator[tuple[int, str, str, Step]]:
+    """Every relationship from the nodes ``last`` of the last level back to the end, through each
+    node's parents: (the later node's depth, parent, node, the step from parent to node)."""
+    todo = last
+    for depth in range(levels.depth, 0, -1):
         parents: set[str] = set()
         for node in todo:
-            for parent, step in a.levels[position][node]:
-                edges.append((position - 1, parent, node, step))
+            for parent, step in levels.levels[depth][node]:
+                yield depth, parent, node, step
                 parents.add(parent)
         todo = parents
-    edges += [(a.depth, x, y, step) for x, y, step in crossing if step is not None]
-    todo = {y for _, y, _ in crossing}
-    for depth in range(b.depth, 0, -1):  # b's level ``depth`` sits at position ``length - depth``
-        parents = set()
-        for node in todo:
-            for parent, step in b.levels[depth][node]:
-                edges.append((length - depth, node, parent, step.turned()))
-                parents.add(parent)
-        todo = parents
-    return edges
 
 
 def _in_order(tx: Tx, edges: list[Edge], start: str, hops: int, limit: int,

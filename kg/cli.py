@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import Enum
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -36,8 +37,9 @@ from rich.table import Table
 
 from kg import doctor as doctor_checks
 from kg import engine as engine_lifecycle
+from kg import neo4j_engine
 from kg.exit_codes import ExitCode, help_lines
-from kg.graph import Connection, Graph, GraphUnavailable, connection_for, embedded_connection
+from kg.graph import Connection, Graph, GraphUnavailable, connection_for, embedded_connection, local_neo4j_connection
 from kg.settings import PROJECT_ROOT, Settings, SettingsError
 from kg.settings import load_settings as _load_settings
 
@@ -80,8 +82,11 @@ schema_app = typer.Typer(
     epilog=_examples("kg schema show", "kg schema apply --json"),
 )
 engine_app = typer.Typer(
-    help="Run the embedded graph engine (ArcadeDB with Bolt) on 127.0.0.1.", no_args_is_help=True, rich_markup_mode="rich",
-    epilog=_examples("kg engine start", "kg engine status --json", "kg engine stop"),
+    help="Run a local graph engine on 127.0.0.1: the embedded one (ArcadeDB with Bolt, the default) or a real Neo4j "
+         "(--engine neo4j, fetched from Maven Central on first use; needs Java 17+ and Maven).",
+    no_args_is_help=True, rich_markup_mode="rich",
+    epilog=_examples("kg engine start", "kg engine status --json", "kg engine stop",
+                     "kg engine start --engine neo4j --json"),
 )
 browser_app = typer.Typer(
     help="Neo4j Browser kit: GraSS style and guide.", no_args_is_help=True, rich_markup_mode="rich",
@@ -109,6 +114,14 @@ out = Console()
 err = Console(stderr=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts (stdout holds only the JSON).")]
+class Engine(str, Enum):
+    arcadedb = "arcadedb"
+    neo4j = "neo4j"
+
+
+EngineOption = Annotated[Engine | None, typer.Option(
+    "--engine", case_sensitive=False,
+    help="Local engine: arcadedb (embedded) or neo4j (a real Neo4j 5 run from tools/neo4j); default KG_ENGINE, arcadedb.")]
 
 #: Fewer files than this validate without a progress bar: it would only flicker.
 PROGRESS_MIN_FILES = 3
@@ -145,21 +158,30 @@ def _progress(*, quiet: bool) -> Progress:
                     TimeElapsedColumn(), console=err, transient=True, disable=quiet)
 
 
-def load_settings() -> Settings:
-    """Settings for this command; an unusable value ends it with exit code USAGE."""
+def load_settings(engine: "Engine | None" = None) -> Settings:
+    """Settings for this command; an unusable value ends it with exit code USAGE.
+
+    ``engine`` (a command's ``--engine``) overrides ``KG_ENGINE``."""
     try:
-        return _load_settings()
+        settings = _load_settings()
     except SettingsError as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
+    if engine is not None:
+        settings = Settings(neo4j=settings.neo4j, kg=settings.kg.model_copy(update={"engine": engine.value}))
+    return settings
 
 
 def _where(connection: Connection) -> str:
-    return f"the embedded engine at {connection.uri}" if connection.embedded else f"Neo4j at {connection.uri}"
+    if connection.embedded:
+        return f"the embedded engine at {connection.uri}"
+    return f"the local Neo4j at {connection.uri}" if connection.local_neo4j else f"Neo4j at {connection.uri}"
 
 
 def _next_step(connection: Connection) -> str:
     if connection.embedded:
         return "start it with `kg engine start`, or run `kg doctor` to see why"
+    if connection.local_neo4j:
+        return "start it with `kg engine start --engine neo4j`, or run `kg doctor` to see why"
     return "run `kg doctor` to see why (is the server up, is NEO4J_URI right?)"
 
 
@@ -193,55 +215,85 @@ def _open_graph(settings: Settings) -> Iterator[Graph]:
                     "(wrong password?); run `kg doctor` to see why", ExitCode.UNREACHABLE) from None
 
 
+def _local_status(settings: Settings) -> engine_lifecycle.EngineStatus:
+    if settings.kg.engine == "neo4j":
+        return neo4j_engine.status(settings.kg)
+    return engine_lifecycle.status(settings.kg)
+
+
 def _start_engine(settings: Settings, *, quiet: bool = False) -> engine_lifecycle.EngineStatus:
+    """Start the local engine ``KG_ENGINE`` (or ``--engine``) names."""
     try:
+        if settings.kg.engine == "neo4j":
+            if not quiet and not neo4j_engine.runtime_ready():
+                err.print("Fetching Neo4j from Maven Central into tools/neo4j/lib/ (once) ...", highlight=False)
+            with _working("starting the local Neo4j", quiet=quiet or not neo4j_engine.runtime_ready()):
+                return neo4j_engine.start(settings.kg, api_base=f"http://127.0.0.1:{settings.kg.api_port}",
+                                          progress=None if quiet else sys.stderr)
         with _working("starting the embedded engine", quiet=quiet):
             return engine_lifecycle.start(settings.kg)
+    except neo4j_engine.ToolMissing as exc:
+        raise _fail(str(exc), ExitCode.MISSING_TOOL) from None
     except engine_lifecycle.EngineError as exc:
         raise _fail(str(exc)) from None
+
+
+def _engine_line(st: engine_lifecycle.EngineStatus, verb: str) -> str:
+    if st.engine == "neo4j":
+        return (f"Neo4j {verb}: Bolt {st.bolt_uri}, Browser {st.studio_url} (user {st.user}, password in "
+                f"{st.password_file}), data {st.data_dir}")
+    return f"Engine {verb}: Bolt {st.bolt_uri}, Studio {st.studio_url}, data {st.data_dir}"
 
 
 # -- engine ----------------------------------------------------------------------------
 
 
-@engine_app.command("start", epilog=_examples("kg engine start", "kg engine start --json"))
-def engine_start(as_json: JsonFlag = False) -> None:
-    """Start the embedded engine in the background and wait until Bolt answers."""
-    settings = load_settings()
+@engine_app.command("start", epilog=_examples("kg engine start", "kg engine start --json",
+                                              "kg engine start --engine neo4j"))
+def engine_start(engine: EngineOption = None, as_json: JsonFlag = False) -> None:
+    """Start the local engine in the background and wait until Bolt answers.
+
+    With --engine neo4j the first start fetches Neo4j Community and Neo4j Browser from Maven Central (Java 17+ and Maven needed; exit 6 without them). The other commands use that Neo4j when KG_ENGINE=neo4j is set."""
+    settings = load_settings(engine)
     st = _start_engine(settings, quiet=as_json)
     if as_json:
         _print_json({**st.as_dict(), "already_running": st.already_running})
         return
-    verb = "already running" if st.already_running else "started"
-    out.print(f"Engine {verb}: Bolt {st.bolt_uri}, Studio {st.studio_url}, data {st.data_dir}", highlight=False)
+    out.print(_engine_line(st, "already running" if st.already_running else "started"), highlight=False)
+    if st.engine == "neo4j" and settings.kg.engine != load_settings().kg.engine:
+        out.print("Other kg commands use it with KG_ENGINE=neo4j in the environment (or in .env).", highlight=False)
 
 
-@engine_app.command("stop", epilog=_examples("kg engine stop", "kg engine stop --json"))
-def engine_stop(as_json: JsonFlag = False) -> None:
-    """Stop the embedded engine cleanly (harmless when it is not running)."""
-    settings = load_settings()
-    with _working("stopping the embedded engine", quiet=as_json):
-        stopped = engine_lifecycle.stop(settings.kg)
+@engine_app.command("stop", epilog=_examples("kg engine stop", "kg engine stop --json", "kg engine stop --engine neo4j"))
+def engine_stop(engine: EngineOption = None, as_json: JsonFlag = False) -> None:
+    """Stop the local engine cleanly (harmless when it is not running)."""
+    settings = load_settings(engine)
+    local_neo4j = settings.kg.engine == "neo4j"
+    with _working("stopping the local Neo4j" if local_neo4j else "stopping the embedded engine", quiet=as_json):
+        stopped = (neo4j_engine if local_neo4j else engine_lifecycle).stop(settings.kg)
     if as_json:
-        _print_json({"stopped": stopped})
+        _print_json({"engine": settings.kg.engine, "stopped": stopped})
     else:
-        out.print("Engine stopped." if stopped else "Engine was not running.")
+        name = "Neo4j" if local_neo4j else "Engine"
+        out.print(f"{name} stopped." if stopped else f"{name} was not running.")
 
 
-@engine_app.command("status", epilog=_examples("kg engine status", "kg engine status --json"))
-def engine_status(as_json: JsonFlag = False) -> None:
-    """Whether the engine runs, where, and what it holds. Exit code 3 when it is not running."""
-    settings = load_settings()
-    st = engine_lifecycle.status(settings.kg)
+@engine_app.command("status", epilog=_examples("kg engine status", "kg engine status --json",
+                                               "kg engine status --engine neo4j"))
+def engine_status(engine: EngineOption = None, as_json: JsonFlag = False) -> None:
+    """Whether the local engine runs, where, and what it holds. Exit code 3 when it is not running."""
+    settings = load_settings(engine)
+    st = _local_status(settings)
     report: dict[str, object] = st.as_dict()
     if st.running:
         try:
-            with Graph(embedded_connection(settings.kg)) as graph:
+            connection = local_neo4j_connection(settings.kg) if st.engine == "neo4j" else embedded_connection(settings.kg)
+            with Graph(connection) as graph:
                 counts = graph.counts()
             report.update(nodes=counts.nodes, relationships=counts.relationships)
         except Exception as exc:  # the process runs but does not answer: say so, do not crash
             report.update(nodes=None, relationships=None, error=f"engine does not answer: {exc}")
-    if not settings.embedded:
+    if settings.neo4j.uri:
         report["note"] = f"NEO4J_URI is set: the project uses {settings.neo4j.uri}, not this engine"
     if as_json:
         _print_json(report)
@@ -256,11 +308,14 @@ def _print_status(report: dict[str, object]) -> None:
     table.add_column(style="bold")
     table.add_column()
     labels = {
-        "running": "running", "pid": "pid", "bolt_uri": "Bolt URI", "studio_url": "Studio URL",
+        "engine": "engine", "running": "running", "pid": "pid", "bolt_uri": "Bolt URI", "browser_url": "Browser URL",
+        "studio_url": "Studio URL", "user": "user", "password_file": "password file",
         "database": "database", "data_dir": "data dir", "started_at": "started at",
         "nodes": "nodes", "relationships": "relationships", "error": "error", "note": "note",
     }
     for key, label in labels.items():
+        if key == "studio_url" and "browser_url" in report:
+            continue
         if key in report and report[key] is not None:
             value = report[key]
             table.add_row(label, ("yes" if value else "no") if isinstance(value, bool) else str(value))
@@ -1166,6 +1221,7 @@ def _serve(settings: Settings, host: str | None, port: int | None, *, announce: 
         return
     with tempfile.TemporaryDirectory(prefix="kg-api-") as shared:
         os.environ[SHARED_WRITES_ENV] = str(Path(shared) / "writes")
+        os.environ["KG_ENGINE"] = settings.kg.engine  # a command's --engine reaches the workers too
         uvicorn.run("kg.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
@@ -1179,17 +1235,21 @@ def serve(
     _serve(load_settings(), host, port, announce=out, workers=workers)
 
 
-@app.command(epilog=_examples("kg up", "kg up --no-serve", "kg up --no-serve --json"))
+@app.command(epilog=_examples("kg up", "kg up --no-serve", "kg up --no-serve --json", "kg up --engine neo4j"))
 def up(
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API when the corpus is loaded.")] = True,
+    engine: EngineOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the engine and the load summary as JSON (the API's address then goes to stderr).")] = False,
 ) -> None:
-    """The main job: start the embedded engine (unless NEO4J_URI is set), load the sample corpus, serve the API."""
-    settings = load_settings()
-    if settings.embedded:
+    """The main job: start the local engine (unless NEO4J_URI is set), load the sample corpus, serve the API.
+
+    With --engine neo4j the local engine is a real Neo4j (see kg engine start), and the Neo4j Browser URL is printed: it opens with the project's style and guide."""
+    settings = load_settings(engine)
+    local = not settings.neo4j.uri
+    if local:
         _start_engine(settings, quiet=as_json)
     summary = _load(settings, SAMPLE_CORPUS, quiet=as_json)
-    engine_report = engine_lifecycle.status(settings.kg) if settings.embedded else None
+    engine_report = _local_status(settings) if local else None
     if as_json:
         api = f"http://{settings.kg.api_host}:{settings.kg.api_port}/docs" if serve_api and not summary.rejected else None
         _print_json({"engine": engine_report.as_dict() if engine_report else None,
@@ -1200,8 +1260,7 @@ def up(
     if summary.rejected:
         raise typer.Exit(ExitCode.PROBLEM)
     if engine_report and not as_json:
-        out.print(f"Engine: Bolt {engine_report.bolt_uri}, Studio {engine_report.studio_url}, data {engine_report.data_dir}",
-                  highlight=False)
+        out.print(_engine_line(engine_report, "running"), highlight=False)
     if serve_api:
         _serve(settings, None, None, announce=err if as_json else out)
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 
-from kg import engine
+from kg import engine, neo4j_engine
 from kg.engine_home import EngineHome
 from kg.graph import Graph, connection_for
 from kg.settings import Settings
@@ -33,8 +33,8 @@ class Check:
 def run_checks(settings: Settings) -> list[Check]:
     """All checks, in order; the list ends at the first blocking failure."""
     checks: list[Check] = []
-    if settings.embedded:
-        checks.extend(_embedded_checks(settings))
+    if settings.embedded or settings.local_neo4j:
+        checks.extend(_embedded_checks(settings) if settings.embedded else _local_neo4j_checks(settings))
         if not all(c.ok for c in checks):
             return checks
     checks.extend(_connection_checks(settings))
@@ -57,6 +57,33 @@ def _embedded_checks(settings: Settings) -> list[Check]:
     if not st.running:
         return [*checks, Check("engine", False, "the embedded engine is not running", "run: kg engine start")]
     checks.append(Check("engine", True, f"running (pid {st.pid}), Bolt at {st.bolt_uri}"))
+    return [*checks, *_password_checks(home)]
+
+
+def _local_neo4j_checks(settings: Settings) -> list[Check]:
+    kg = settings.kg
+    home = EngineHome.neo4j(kg)
+    checks = [Check("mode", True, f"NEO4J_URI is unset and KG_ENGINE is neo4j: using the local Neo4j in {home.root}")]
+    try:
+        java = neo4j_engine.java_executable()
+        checks.append(Check("java", True, f"{java} (Java {neo4j_engine.java_version(java)})"))
+    except neo4j_engine.ToolMissing as exc:
+        return [*checks, Check("java", False, str(exc), "install Java 17 or newer, or set JAVA_HOME")]
+    if neo4j_engine.runtime_ready():
+        checks.append(Check("neo4j jars", True, f"fetched into {neo4j_engine.LIB}"))
+    else:
+        return [*checks, Check("neo4j jars", False, f"not fetched yet into {neo4j_engine.LIB}",
+                               "run: kg engine start --engine neo4j (fetches them with Maven, once)")]
+    st = neo4j_engine.status(kg)
+    if not st.running:
+        return [*checks, Check("engine", False, "the local Neo4j is not running", "run: kg engine start --engine neo4j")]
+    checks.append(Check("engine", True, f"running (pid {st.pid}), Bolt at {st.bolt_uri}, Browser at {st.studio_url}"))
+    return [*checks, *_password_checks(home)]
+
+
+def _password_checks(home: EngineHome) -> list[Check]:
+    """The generated password's file: present and private."""
+    checks: list[Check] = []
     mode = stat.S_IMODE(home.password_file.stat().st_mode) if home.password_file.exists() else None
     if mode is None:
         return [*checks, Check("password file", False, f"{home.password_file} is missing",
@@ -75,10 +102,17 @@ def _connection_checks(settings: Settings) -> list[Check]:
         unreachable_fix = "run: kg engine status, then kg engine stop && kg engine start"
         auth_fix = f"the password in {EngineHome.from_settings(settings.kg).password_file} does not match the engine's; restore it"
         db_fix = "stop the engine and start it again: it creates the database KG_DATABASE names"
+    elif connection.local_neo4j:
+        unreachable_fix = "run: kg engine status --engine neo4j, then kg engine stop --engine neo4j && kg engine start --engine neo4j"
+        auth_fix = f"the password in {EngineHome.neo4j(settings.kg).password_file} does not match Neo4j's; restore it"
+        db_fix = "the local Neo4j serves the database 'neo4j'; stop it and start it again"
     else:
         unreachable_fix = "start Neo4j (docker compose up -d neo4j) or correct NEO4J_URI"
         auth_fix = "set NEO4J_USERNAME and NEO4J_PASSWORD to a valid Neo4j user"
         db_fix = "set NEO4J_DATABASE to an existing database (Neo4j Community has 'neo4j')"
+    if connection.local_neo4j and not connection.password:
+        return [Check("credentials", False, f"{EngineHome.neo4j(settings.kg).password_file} is missing",
+                      "restore it, or stop Neo4j and start it with a fresh KG_DATA_DIR")]
     if not connection.embedded and not connection.password:
         return [Check("credentials", False, "NEO4J_URI is set but NEO4J_PASSWORD is not", "set NEO4J_PASSWORD")]
     try:

@@ -55,9 +55,13 @@ class EngineStatus:
     database: str | None = None
     started_at: str | None = None
     already_running: bool = False
+    engine: str = "arcadedb"
+    user: str | None = None  # the local Neo4j's: the user and the file of its password
+    password_file: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "engine": self.engine,
             "running": self.running,
             "pid": self.pid,
             "bolt_uri": self.bolt_uri,
@@ -65,6 +69,8 @@ class EngineStatus:
             "database": self.database,
             "data_dir": str(self.data_dir),
             "started_at": self.started_at,
+            **({"browser_url": self.studio_url, "user": self.user, "password_file": self.password_file}
+               if self.engine == "neo4j" else {}),
         }
 
 
@@ -105,7 +111,8 @@ def _engine_process(home: EngineHome) -> psutil.Process | None:
     return None
 
 
-def _port_free(port: int) -> bool:
+def port_free(port: int) -> bool:
+    """Whether a TCP port on 127.0.0.1 can be bound now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -115,8 +122,8 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _await_release(kg: KgSettings, timeout: float = _RELEASE_GRACE) -> None:
-    """Wait (briefly) until the engine's ports are free, after an engine of this home died.
+def await_release(ports: tuple[int, ...], timeout: float = _RELEASE_GRACE) -> None:
+    """Wait (briefly) until an engine's ports are free, after an engine of the same home died.
 
     A SIGKILLed JVM shows as gone (a zombie) while its other threads are still
     being torn down, and its listening sockets close only when the last one
@@ -125,7 +132,7 @@ def _await_release(kg: KgSettings, timeout: float = _RELEASE_GRACE) -> None:
     is reported by :func:`_check_ports` as before.
     """
     deadline = time.monotonic() + timeout
-    while not (_port_free(kg.bolt_port) and _port_free(kg.http_port)) and time.monotonic() < deadline:
+    while not all(port_free(port) for port in ports) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
@@ -133,7 +140,7 @@ def _check_ports(kg: KgSettings) -> None:
     if kg.bolt_port == kg.http_port:
         raise EngineError(f"KG_BOLT_PORT and KG_HTTP_PORT are both {kg.bolt_port}; give them different ports.")
     for port, what, setting in ((kg.bolt_port, "Bolt", "KG_BOLT_PORT"), (kg.http_port, "HTTP", "KG_HTTP_PORT")):
-        if not _port_free(port):
+        if not port_free(port):
             raise EngineError(
                 f"Port {port} on 127.0.0.1 (the engine's {what} port) is already in use by another program. "
                 f"Stop that program or set {setting} to a free port."
@@ -186,7 +193,7 @@ def start(kg: KgSettings) -> EngineStatus:
 
     java, jars = distribution()
     if recorded:  # the recorded engine is not running: it died without `kg engine stop`
-        _await_release(kg)
+        await_release((kg.bolt_port, kg.http_port))
     _check_ports(kg)
     home.create()
     password = home.ensure_password()
@@ -214,7 +221,7 @@ def start(kg: KgSettings) -> EngineStatus:
     try:
         _wait_for_bolt(proc, kg)
     except BaseException:
-        _terminate(proc.pid, timeout=10)
+        terminate(proc.pid, timeout=10)
         home.clear_state()
         raise
     return status(kg)
@@ -246,8 +253,8 @@ def _wait_for_bolt(proc: subprocess.Popen[bytes], kg: KgSettings) -> None:
     )
 
 
-def _terminate(pid: int, timeout: float) -> None:
-    """SIGTERM (ArcadeDB's shutdown hook closes databases cleanly), then SIGKILL."""
+def terminate(pid: int, timeout: float) -> None:
+    """SIGTERM (the engines' shutdown hooks close their databases cleanly), then SIGKILL."""
     try:
         proc = psutil.Process(pid)
         proc.terminate()
@@ -266,7 +273,7 @@ def stop(kg: KgSettings, timeout: float = 60.0) -> bool:
     proc = _engine_process(home)
     if proc is None:
         return False
-    _terminate(proc.pid, timeout)
+    terminate(proc.pid, timeout)
     home.clear_state()
     return True
 
@@ -281,12 +288,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def scratch_settings(data_dir: Path, **overrides: object) -> KgSettings:
-    """Settings for an engine of its own: its own directory and two different free ports."""
+def free_ports() -> tuple[int, int]:
+    """Two different TCP ports free on 127.0.0.1 right now (an engine's Bolt and HTTP)."""
     bolt = free_port()
     http = free_port()
     while http == bolt:
         http = free_port()
+    return bolt, http
+
+
+def scratch_settings(data_dir: Path, **overrides: object) -> KgSettings:
+    """Settings for an engine of its own: its own directory and two different free ports."""
+    bolt, http = free_ports()
     values: dict[str, object] = {"data_dir": data_dir, "bolt_port": bolt, "http_port": http, **overrides}
     return KgSettings(**values)
 

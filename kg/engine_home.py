@@ -13,6 +13,9 @@ Layout under ``KG_DATA_DIR``::
     engine.json        what the running instance listens on (ports, database)
     engine.args        JVM argument file (holds the root password; mode 0600)
     password           the generated root password (mode 0600)
+    neo4j/             the local Neo4j's home (``kg engine start --engine neo4j``),
+                       laid out like this folder: conf/, data/, logs/, engine.log,
+                       engine.pid, engine.json, engine.args, password
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ START_MARKER = "=== kg engine start "
 
 #: The engine's administrative user (ArcadeDB's built-in root).
 ENGINE_USER = "root"
+#: The local Neo4j's administrative user (Neo4j's built-in one).
+NEO4J_USER = "neo4j"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,11 @@ class EngineState:
     def studio_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}/"
 
+    @property
+    def browser_url(self) -> str:
+        """Neo4j Browser, on a local Neo4j."""
+        return f"http://127.0.0.1:{self.http_port}/browser/"
+
 
 @dataclass(frozen=True)
 class EngineHome:
@@ -60,6 +70,11 @@ class EngineHome:
     @classmethod
     def from_settings(cls, kg: KgSettings) -> "EngineHome":
         return cls(Path(kg.data_dir).expanduser().resolve())
+
+    @classmethod
+    def neo4j(cls, kg: KgSettings) -> "EngineHome":
+        """The local Neo4j's home, inside the data directory."""
+        return cls(Path(kg.data_dir).expanduser().resolve() / "neo4j")
 
     @property
     def server_root(self) -> Path:

@@ -38,6 +38,8 @@ class ExitCode(IntEnum):
     UNREACHABLE = 4, ("cannot reach the graph: nothing answers at the Bolt URI or it refused the credentials "
                       "(run kg doctor)")
     NOT_FOUND = 5, "no such id in the graph: unknown source (kg unload) or entity (kg viz)"
+    MISSING_TOOL = 6, ("a program the command needs is not installed: Java 17+ or Maven, for the local Neo4j "
+                       "(kg engine start --engine neo4j, kg up --engine neo4j)")
 
 
 def markdown_table() -> str:

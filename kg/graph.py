@@ -110,7 +110,7 @@ from neo4j.exceptions import ClientError
 from neo4j.graph import Path
 
 from kg.cypher import COUNT_NODES, COUNT_RELATIONSHIPS, PING, Cypher
-from kg.engine_home import ENGINE_USER, EngineHome
+from kg.engine_home import ENGINE_USER, NEO4J_USER, EngineHome
 from kg.settings import KgSettings, Settings
 
 T = TypeVar("T")
@@ -133,9 +133,10 @@ class Connection:
     password: str | None
     database: str
     embedded: bool
+    local_neo4j: bool = False  # the Neo4j `kg engine start --engine neo4j` runs
 
     def describe(self) -> str:
-        kind = "embedded engine" if self.embedded else "Neo4j"
+        kind = "embedded engine" if self.embedded else "local Neo4j" if self.local_neo4j else "Neo4j"
         return f"{kind} at {self.uri} (database {self.database!r}, user {self.user!r})"
 
 
@@ -161,12 +162,14 @@ class GraphCounts:
 
 
 def connection_for(settings: Settings) -> Connection:
-    """Resolve the connection: the configured Neo4j, else the embedded engine.
+    """Resolve the connection: the configured Neo4j, else the local engine ``KG_ENGINE`` names.
 
-    For the embedded engine the running instance's own record (``engine.json``)
+    For a local engine the running instance's own record (``engine.json``)
     wins over the settings, so a changed ``KG_BOLT_PORT`` does not lose a
     running engine.
     """
+    if settings.local_neo4j:
+        return local_neo4j_connection(settings.kg)
     if not settings.embedded:
         password = settings.neo4j.password.get_secret_value() if settings.neo4j.password else None
         return Connection(
@@ -179,16 +182,26 @@ def connection_for(settings: Settings) -> Connection:
     return embedded_connection(settings.kg)
 
 
+def local_neo4j_connection(kg: KgSettings) -> Connection:
+    """Connection to the local Neo4j of ``kg.data_dir`` (``kg engine start --engine neo4j``)."""
+    return _local_connection(EngineHome.neo4j(kg), kg.neo4j_bolt_port, NEO4J_USER, "neo4j", embedded=False)
+
+
 def embedded_connection(kg: KgSettings) -> Connection:
     """Connection to the embedded engine of ``kg.data_dir``."""
-    home = EngineHome.from_settings(kg)
+    return _local_connection(EngineHome.from_settings(kg), kg.bolt_port, ENGINE_USER, kg.database, embedded=True)
+
+
+def _local_connection(home: EngineHome, bolt_port: int, user: str, database: str, *, embedded: bool) -> Connection:
+    """A local engine's connection: the running instance's record (``engine.json``) wins over the settings."""
     state = home.read_state()
     return Connection(
-        uri=state.bolt_uri if state else f"bolt://127.0.0.1:{kg.bolt_port}",
-        user=ENGINE_USER,
+        uri=state.bolt_uri if state else f"bolt://127.0.0.1:{bolt_port}",
+        user=user,
         password=home.read_password(),
-        database=state.database if state else kg.database,
-        embedded=True,
+        database=state.database if state else database,
+        embedded=embedded,
+        local_neo4j=not embedded,
     )
 
 

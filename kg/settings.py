@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,11 +57,20 @@ class KgSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KG_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default_factory=default_data_dir, description="Embedded engine home: databases, logs, password, pid")
+    engine: Literal["arcadedb", "neo4j"] = Field("arcadedb", description="The local engine used while NEO4J_URI is unset: "
+                                                   "arcadedb (embedded, pip only) or neo4j (a real Neo4j run by "
+                                                   "`kg engine start --engine neo4j`; needs Java 17+ and Maven)")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Local engines' home: databases, logs, password, pid "
+                                                                         "(the local Neo4j in its neo4j/ folder)")
     bolt_port: int = Field(7688, ge=1, le=65535, description="Embedded engine Bolt port (127.0.0.1)")
     http_port: int = Field(2480, ge=1, le=65535, description="Embedded engine HTTP/Studio port (127.0.0.1)")
     database: str = Field("kg", pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="Embedded engine database name")
     engine_heap: str = Field("1g", pattern=r"^\d+[mMgG]$", description="Embedded engine JVM heap (-Xmx)")
+    neo4j_bolt_port: int = Field(7687, ge=1, le=65535, description="Local Neo4j's Bolt port (127.0.0.1)")
+    neo4j_http_port: int = Field(7474, ge=1, le=65535, description="Local Neo4j's HTTP port, Neo4j Browser at /browser/ (127.0.0.1)")
+    neo4j_heap: str = Field("1g", pattern=r"^\d+[mMgG]$", description="Local Neo4j's JVM heap")
+    neo4j_pagecache: str = Field("512m", pattern=r"^\d+[mMgG]$", description="Local Neo4j's page cache (its default takes "
+                                                                                "half the machine's memory)")
     engine_start_timeout: float = Field(90.0, gt=0, description="Seconds to wait for Bolt after `kg engine start`")
     transaction_timeout: float = Field(60.0, gt=0, description="Max seconds a managed transaction keeps retrying transient errors")
     api_read_timeout: float = Field(2.0, gt=0, description="Max seconds an API read retries an unreachable graph before "
@@ -97,8 +107,13 @@ class Settings:
 
     @property
     def embedded(self) -> bool:
-        """True when the embedded engine is the graph (no `NEO4J_URI`)."""
-        return not self.neo4j.uri
+        """True when the embedded engine is the graph (no `NEO4J_URI`, `KG_ENGINE` arcadedb)."""
+        return not self.neo4j.uri and self.kg.engine == "arcadedb"
+
+    @property
+    def local_neo4j(self) -> bool:
+        """True when the project's own local Neo4j is the graph (no `NEO4J_URI`, `KG_ENGINE` neo4j)."""
+        return not self.neo4j.uri and self.kg.engine == "neo4j"
 
     def __repr__(self) -> str:  # secrets stay masked by SecretStr
         return f"Settings(neo4j={self.neo4j!r}, kg={self.kg!r})"

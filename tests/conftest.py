@@ -1,9 +1,12 @@
-"""Shared fixtures: one real graph per test session.
+"""Shared fixtures: one real graph per engine per test session.
 
-Without ``NEO4J_URI`` the suite starts the embedded engine once, on free
-loopback ports in a temporary directory, and stops it at the end. With
-``NEO4J_URI`` set (plus ``NEO4J_USERNAME``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``)
-the same tests run against that server instead. The database is never mocked.
+Every test that touches the graph runs twice: on the embedded engine
+(ArcadeDB) and on a real Neo4j 5 (``tools/neo4j``, fetched from Maven Central
+on first use). The suite starts each once, on free loopback ports in a
+temporary directory, and stops it at the end. ``KG_TEST_ENGINES`` narrows the
+run (``arcadedb`` or ``neo4j``; both by default). With ``NEO4J_URI`` set (plus
+``NEO4J_USERNAME``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``) the Neo4j half runs
+against that server instead. The database is never mocked.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import engine
+from kg import engine, neo4j_engine
 from kg.graph import Graph
 from kg.settings import KgSettings, Neo4jSettings, Settings
 
@@ -33,10 +36,18 @@ def engine_settings(data_dir: Path, **overrides: object) -> KgSettings:
     return engine.scratch_settings(data_dir, **{"engine_start_timeout": 120, **overrides})
 
 
+#: The engines the graph tests run on (``KG_TEST_ENGINES``, comma-separated).
+ENGINES = [name.strip() for name in os.environ.get("KG_TEST_ENGINES", "arcadedb,neo4j").split(",") if name.strip()]
+if not ENGINES or set(ENGINES) - {"arcadedb", "neo4j"}:
+    raise pytest.UsageError(f"KG_TEST_ENGINES={os.environ.get('KG_TEST_ENGINES')!r}: name arcadedb, neo4j or both")
+
+
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment for running the `kg` CLI against the session's graph, whichever it is."""
     if settings.embedded:
         return settings_env(settings.kg)
+    if settings.local_neo4j:
+        return neo4j_engine.environment(settings.kg)
     assert settings.neo4j.uri and settings.neo4j.password
     return {"NEO4J_URI": settings.neo4j.uri, "NEO4J_USERNAME": settings.neo4j.username,
             "NEO4J_PASSWORD": settings.neo4j.password.get_secret_value(), "NEO4J_DATABASE": settings.neo4j.database}
@@ -47,6 +58,25 @@ def private_engine(data_dir: Path) -> Iterator[Settings]:
     """An embedded engine of its own in ``data_dir`` on free ports, stopped on exit."""
     with engine.scratch_engine(data_dir, engine_start_timeout=120) as kg:
         yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
+
+
+@contextmanager
+def private_neo4j(data_dir: Path) -> Iterator[Settings]:
+    """A real Neo4j of its own in ``data_dir`` on free ports, stopped on exit."""
+    with neo4j_engine.scratch_server(data_dir, engine_start_timeout=180) as kg:
+        yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
+
+
+@contextmanager
+def private_graph(engine_name: str, data_dir: Path) -> Iterator[Settings]:
+    """An engine of its own (``arcadedb`` or ``neo4j``), empty, stopped on exit."""
+    with (private_neo4j if engine_name == "neo4j" else private_engine)(data_dir) as own:
+        yield own
+
+
+def engine_name(settings: Settings) -> str:
+    """Which engine a test's graph runs on."""
+    return "arcadedb" if settings.embedded else "neo4j"
 
 
 @contextmanager
@@ -104,29 +134,30 @@ def scratch_source(loader, path: Path, text: str) -> Iterator[Path]:
             loader.unload(report.source_id)
 
 
-@pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Settings of the session's graph: the configured Neo4j or a fresh embedded engine."""
-    if os.environ.get("NEO4J_URI"):
+@pytest.fixture(scope="session", params=ENGINES)
+def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings of the session's graph on each engine: a fresh embedded engine, a fresh real Neo4j
+    (or the Neo4j ``NEO4J_URI`` names)."""
+    if request.param == "neo4j" and os.environ.get("NEO4J_URI"):
         yield Settings()
         return
-    with private_engine(tmp_path_factory.mktemp("engine")) as own:
+    with private_graph(request.param, tmp_path_factory.mktemp(request.param)) as own:
         yield own
 
 
 @pytest.fixture(scope="session")
 def spare_settings(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """A second embedded engine, for tests that log in with a wrong password.
+    """A second engine of the same kind, for tests that log in with a wrong password.
 
-    The engine locks a user out for about 30 s after 5 failed logins, so such
-    tests must not spend the shared engine's allowance: a lockout there would
-    fail unrelated tests that happen to run next. With ``NEO4J_URI`` set there is
-    only the configured server (Neo4j's own lockout policy applies).
+    Both engines lock a user out after a few failed logins (ArcadeDB for about 30 s
+    after 5, Neo4j for 5 s after 3), so such tests must not spend the shared
+    engine's allowance: a lockout there would fail unrelated tests that happen
+    to run next. With ``NEO4J_URI`` set there is only the configured server.
     """
-    if not settings.embedded:
+    if not (settings.embedded or settings.local_neo4j):
         yield settings
         return
-    with private_engine(tmp_path_factory.mktemp("spare-engine")) as spare:
+    with private_graph(engine_name(settings), tmp_path_factory.mktemp("spare-" + engine_name(settings))) as spare:
         yield spare
 
 

@@ -222,7 +222,7 @@ def _admin(java: Path, kg: KgSettings, home: EngineHome, lib: Path, *arguments: 
     """Run ``neo4j-admin`` (Neo4j's AdminTool) on this home; arguments go through a private argument file."""
     args_file = home.root / "admin.args"
     write_private(args_file, _java_arguments(kg, lib, _ADMIN_CLASS, *arguments))
-    env = {**os.environ, "NEO4J_HOME": str(home.root), "NEO4J_CONF": str(home.root / "conf")}
+    env = {**os.environ, **admin_environment(kg)}
     try:
         return subprocess.run([str(java), f"@{args_file}"], env=env, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, timeout=600)
@@ -230,13 +230,19 @@ def _admin(java: Path, kg: KgSettings, home: EngineHome, lib: Path, *arguments: 
         args_file.unlink(missing_ok=True)
 
 
-def admin(kg: KgSettings, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``neo4j-admin ARGUMENTS`` on the local Neo4j's home (for ``database import full`` and the like)."""
+def prepare_home(kg: KgSettings, api_base: str | None = None) -> EngineHome:
+    """The local Neo4j's home with its configuration written: what ``neo4j-admin`` needs to work on it."""
     home = EngineHome.neo4j(kg)
     home.create()
     (home.root / "conf").mkdir(exist_ok=True)
-    write_private(home.root / "conf" / "neo4j.conf", _configuration(kg, home, None))
-    return _admin(java_executable(), kg, home, ensure_runtime(), *arguments)
+    write_private(home.root / "conf" / "neo4j.conf", _configuration(kg, home, api_base))
+    return home
+
+
+def admin_environment(kg: KgSettings) -> dict[str, str]:
+    """The variables ``neo4j-admin`` (``org.neo4j.cli.AdminTool``) reads to find this home and its configuration."""
+    home = EngineHome.neo4j(kg)
+    return {"NEO4J_HOME": str(home.root), "NEO4J_CONF": str(home.root / "conf")}
 
 
 def start(kg: KgSettings, *, api_base: str | None = None, progress: IO[str] | None = None) -> EngineStatus:
@@ -255,13 +261,12 @@ def start(kg: KgSettings, *, api_base: str | None = None, progress: IO[str] | No
     if recorded:
         await_release((kg.neo4j_bolt_port, kg.neo4j_http_port))
     _check_ports(kg)
-    home.create()
-    (home.root / "conf").mkdir(exist_ok=True)
-    write_private(home.root / "conf" / "neo4j.conf", _configuration(kg, home, api_base))
-    first_start = home.read_password() is None or not (home.root / "data" / "dbms").exists()
+    prepare_home(kg, api_base)
+    # Neo4j takes an initial password only before its system database exists (its first start).
+    first_start = not (home.root / "data" / "databases" / "system").exists()
     password = home.ensure_password()
     if first_start:
-        done = _admin(java, kg, home, lib, "dbms", "set-initial-password", password)
+        done = _admin(java, kg, home, lib, "dbms", "set-initial-password", "--", password)
         if done.returncode != 0:
             raise EngineError(f"neo4j-admin could not set the initial password in {home.root}: "
                               f"{(done.stdout + done.stderr).strip()[-800:]}")

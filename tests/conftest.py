@@ -60,6 +60,24 @@ def private_engine(data_dir: Path) -> Iterator[Settings]:
         yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "engines(*names): run only on these engines (arcadedb, neo4j); the test's "
+                                       "other engine runs are deselected, not skipped")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the engine runs a test's ``engines`` marker leaves out (a Browser test is for Neo4j only)."""
+    keep, drop = [], []
+    for item in items:
+        marker = item.get_closest_marker("engines")
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("settings") if callspec else None
+        (drop if marker and engine and engine not in marker.args else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @contextmanager
 def private_neo4j(data_dir: Path) -> Iterator[Settings]:
     """A real Neo4j of its own in ``data_dir`` on free ports, stopped on exit."""

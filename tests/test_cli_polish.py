@@ -28,7 +28,7 @@ from kg.cli import app
 from kg.exit_codes import ExitCode, markdown_table
 from kg.settings import PROJECT_ROOT, Settings
 
-from conftest import cli_env, engine_settings, free_port, settings_env
+from conftest import cli_env, engine_name, engine_settings, free_port, settings_env
 
 runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -71,7 +71,8 @@ def _flat(text: str) -> str:
 
 def test_exit_codes_are_distinct_and_keep_their_numbers() -> None:
     # Scripts depend on the numbers: changing one is a breaking change, so it must fail here first.
-    assert {c.name: c.value for c in ExitCode} == {"OK": 0, "PROBLEM": 1, "USAGE": 2, "NOT_RUNNING": 3, "UNREACHABLE": 4, "NOT_FOUND": 5}
+    assert {c.name: c.value for c in ExitCode} == {"OK": 0, "PROBLEM": 1, "USAGE": 2, "NOT_RUNNING": 3, "UNREACHABLE": 4, "NOT_FOUND": 5,
+                                                     "MISSING_TOOL": 6}
     assert all(c.meaning and "\n" not in c.meaning for c in ExitCode)
 
 
@@ -180,31 +181,33 @@ Check = Callable[[Any], None]
 Case = tuple[list[str], dict[str, str], Check]
 
 
-def _embedded_only(settings: Settings) -> None:
-    if not settings.embedded:
-        pytest.skip("the session graph is a configured Neo4j, not the embedded engine")
+def _local_engine(settings: Settings) -> list[str]:
+    """``--engine NAME`` of the session's local engine."""
+    if not (settings.embedded or settings.local_neo4j):
+        pytest.skip("the session graph is a configured Neo4j, not a local engine")
+    return ["--engine", engine_name(settings)]
 
 
 def _engine_start(settings: Settings, tmp: Path) -> Case:
-    _embedded_only(settings)
+    engine = _local_engine(settings)
 
     def check(r: Any) -> None:
-        assert r["running"] and r["already_running"], r
-    return ["engine", "start", "--json"], cli_env(settings), check
+        assert r["running"] and r["already_running"] and r["engine"] == engine[1], r
+    return ["engine", "start", "--json", *engine], cli_env(settings), check
 
 
 def _engine_status(settings: Settings, tmp: Path) -> Case:
-    _embedded_only(settings)
+    engine = _local_engine(settings)
 
     def check(r: Any) -> None:
-        assert r["running"] and r["nodes"] > 0, r
-    return ["engine", "status", "--json"], cli_env(settings), check
+        assert r["running"] and r["nodes"] > 0 and r["engine"] == engine[1], r
+    return ["engine", "status", "--json", *engine], cli_env(settings), check
 
 
 def _engine_stop(settings: Settings, tmp: Path) -> Case:
     # A home with no engine: stopping it is harmless and says so (the session engine keeps running).
     def check(r: Any) -> None:
-        assert r == {"stopped": False}, r
+        assert r == {"engine": "arcadedb", "stopped": False}, r
     return ["engine", "stop", "--json"], settings_env(engine_settings(tmp / "idle")), check
 
 

@@ -52,8 +52,9 @@ NEO4J_IMAGE_CONTROLS = {"NEO4J_AUTH", "NEO4J_AUTH_PATH", "NEO4J_PLUGINS", "NEO4J
 
 #: Folders beside the kg package that the code names but the image does not need: developers'
 #: commands write there (`kg ontology docs` -> docs/, `kg browser kit` -> browser/; the API renders
-#: the Browser kit from ontology/ and queries/ itself).
-NOT_IN_IMAGE = {"docs", "browser"}
+#: the Browser kit from ontology/ and queries/ itself; tools/ holds the test and local-Neo4j tooling,
+#: and the image talks to the compose file's Neo4j service).
+NOT_IN_IMAGE = {"docs", "browser", "tools"}
 
 
 # -- running docker-compose ------------------------------------------------------------
@@ -254,6 +255,12 @@ def test_neo4j_is_neo4j_5_community_with_browser_and_bolt_on_loopback(services: 
     assert (major, minor) >= (5, 23), "the queries use Neo4j 5.23+ syntax (COLLECT {}, CALL (x) {})"
     assert major == 5
     assert ports(neo4j) == {("127.0.0.1", 7474, 7474), ("127.0.0.1", 7687, 7687)}
+
+
+def test_neo4j_image_is_the_version_the_tests_run(services: dict[str, Any]) -> None:
+    """The deployment's Neo4j is the exact release the test suite proves the project on (tools/neo4j/pom.xml)."""
+    pinned = re.search(r"<neo4j.version>([^<]+)</neo4j.version>", (PROJECT_ROOT / "tools" / "neo4j" / "pom.xml").read_text())
+    assert pinned and services["neo4j"]["image"] == f"neo4j:{pinned.group(1)}-community"
 
 
 def test_neo4j_password_comes_from_the_environment(services: dict[str, Any]) -> None:

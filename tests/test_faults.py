@@ -1,9 +1,9 @@
 """Faults: the engine killed mid-load, the connection cut mid-transaction, the API while the engine is down.
 
-Each test runs its own embedded engines (it kills them or cuts their
-connections), so these run against the embedded engine even when NEO4J_URI
-points the rest of the suite elsewhere. Nothing is mocked: faults are real
-SIGKILLs of the engine's JVM and real closed sockets, injected by a TCP proxy
+Each test runs its own engines (it kills them or cuts their connections), once
+on the embedded engine and once on a real local Neo4j, whatever NEO4J_URI
+points the rest of the suite at. Nothing is mocked: faults are real SIGKILLs of
+the engine's JVM and real closed sockets, injected by a TCP proxy
 (:class:`Proxy`) between the client and the engine.
 
 Graphs are compared with :meth:`kg.store.Store.dump` as multisets of nodes
@@ -35,7 +35,7 @@ import pytest
 import yaml
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
-from kg import cypher, engine
+from kg import cypher, engine, neo4j_engine
 from kg.engine_home import EngineHome
 from kg.exit_codes import ExitCode
 from kg.graph import Graph, connection_for
@@ -43,7 +43,7 @@ from kg.settings import Settings
 from kg.store import Store
 from loaders.pipeline import Loader
 
-from conftest import private_engine, running_api, settings_env
+from conftest import ENGINES, cli_env, private_graph, running_api
 
 KG = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "kg")
 #: The first bytes of the statement the proxy watches for. The driver sends each
@@ -150,9 +150,13 @@ class Proxy:
             action()
 
 
+def bolt_port(settings: Settings) -> int:
+    return settings.kg.neo4j_bolt_port if settings.local_neo4j else settings.kg.bolt_port
+
+
 @contextmanager
 def proxy_to(settings: Settings) -> Iterator[Proxy]:
-    proxy = Proxy(settings.kg.bolt_port)
+    proxy = Proxy(bolt_port(settings))
     try:
         yield proxy
     finally:
@@ -224,9 +228,26 @@ def differences(got: tuple[Counter, Counter], want: tuple[Counter, Counter]) -> 
             for name, g, w in (("nodes", got[0], want[0]), ("relationships", got[1], want[1])) if g != w}
 
 
+def lifecycle(settings: Settings):
+    """The module that starts and stops the engine of ``settings``."""
+    return neo4j_engine if settings.local_neo4j else engine
+
+
+def home_of(settings: Settings) -> EngineHome:
+    return EngineHome.neo4j(settings.kg) if settings.local_neo4j else EngineHome.from_settings(settings.kg)
+
+
+def recovered(settings: Settings) -> bool:
+    """Whether the engine's log says it recovered its database at the last start (after a crash)."""
+    if settings.local_neo4j:  # the victim's database was new before the crash: any recovery of it is this one
+        debug = (home_of(settings).root / "logs" / "debug.log").read_text(encoding="utf-8", errors="replace")
+        return any("[neo4j/" in line and '"Recovery completed."' in line for line in debug.splitlines())
+    return "Recovery of database 'kg' completed" in home_of(settings).log_tail(200)
+
+
 def kill_engine(settings: Settings) -> int:
     """SIGKILL the engine's JVM and wait until it no longer runs; returns its pid."""
-    pid = engine.status(settings.kg).pid
+    pid = lifecycle(settings).status(settings.kg).pid
     assert pid is not None, "the engine is not running"
     os.kill(pid, signal.SIGKILL)
     proc = psutil.Process(pid)
@@ -246,9 +267,9 @@ def kill_engine(settings: Settings) -> int:
 def restart_engine(settings: Settings) -> float:
     """Start the engine again on its data directory and ports, at once; seconds until Bolt answered."""
     started = time.monotonic()
-    status = engine.start(settings.kg)
+    status = lifecycle(settings).start(settings.kg)
     assert status.running and not status.already_running
-    assert status.bolt_uri == f"bolt://127.0.0.1:{settings.kg.bolt_port}"
+    assert status.bolt_uri == f"bolt://127.0.0.1:{bolt_port(settings)}"
     return time.monotonic() - started
 
 
@@ -259,7 +280,8 @@ def report(name: str, seconds: float) -> None:
 # -- 1. the engine killed in the middle of a load ------------------------------------------
 
 
-def test_engine_killed_mid_load(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_engine_killed_mid_load(tmp_path: Path, engine_name: str) -> None:
     """A SIGKILL inside a write transaction: the load fails clearly (exit 4), the engine
     restarts on the same data, the committed batches of sources are all there and the
     interrupted batch not at all; loading again gives exactly a clean load."""
@@ -268,7 +290,7 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
     batch = 4  # sources to a transaction: the batches 1-4 and 5-8 commit, 9-12 is interrupted
     committed_count = (interrupted - 1) // batch * batch
 
-    with private_engine(tmp_path / "reference") as reference, Graph.open(reference) as ref_graph:
+    with private_graph(engine_name, tmp_path / "reference") as reference, Graph.open(reference) as ref_graph:
         ref_loader = Loader(ref_graph)
         summary = ref_loader.load(files[:committed_count])
         assert not summary.rejected, [str(r) for r in summary.rejected]
@@ -278,7 +300,7 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
         clean = snapshot(ref_graph)
     assert sum(1 for node in clean[0] if node[1][-1] == "Source") == len(files)
 
-    with private_engine(tmp_path / "victim") as victim, proxy_to(victim) as proxy:
+    with private_graph(engine_name, tmp_path / "victim") as victim, proxy_to(victim) as proxy:
         killed_at: list[float] = []
 
         def kill() -> None:
@@ -290,9 +312,10 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
         proxy.when_sent(CREATE_CLAIMS, f"source:{files[interrupted - 1].stem}".encode(), action=kill)
         # The CLI reaches the engine through the proxy: NEO4J_* point it there (it is
         # then "Neo4j" to the CLI, which changes nothing in how it loads).
-        env = {**os.environ, **settings_env(victim.kg), "NEO4J_URI": proxy.uri, "NEO4J_USERNAME": "root",
-               "NEO4J_PASSWORD": EngineHome.from_settings(victim.kg).read_password() or "",
-               "NEO4J_DATABASE": victim.kg.database, "KG_TRANSACTION_TIMEOUT": str(SHORT_RETRY), "KG_LOAD_BATCH": str(batch)}
+        direct = connection_for(victim)
+        env = {**os.environ, **cli_env(victim), "NEO4J_URI": proxy.uri, "NEO4J_USERNAME": direct.user,
+               "NEO4J_PASSWORD": direct.password or "", "NEO4J_DATABASE": direct.database,
+               "KG_TRANSACTION_TIMEOUT": str(SHORT_RETRY), "KG_LOAD_BATCH": str(batch)}
         load = subprocess.run([KG, "load", str(tmp_path / "corpus")], env=env, cwd=tmp_path, check=False,
                               capture_output=True, text=True, timeout=300)
         assert killed_at, f"the load never reached source {interrupted}: {load.stdout}\n{load.stderr}"
@@ -302,15 +325,15 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
         assert "Traceback" not in load.stderr
 
         report("restart after SIGKILL (start -> Bolt answers)", restart_engine(victim))
-        assert "Recovery of database 'kg' completed" in EngineHome.from_settings(victim.kg).log_tail(200)
+        assert recovered(victim), "the engine's log does not say it recovered its database"
         with Graph.open(victim) as graph:
             after_crash = snapshot(graph)
             assert differences(after_crash, committed) == {}, "the engine lost committed sources or kept part of the interrupted one"
 
-            # Again, as users run it (the embedded engine, no proxy): the committed sources
+            # Again, as users run it (the local engine, no proxy): the committed sources
             # are unchanged, the rest created.
             again = subprocess.run([KG, "load", str(tmp_path / "corpus"), "--json"],
-                                   env={**os.environ, **settings_env(victim.kg), "KG_LOAD_BATCH": str(batch)},
+                                   env={**os.environ, **cli_env(victim), "KG_LOAD_BATCH": str(batch)},
                                    cwd=tmp_path, check=False, capture_output=True, text=True, timeout=300)
             assert again.returncode == 0, again.stderr
             actions = Counter(source["action"] for source in json.loads(again.stdout)["sources"])
@@ -318,15 +341,16 @@ def test_engine_killed_mid_load(tmp_path: Path) -> None:
             assert differences(snapshot(graph), clean) == {}, "reloading after the crash did not give a clean load"
 
 
-def test_killed_engine_restarts_at_once_with_its_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_killed_engine_restarts_at_once_with_its_data(tmp_path: Path, engine_name: str) -> None:
     """SIGKILL, then start again as soon as the JVM is gone: the stale pid file and the
     ports the dying JVM held a moment longer do not block the restart, and the data is kept."""
-    with private_engine(tmp_path / "engine") as settings:
+    with private_graph(engine_name, tmp_path / "engine") as settings:
         with Graph.open(settings) as graph:
             assert not Loader(graph).load(write_corpus(tmp_path / "corpus", 2)).rejected
             loaded = snapshot(graph)
-        home = EngineHome.from_settings(settings.kg)
-        for _ in range(3):  # a restart at once failed about every other time before the fix
+        home = home_of(settings)
+        for _ in range(3 if engine_name == "arcadedb" else 2):  # a restart at once failed about every other time before the fix
             killed = time.monotonic()
             pid = kill_engine(settings)
             assert home.read_pid() == pid  # the record the killed engine left behind
@@ -348,8 +372,10 @@ def big_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             write_annotation(folder / "new" / "fault-big.yaml", "fault-big", 2, 300))
 
 
-def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp_path: Path, big_source) -> None:
-    with private_engine(tmp_path / "engine") as settings, Graph.open(settings) as direct, proxy_to(settings) as proxy:
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp_path: Path, big_source,
+                                                                              engine_name: str) -> None:
+    with private_graph(engine_name, tmp_path / "engine") as settings, Graph.open(settings) as direct, proxy_to(settings) as proxy:
         loader = Loader(direct)
         (old,), (new,) = (loader.prepare(path) for path in big_source)
         assert len(new.claims) > 500  # 300 events and their evidence
@@ -406,10 +432,11 @@ def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp
 # -- 3. the API while the engine is down ----------------------------------------------------
 
 
-def test_api_answers_503_fast_while_the_engine_is_down_and_recovers_by_itself(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_api_answers_503_fast_while_the_engine_is_down_and_recovers_by_itself(tmp_path: Path, engine_name: str) -> None:
     files = write_corpus(tmp_path / "corpus", 3)
     paths = ("/health", "/entities/state:TW", "/entities/state:TW/events")
-    with private_engine(tmp_path / "engine") as settings, Graph.open(settings) as graph:
+    with private_graph(engine_name, tmp_path / "engine") as settings, Graph.open(settings) as graph:
         assert not Loader(graph).load(files).rejected
         with running_api(settings, graph) as base, httpx.Client(base_url=base, timeout=120) as http:
             before = {}

@@ -22,11 +22,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from kg import neo4j_engine
 from kg.admin_import import AdminImportError, write_admin_import
 from kg.cli import app
+from kg.cypher import Cypher
+from kg.graph import Graph, local_neo4j_connection
 from kg.exit_codes import ExitCode
 from kg.property_graph import Node, Rel
 from kg.settings import Settings
+from kg.store import Store
 
 from conftest import cli_env, scratch_source
 
@@ -237,3 +241,54 @@ def test_usage_errors_exit_2_before_touching_the_graph(tmp_path: Path) -> None:
         assert result.exit_code == ExitCode.USAGE and result.stdout == "", (args, result.output)
         assert fragment in " ".join(result.stderr.split()), (args, result.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "full"]
+
+
+def _neo4j_admin_on_path(kg, bin_dir: Path) -> dict[str, str]:
+    """An environment whose PATH has a ``neo4j-admin``: Neo4j's own AdminTool, from the jars Maven fetched,
+    working on the local Neo4j of ``kg`` (what import.sh expects to find where Neo4j is installed)."""
+    bin_dir.mkdir()
+    script = bin_dir / "neo4j-admin"
+    lib = neo4j_engine.ensure_runtime()
+    script.write_text("#!/bin/sh\n" + "".join(f"export {k}={shlex.quote(v)}\n" for k, v in neo4j_engine.admin_environment(kg).items())
+                      + f"exec {shlex.quote(str(neo4j_engine.java_executable()))} -cp {shlex.quote(str(lib) + '/*')} "
+                      "org.neo4j.cli.AdminTool \"$@\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_neo4j_admin_imports_the_export_into_the_same_graph(settings: Settings, loader, sample, tmp_path: Path) -> None:
+    """The export of the loaded graph (on either engine), imported by Neo4j's own offline import tool into a
+    fresh Neo4j with import.sh as written, is the graph `kg load` gave: same nodes, labels, relationships and
+    properties (an empty list comes back as no property, which the queries read alike)."""
+    out = tmp_path / "export"
+    exported = runner.invoke(app, ["export", "--format", "neo4j-admin", "--out", str(out), "--json"], env=cli_env(settings))
+    assert exported.exit_code == 0, exported.output
+    nodes, rels = loader.store.dump()
+
+    target = neo4j_engine.scratch_settings(tmp_path / "target", engine_start_timeout=180)
+    neo4j_engine.prepare_home(target)
+    imported = subprocess.run(["sh", str(out / "import.sh")], env=_neo4j_admin_on_path(target, tmp_path / "bin"),
+                              cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert imported.returncode == 0, imported.stdout[-3000:] + imported.stderr[-3000:]
+    assert "IMPORT DONE" in imported.stdout + imported.stderr
+
+    neo4j_engine.start(target)
+    try:
+        with Graph(local_neo4j_connection(target)) as graph:
+            got_nodes, got_rels = Store(graph).dump()
+            counts = graph.read(Cypher("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"))
+            types = graph.read(Cypher("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"))
+    finally:
+        neo4j_engine.stop(target)
+
+    def without_empty_lists(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in props.items() if v != []}
+
+    label_counts = Counter(label for n in nodes for label in n.labels)
+    assert {row["label"]: row["n"] for row in counts} == dict(label_counts)
+    assert {row["type"]: row["n"] for row in types} == dict(Counter(r.type for r in rels))
+    want_nodes = {n.id: (n.labels, without_empty_lists(n.props)) for n in nodes}
+    assert {n.id: (n.labels, without_empty_lists(n.props)) for n in got_nodes} == want_nodes
+    key = lambda r: (r.start, r.type, r.end, repr(sorted(without_empty_lists(dict(r.props)).items())))  # noqa: E731
+    assert Counter(map(key, got_rels)) == Counter(map(key, rels))
+    assert len(got_nodes) > 100 and len(got_rels) > 300

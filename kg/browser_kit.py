@@ -5,10 +5,14 @@ Analysts work in Neo4j Browser 5. Two generated files make it speak this graph:
 * ``arms-kg.grass``: a colour, caption and size for every node label and a
   caption for every relationship type. It is derived from the ontology, never
   kept by hand, so a class added to ``ontology/akg.ttl`` is styled at once.
-  Colours and sizes come from :mod:`kg.palette` (one hue family per root class,
-  a shade per subclass), the palette of every other picture of the graph, so a
-  label looks the same in Browser and in the explorer; captions come from the
-  properties the ontology gives each class.
+  Colours come from :mod:`kg.palette` (one hue family per root class, a shade
+  per subclass), the palette of every other picture of the graph, so a label
+  looks the same in Browser and in the explorer; captions come from the
+  properties the ontology gives each class (a vocabulary concept, such as a
+  weapon category, shows the name the loader gives it from its
+  ``skos:prefLabel``). Sizes are the palette's, enlarged because Browser writes
+  captions inside the circles, and events' more, so that Browser keeps their
+  captions whole (below).
 * ``guide.html``: a Browser guide (``:play`` / ``:guide``) with an intro slide
   and one slide per named query: its parameters, a one-click ``:param`` block
   with the defaults and a one-click block with the query.
@@ -26,6 +30,13 @@ for several choices below):
   string delimiters, and comments outside a rule become part of the next
   selector; captions therefore never contain ``;``, ``:`` or quotes, and the
   only comment sits after the last declaration of the first rule.
+* It writes a caption inside its circle and keeps only the first
+  ``floor(pi * r^2 / font_size^2)`` characters, cut mid-word and without an
+  ellipsis (``fitCaptionIntoCircle``); the words kept must also fit the
+  circle's chords line by line. With Browser's default 50px circles and
+  10px text an event read "Arms 20"; circles are therefore larger than in
+  the explorer, with 9px text, and an event's circle is wide enough for its
+  longest caption, "<class label> YYYY-MM-DD".
 * Guides are HTML whose ``<slide>`` elements become slides; a ``pre.runnable``
   block copies its text into the editor on click and runs it from its play
   icon, except a command ending in ``null``, which Browser ignores.
@@ -38,6 +49,7 @@ from __future__ import annotations
 
 import colorsys
 import html
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +58,7 @@ from rdflib.namespace import DCTERMS
 
 from kg.ontology import OntClass, Ontology, load_ontology
 from kg.palette import ClassStyle, class_styles
+from kg.property_graph import VOCABULARY_ROOTS
 from kg.queries import NamedQuery, load_queries
 from kg.settings import PROJECT_ROOT
 
@@ -69,10 +82,23 @@ DATE_PROPERTY = "date"
 #: Every node has an id; it is the caption of last resort.
 FALLBACK_CAPTION = "{id}"
 
+#: Vocabulary concepts (weapon categories) are written with their preferred label as ``name``.
+VOCABULARY_CAPTION = "{name}"
+
+#: Caption size of every node, px (Browser's default is 10).
+NODE_FONT_SIZE = 9
+#: Browser's circles against the explorer's: Browser writes captions inside them.
+BROWSER_SCALE = 1.4
+#: A date as events carry it at most (YYYY-MM-DD).
+DATE_WIDTH = 10
+#: Browser wraps a caption into lines that fit the circle's chords; measured in Browser 5 with 9px text,
+#: a circle this much wider than the character budget alone asks for keeps every word of an event's caption.
+LINE_SLACK = 1.3
+
 NEUTRAL = "#A5ABB6"
 #: Browser's own defaults, stated so the file is complete on its own.
 BASE_NODE = {"diameter": "50px", "color": NEUTRAL, "border-color": "#9AA1AC", "border-width": "2px",
-             "text-color-internal": "#FFFFFF", "font-size": "10px"}
+             "text-color-internal": "#FFFFFF", "font-size": f"{NODE_FONT_SIZE}px"}
 BASE_RELATIONSHIP = {"color": NEUTRAL, "shaft-width": "1px", "font-size": "8px", "padding": "3px",
                      "text-color-external": "#000000", "text-color-internal": "#FFFFFF", "caption": "<type>"}
 
@@ -102,6 +128,8 @@ def _naming_properties(onto: Ontology, cls: OntClass) -> set[str]:
 
 def caption_of(onto: Ontology, cls: OntClass) -> str:
     """The caption template of a class, chosen from the properties the ontology gives its nodes."""
+    if cls.root in VOCABULARY_ROOTS:
+        return VOCABULARY_CAPTION
     props = _naming_properties(onto, cls)
     for prop in CAPTION_PROPERTIES:
         if prop in props:
@@ -116,9 +144,37 @@ def styled_classes(onto: Ontology) -> list[OntClass]:
     return sorted(onto.classes.values(), key=lambda c: (len(c.labels), c.root, c.name))
 
 
-def _node_rule(onto: Ontology, cls: OntClass, style: ClassStyle) -> dict[str, str]:
+def caption_budget(diameter: int, font_size: int = NODE_FONT_SIZE) -> int:
+    """How many characters of a caption Neo4j Browser 5 keeps in a circle of this diameter (``fitCaptionIntoCircle``)."""
+    return math.floor(math.pi * (diameter / 2) ** 2 / font_size ** 2)
+
+
+def _caption_width(onto: Ontology, cls: OntClass) -> int | None:
+    """Characters the longest caption of a class has, when its template says (an event's label and date)."""
+    caption = caption_of(onto, cls)
+    if caption.endswith(f"{{{DATE_PROPERTY}}}"):
+        return len(caption) - len(DATE_PROPERTY) - 2 + DATE_WIDTH
+    return None  # names, titles, sentences: as long as they are; the palette's size, enlarged, holds a usual name
+
+
+def browser_diameters(onto: Ontology) -> dict[str, int]:
+    """The circle of each root class in Browser (its classes share it): the palette's size enlarged by
+    ``BROWSER_SCALE``, or wider when a caption of the family needs it to be kept whole."""
+    styles = class_styles(onto)
+    sizes: dict[str, int] = {}
+    for root in onto.roots:
+        size = round(styles[root].size * BROWSER_SCALE)
+        for cls in [onto.cls(root), *_family(onto, root)]:
+            width = _caption_width(onto, cls)
+            if width:
+                size = max(size, math.ceil(2 * math.sqrt(width * NODE_FONT_SIZE ** 2 / math.pi) * LINE_SLACK))
+        sizes[root] = size
+    return sizes
+
+
+def _node_rule(onto: Ontology, cls: OntClass, style: ClassStyle, diameter: int) -> dict[str, str]:
     return {"color": style.colour, "border-color": style.border, "text-color-internal": style.text,
-            "diameter": f"{style.size}px", "caption": caption_of(onto, cls)}
+            "diameter": f"{diameter}px", "caption": caption_of(onto, cls)}
 
 
 def _relationship_rules(onto: Ontology) -> dict[str, dict[str, str]]:
@@ -135,10 +191,10 @@ def _relationship_rules(onto: Ontology) -> dict[str, dict[str, str]]:
 
 def style_rules(onto: Ontology) -> dict[str, dict[str, str]]:
     """Selector -> declarations, in the order Browser must apply them."""
-    styles = class_styles(onto)
+    styles, diameters = class_styles(onto), browser_diameters(onto)
     rules: dict[str, dict[str, str]] = {"node": dict(BASE_NODE)}
     for cls in styled_classes(onto):
-        rules[f"node.{cls.name}"] = _node_rule(onto, cls, styles[cls.name])
+        rules[f"node.{cls.name}"] = _node_rule(onto, cls, styles[cls.name], diameters[cls.root])
     rules["relationship"] = dict(BASE_RELATIONSHIP)
     rules.update(_relationship_rules(onto))
     return rules
@@ -197,12 +253,21 @@ def _code(command: str) -> str:
     return f'<pre class="pre-scrollable code runnable">{_esc(command)}</pre>'
 
 
-def _slide(title: str, lead: str, body: Iterable[str]) -> str:
+#: Inline styles (Browser keeps them; a guide has no style sheet of its own): tables read left to right, names
+#: and captions stay on one line, a slide's side notes are quieter than its text.
+_TABLE = '<table class="table" style="width:100%">'
+_TH = '<th style="text-align:left">'
+_NOWRAP = '<td style="white-space:nowrap">'
+_NOTE = '<p style="font-size:13px;color:#6b6b6b">'
+
+
+def _slide(title: str, side: Iterable[str], body: Iterable[str]) -> str:
+    """A slide: title and notes in a narrow left column, what to do in the wide right one."""
     return "\n".join([
         '<slide class="row-fluid">',
         '  <div class="col-sm-3">',
         f"    <h3>{_esc(title)}</h3>",
-        f'    <p class="lead">{lead}</p>',
+        *(f"    {line}" for line in side),
         "  </div>",
         '  <div class="col-sm-9">',
         *(f"    {line}" for line in body),
@@ -213,11 +278,12 @@ def _slide(title: str, lead: str, body: Iterable[str]) -> str:
 
 def _label_rows(onto: Ontology) -> list[str]:
     """One table row per root class: its subclasses and the caption its nodes show."""
-    rows = ["<table class=\"table\">", "<tr><th>root label</th><th>labels below it</th><th>caption</th></tr>"]
+    rows = [_TABLE, f"<tr>{_TH}root label</th>{_TH}labels below it</th>{_TH}caption</th></tr>"]
     for root in onto.roots:
         below = ", ".join(c.name for c in _family(onto, root)) or "(none)"
         caption = caption_of(onto, onto.cls(root))
-        rows.append(f"<tr><td><code>{_esc(root)}</code></td><td>{_esc(below)}</td><td><code>{_esc(caption)}</code></td></tr>")
+        rows.append(f"<tr>{_NOWRAP}<code>{_esc(root)}</code></td><td>{_esc(below)}</td>"
+                    f"{_NOWRAP}<code style=\"white-space:nowrap\">{_esc(caption)}</code></td></tr>")
     return [*rows, "</table>"]
 
 
@@ -244,41 +310,40 @@ def _intro_slide(onto: Ontology, queries: Mapping[str, NamedQuery], api_url: str
     description = onto.graph.value(onto.iri, DCTERMS.description) or ""
     lead = (f"Ontology {_esc(onto.version)}: {len(onto.classes)} node labels, "
             f"{len({p.rel_type for p in onto.object_properties.values()})} relationship types, {len(queries)} named queries.")
+    side = [f"<p>{lead}</p>", f"{_NOTE}{_esc(description)}</p>"]
     body = [
+        "<h4>1. Load the style</h4>",
+        "<p>One colour per branch of the ontology and a shade per class; names, titles and dates as captions. "
+        "Click the play icon (or drag <code>browser/arms-kg.grass</code> onto the Browser window):</p>",
+        _code(f":style {api_url}{STYLE_PATH}"),
+        "<h4>2. Run a named query</h4>",
+        "<p>Each following slide (arrow on the right) is one file of <code>queries/</code>. Click a block to copy it "
+        "into the editor (edit it there), or its play icon to run it as it is: first the <code>:param</code> block, "
+        "which replaces all parameters with the query's defaults, then the query.</p>",
         "<h4>What the graph holds</h4>",
-        f"<p>{_esc(description)}</p>",
         *_label_rows(onto),
-        "<h4>Labels and relationship types follow the ontology</h4>",
         f"<p>A node carries the label of its class and of every superclass: a {_esc(deepest.name)} is "
         f"<code>:{_esc(':'.join(deepest.labels[::-1]))}</code>, so <code>MATCH (n:{_esc(deepest.root)})</code> finds it too. "
         f"An object property becomes a relationship type in UPPER_SNAKE_CASE (<code>{_esc(prop)}</code> is "
         f"<code>{_esc(rel_type)}</code>). The role an actor plays in an event is a relationship from the event to the actor: "
         f"{roles}.{_provenance_sentence(onto)}</p>",
-        "<h4>Load the style</h4>",
-        "<p>Run this (or drag <code>browser/arms-kg.grass</code> onto the Browser window): one colour per branch of the "
-        "ontology, a shade per class, names as captions.</p>",
-        _code(f":style {api_url}{STYLE_PATH}"),
-        "<h4>Run a named query</h4>",
-        "<p>Each following slide is one file of <code>queries/</code>. Click a block to copy it into the editor "
-        "(edit it there), or its play icon to run it as it is. Run the <code>:param</code> block first: it replaces all "
-        "parameters with the query's defaults. Then run the query.</p>",
     ]
-    return _slide("Arms-trade knowledge graph", lead, body)
+    return _slide("Arms-trade knowledge graph", side, body)
 
 
 def _param_table(query: NamedQuery) -> list[str]:
-    rows = ["<table class=\"table\">", "<tr><th>parameter</th><th>type</th><th>default</th><th>meaning</th></tr>"]
+    rows = [_TABLE, f"<tr>{_TH}parameter</th>{_TH}type</th>{_TH}default</th>{_TH}meaning</th></tr>"]
     for p in query.params:
-        rows.append(f"<tr><td><code>${_esc(p.name)}</code></td><td>{_esc(p.type)}</td>"
-                    f"<td><code>{_esc(_literal(p.default))}</code></td><td>{_esc(p.description)}</td></tr>")
+        rows.append(f"<tr>{_NOWRAP}<code>${_esc(p.name)}</code></td>{_NOWRAP}{_esc(p.type)}</td>"
+                    f"{_NOWRAP}<code>{_esc(_literal(p.default))}</code></td><td>{_esc(p.description)}</td></tr>")
     return [*rows, "</table>"]
 
 
-def _param_section(query: NamedQuery) -> list[str]:
+def _param_steps(query: NamedQuery) -> list[str]:
+    """The ``:param`` blocks, first thing on the slide: what an analyst clicks before the query."""
     if not query.params:
-        notes = [f"<p>{_esc(e)}</p>" for e in query.examples if not e.startswith(":param")]
-        return ["<p>No parameters.</p>", *notes]
-    body = [*_param_table(query), "<h5>1. Set the parameters (defaults)</h5>", _code(param_command(query))]
+        return []
+    body = ["<h4>1. Set the parameters (the defaults)</h4>", _code(param_command(query))]
     examples = example_commands(query)
     if examples:
         body += ["<p>or an example:</p>", *(_code(e) for e in examples)]
@@ -286,11 +351,16 @@ def _param_section(query: NamedQuery) -> list[str]:
 
 
 def _query_slide(query: NamedQuery) -> str:
-    lead = f"<code>queries/{_esc(query.name)}.cypher</code>; over REST: <code>POST /queries/{_esc(query.name)}</code>"
-    step = "2" if query.params else "1"
-    body = [f"<p>{_esc(query.description)}</p>", *_param_section(query),
-            f"<h5>{step}. Run the query</h5>", _code(runnable_commands(query)[-1])]
-    return _slide(query.title, lead, body)
+    side = [f"<p>{_esc(query.description)}</p>",
+            f"{_NOTE}File <code>queries/{_esc(query.name)}.cypher</code><br>"
+            f"REST <code>POST /queries/{_esc(query.name)}</code></p>"]
+    step = "2. " if query.params else ""
+    body = [*_param_steps(query), f"<h4>{step}Run the query</h4>", _code(runnable_commands(query)[-1])]
+    if query.params:
+        body += ["<h4>Parameters</h4>", *_param_table(query)]
+    else:
+        body += ["<p>No parameters.</p>", *(f"<p>{_esc(e)}</p>" for e in query.examples if not e.startswith(":param"))]
+    return _slide(query.title, side, body)
 
 
 def render_guide(onto: Ontology, queries: Mapping[str, NamedQuery], api_url: str = DEFAULT_API_URL) -> str:

@@ -161,6 +161,9 @@ def _configuration(kg: KgSettings, home: EngineHome, api_base: str | None) -> st
         "db.tx_log.rotation.retention_policy=2 files",
         # Browser may fetch guides and styles from these hosts; the project's API is on loopback.
         "browser.remote_content_hostname_whitelist=localhost,127.0.0.1",
+        # Browser would load analytics and feedback scripts from the internet and show a usage-data banner.
+        "browser.allow_outgoing_connections=false",
+        "client.allow_telemetry=false",
     ]
     if api_base:
         # Run on every Browser connection: the project's style and guide, as the API serves them.

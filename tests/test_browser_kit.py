@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from kg.api.app import create_app
 from kg.browser_kit import (
-    GUIDE_FILE, GUIDE_PATH, KIT_DIR, STYLE_FILE, STYLE_PATH, caption_of, param_command,
+    GUIDE_FILE, GUIDE_PATH, KIT_DIR, STYLE_FILE, STYLE_PATH, caption_budget, caption_of, param_command,
     render_guide, render_style, runnable_commands, write_kit,
 )
 from kg.cypher import Cypher
@@ -187,7 +187,23 @@ def test_each_label_has_its_own_colour_the_same_as_in_every_other_picture(onto) 
     palette = class_styles(onto)
     for name, colour in colours.items():
         assert colour == palette[name].colour, f"{name} is drawn differently in Browser and in the explorer"
-        assert rules[f"node.{name}"]["diameter"] == f"{palette[name].size}px"
+
+
+def test_circles_keep_the_palettes_proportions_and_hold_their_captions(onto) -> None:
+    """Browser keeps only ``caption_budget`` characters of a caption, cut without an ellipsis: Browser's
+    circles are the explorer's, enlarged, a family shares one size, and an event's caption is never cut."""
+    rules = browser_parse_grass(render_style(onto))
+    palette = class_styles(onto)
+    diameter = {c: int(rules[f"node.{c}"]["diameter"].removesuffix("px")) for c in onto.classes}
+    font = int(rules["node"]["font-size"].removesuffix("px"))
+    for cls in onto.classes.values():
+        assert diameter[cls.name] == diameter[cls.root], f"{cls.name} is not the size of its family"
+        assert diameter[cls.name] >= palette[cls.name].size
+        caption = caption_of(onto, cls)
+        if caption.endswith("{date}"):
+            longest = caption.replace("{date}", "2025-11-13")
+            assert caption_budget(diameter[cls.name], font) >= len(longest), f"Browser would cut '{longest}'"
+    assert diameter["Actor"] > diameter["Place"] > diameter["Source"] > diameter["Evidence"]
 
 
 def test_captions_come_from_the_properties_the_ontology_gives(onto) -> None:
@@ -196,6 +212,7 @@ def test_captions_come_from_the_properties_the_ontology_gives(onto) -> None:
     assert caption_of(onto, onto.cls("Evidence")) == "{sentence}"
     assert caption_of(onto, onto.cls("Article")) == "{title}"
     assert caption_of(onto, onto.cls("ArmsSale")) == "Arms sale {date}"
+    assert caption_of(onto, onto.cls("WeaponCategory")) == "{name}", "a category shows its name, not its id"
     for cls in onto.classes.values():
         assert not set(caption_of(onto, cls)) & set(";:'\""), "Browser's GraSS reader would cut this caption"
 

@@ -163,3 +163,52 @@ def test_the_runtime_is_fetched_again_when_the_pom_changes(tmp_path: Path, monke
     assert neo4j_engine.runtime_ready() and not stale.exists()
     assert any((runtime / "lib").glob("neo4j-5.26.*.jar")) and any((runtime / "lib").glob("neo4j-browser-*.jar"))
     assert not list(runtime.glob("lib.*")), "no staging folder is left behind"
+
+
+def test_kg_up_engine_neo4j_serves_the_api_over_neo4j_and_prints_a_working_browser_url(tmp_path: Path) -> None:
+    """The main job on the local Neo4j, as users run it: start it, load the corpus, serve the API."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from conftest import free_port
+
+    kg = neo4j_engine.scratch_settings(tmp_path / "home", engine_start_timeout=180)
+    api_port = free_port()
+    env = {**os.environ, **neo4j_engine.environment(kg), "KG_API_PORT": str(api_port)}
+    del env["KG_ENGINE"]  # --engine alone chooses it, for the load and for the API's workers
+    up = subprocess.Popen([sys.executable, "-m", "kg.cli", "up", "--engine", "neo4j"], env=env, cwd=tmp_path,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{api_port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert up.poll() is None, up.stdout.read() if up.stdout else "kg up exited"
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "kg up --engine neo4j did not serve the API"
+            time.sleep(0.5)
+        health = httpx.get(f"{base}/health", timeout=60).json()
+        assert health["nodes"] > 100
+        taiwan = httpx.get(f"{base}/entities/state:TW", timeout=60)
+        assert taiwan.status_code == 200 and taiwan.json()["name"] == "Taiwan"
+        # What the API read is what Neo4j holds: the same count, asked of Neo4j directly.
+        with Graph(local_neo4j_connection(kg)) as graph:
+            assert graph.dialect.name == "neo4j" and graph.counts().nodes == health["nodes"]
+        browser_url = f"http://127.0.0.1:{kg.neo4j_http_port}/browser/"
+        assert httpx.get(browser_url, timeout=30).status_code == 200
+        # Browser applies the project's style and opens its guide on connecting, both served by this API.
+        conf = (EngineHome.neo4j(kg).root / "conf" / "neo4j.conf").read_text(encoding="utf-8")
+        assert (f"browser.post_connect_cmd=style {base}/browser/style.grass; play {base}/browser/guide.html"
+                in conf)
+    finally:
+        up.terminate()
+        output = up.communicate(timeout=30)[0]
+        neo4j_engine.stop(kg)
+    assert "source:2025-11-19-nasams-taiwan: created" in output
+    assert browser_url in output, output

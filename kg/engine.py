@@ -92,8 +92,9 @@ def distribution() -> tuple[Path, Path]:
     return java, jars
 
 
-def _engine_process(home: EngineHome) -> psutil.Process | None:
-    """The live engine process recorded in the pid file, cleaning up a stale one."""
+def recorded_process(home: EngineHome, *markers: str) -> psutil.Process | None:
+    """The live process the home's pid file records, if its command line holds every marker;
+    a stale record (the process is gone, or the pid was reused by another program) is cleaned up."""
     pid = home.read_pid()
     if pid is None:
         if home.state_file.exists():
@@ -102,13 +103,17 @@ def _engine_process(home: EngineHome) -> psutil.Process | None:
     try:
         proc = psutil.Process(pid)
         cmdline = proc.cmdline()
-        ours = _SERVER_CLASS in cmdline and f"@{home.args_file}" in cmdline
-        if ours and proc.status() != psutil.STATUS_ZOMBIE:
+        if all(marker in cmdline for marker in markers) and proc.status() != psutil.STATUS_ZOMBIE:
             return proc
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         pass
-    home.clear_state()  # stale: the process is gone or the pid was reused
+    home.clear_state()
     return None
+
+
+def _engine_process(home: EngineHome) -> psutil.Process | None:
+    """The live engine process recorded in the pid file, cleaning up a stale one."""
+    return recorded_process(home, _SERVER_CLASS, f"@{home.args_file}")
 
 
 def port_free(port: int) -> bool:

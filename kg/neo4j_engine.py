@@ -30,7 +30,7 @@ from typing import IO
 
 import psutil
 
-from kg.engine import EngineError, EngineStatus, await_release, free_ports, port_free, terminate
+from kg.engine import EngineError, EngineStatus, await_release, free_ports, port_free, recorded_process, terminate
 from kg.engine_home import NEO4J_USER, START_MARKER, EngineHome, EngineState, write_private
 from kg.graph import Graph, local_neo4j_connection
 from kg.settings import PROJECT_ROOT, KgSettings
@@ -184,19 +184,7 @@ def _java_arguments(kg: KgSettings, lib: Path, *program: str) -> str:
 
 def _server_process(home: EngineHome) -> psutil.Process | None:
     """The live Neo4j recorded in the pid file, cleaning up a stale record."""
-    pid = home.read_pid()
-    if pid is None:
-        if home.state_file.exists():
-            home.clear_state()
-        return None
-    try:
-        proc = psutil.Process(pid)
-        if f"@{home.args_file}" in proc.cmdline() and proc.status() != psutil.STATUS_ZOMBIE:
-            return proc
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        pass
-    home.clear_state()
-    return None
+    return recorded_process(home, f"@{home.args_file}")
 
 
 def status(kg: KgSettings) -> EngineStatus:

@@ -97,6 +97,28 @@ def engine_name(settings: Settings) -> str:
     return "arcadedb" if settings.embedded else "neo4j"
 
 
+#: Debian's Chromium, as the browser tests run it (the machine's network is closed: no background calls).
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                  "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def headless_chromium():
+    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser of its own here)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Chromium is needed for the browser tests: run tools/install-test-deps (Debian package chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 @contextmanager
 def running_api(settings: Settings, graph: Graph) -> Iterator[str]:
     """The real API served by uvicorn on a free loopback port (in a thread), yielding its base URL."""

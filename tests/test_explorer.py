@@ -11,7 +11,6 @@ a CDN), and the ``kg viz`` file must make none at all. Screenshots are kept in
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,16 +18,14 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from kg.graph import Graph
 from kg.settings import PROJECT_ROOT, Settings
 from kg.viz import UnknownEntity, build_picture
 
-from conftest import running_api
+from conftest import headless_chromium, running_api
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                  "--no-first-run", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(os.environ.get("KG_TEST_ARTIFACTS") or PROJECT_ROOT / "test-artifacts")
 ANNOTATIONS = PROJECT_ROOT / "data" / "annotations"
 TIMEOUT_MS = 20_000
@@ -68,12 +65,8 @@ def annotated_sentence(event_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "Chromium is needed for the browser tests: run tools/install-test-deps (Debian package chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+    with headless_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

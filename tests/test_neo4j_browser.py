@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page
 
 from kg import neo4j_engine
 from kg.cypher import Cypher
@@ -37,13 +37,11 @@ from kg.graph import Graph, local_neo4j_connection
 from kg.queries import load_queries
 from kg.settings import PROJECT_ROOT, Settings
 
-from conftest import running_api
+from conftest import headless_chromium, running_api
 from test_browser_kit import browser_parse_grass
 
 pytestmark = pytest.mark.engines("neo4j")
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                  "--no-first-run", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(os.environ.get("KG_TEST_ARTIFACTS") or PROJECT_ROOT / "test-artifacts")
 DOCS_IMG = PROJECT_ROOT / "docs" / "img"
 SCREENSHOTS = {"guide": "neo4j-browser-guide.png", "taiwan": "neo4j-browser-taiwan.png",
@@ -168,12 +166,8 @@ class Neo4jBrowser:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is needed for the browser tests: run tools/install-test-deps (Debian package chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+    with headless_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def open_browser(chromium: Browser) -> Neo4jBrowser:

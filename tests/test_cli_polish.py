@@ -24,6 +24,7 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 import kg.cli
+from kg import neo4j_engine
 from kg.cli import app
 from kg.exit_codes import ExitCode, markdown_table
 from kg.settings import PROJECT_ROOT, Settings
@@ -439,6 +440,16 @@ def test_a_stopped_embedded_engine_is_one_line_and_exit_4(args: list[str], tmp_p
     args = [str(tmp_path / a) if a.endswith(".html") else a for a in args]
     result = runner.invoke(app, args, env=env)
     _assert_one_line_unreachable(result, f"bolt://127.0.0.1:{kg_settings.bolt_port}", "kg engine start", "kg doctor")
+
+
+@pytest.mark.parametrize("args", GRAPH_COMMANDS, ids=lambda a: a[0])
+def test_a_stopped_local_neo4j_is_one_line_and_exit_4(args: list[str], tmp_path: Path) -> None:
+    kg_settings = neo4j_engine.scratch_settings(tmp_path / "stopped")
+    env = {**neo4j_engine.environment(kg_settings), "KG_TRANSACTION_TIMEOUT": "5"}
+    args = [str(tmp_path / a) if a.endswith(".html") else a for a in args]
+    result = runner.invoke(app, args, env=env)
+    _assert_one_line_unreachable(result, f"the local Neo4j at bolt://127.0.0.1:{kg_settings.neo4j_bolt_port}",
+                                 "kg engine start --engine neo4j", "kg doctor")
 
 
 def test_nothing_at_neo4j_uri_is_one_line_and_exit_4() -> None:

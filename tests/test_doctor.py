@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from kg import neo4j_engine
 from kg.cli import app
 from kg.doctor import run_checks
 from kg.graph import connection_for
@@ -53,6 +54,17 @@ def test_stopped_embedded_engine_says_to_start_it(tmp_path: Path) -> None:
     assert result.exit_code == 1
     failed = [c for c in json.loads(result.stdout) if not c["ok"]]
     assert failed == [{"name": "engine", "ok": False, "detail": "the embedded engine is not running", "fix": "run: kg engine start"}]
+
+
+def test_stopped_local_neo4j_says_to_start_it(tmp_path: Path) -> None:
+    kg = neo4j_engine.scratch_settings(tmp_path / "home")
+    result = runner.invoke(app, ["doctor", "--json"], env=neo4j_engine.environment(kg))
+    assert result.exit_code == 1
+    checks = json.loads(result.stdout)
+    assert [c["name"] for c in checks if c["ok"]] == ["mode", "java", "neo4j jars"], checks
+    failed = [c for c in checks if not c["ok"]]
+    assert failed == [{"name": "engine", "ok": False, "detail": "the local Neo4j is not running",
+                       "fix": "run: kg engine start --engine neo4j"}]
 
 
 def test_malformed_settings_exit_2_naming_the_variable() -> None:

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg import engine
 from kg.cli import app
 from kg.cypher import Cypher
-from kg.graph import Graph, embedded_connection
+from kg.graph import Graph
 from kg.property_graph import Node, Rel
 from kg.store import Store
 
-from conftest import cli_env, engine_settings
+from conftest import cli_env, engine_name, private_graph
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 runner = CliRunner()
@@ -296,7 +295,8 @@ def test_cli_loads_valid_files_and_lists_rejected_ones(graph: Graph, settings, s
 
 
 @pytest.mark.parametrize("fmt,suffix", [("turtle", "ttl"), ("jsonld", "jsonld")])
-def test_export_then_load_into_an_empty_engine_gives_the_same_graph(graph: Graph, settings, corpus, tmp_path: Path, fmt: str, suffix: str) -> None:
+def test_export_then_load_into_an_empty_engine_gives_the_same_graph(  # of the same kind as the session's
+    graph: Graph, settings, corpus, tmp_path: Path, fmt: str, suffix: str) -> None:
     from loaders.pipeline import Loader
 
     original = snapshot(graph)
@@ -306,17 +306,12 @@ def test_export_then_load_into_an_empty_engine_gives_the_same_graph(graph: Graph
     if fmt == "jsonld":
         assert isinstance(json.loads(exported.read_text(encoding="utf-8")), (list, dict))
 
-    kg = engine_settings(tmp_path / "empty-engine")
-    engine.start(kg)
-    try:
-        with Graph(embedded_connection(kg)) as empty:
-            assert empty.counts().nodes == 0
-            summary = Loader(empty).load([exported])
-            assert not summary.rejected, [str(r) for r in summary.rejected]
-            assert len(summary.reports) == 3
-            assert snapshot(empty) == original
-    finally:
-        engine.stop(kg)
+    with private_graph(engine_name(settings), tmp_path / "empty-engine") as fresh, Graph.open(fresh) as empty:
+        assert empty.counts().nodes == 0
+        summary = Loader(empty).load([exported])
+        assert not summary.rejected, [str(r) for r in summary.rejected]
+        assert len(summary.reports) == 3
+        assert snapshot(empty) == original
 
 
 # -- many new sources to a transaction -------------------------------------------------

@@ -1,9 +1,12 @@
-"""Benchmarks of load, validation and API on the embedded engine, measured side by side.
+"""Benchmarks of load, validation and API on either local engine, measured side by side.
 
 ``kg bench`` runs everything here in one go and prints a table (and writes
 JSON). Each corpus size gets its own synthetic corpus
 (:mod:`loaders.synthetic`) and its own fresh engines, so no figure depends on
-what an earlier step left behind:
+what an earlier step left behind. The engines are of the kind ``--engine``
+names: the embedded ArcadeDB (``arcadedb``, the default) or a real Neo4j
+(``neo4j``, :mod:`kg.neo4j_engine`; Neo4j Community serves one database, so
+each fresh graph is a fresh server):
 
 1. **End-to-end load**: ``kg load DIR --json`` in a child process, as users
    run it (``workers`` checking processes, ``batch`` new sources to a
@@ -55,7 +58,7 @@ from typing import Any, NamedTuple
 import httpx
 import psutil
 
-from kg import cypher, engine
+from kg import cypher, engine, neo4j_engine
 from kg.cypher import Cypher
 from kg.graph import Graph, GraphCounts, connection_for
 from kg.ontology import load_ontology
@@ -69,6 +72,12 @@ FACTS_PER_EVENT = 27.0
 #: Endpoints timed, with the clients tried for each.
 ENDPOINTS = ("search", "entity", "neighbours", "paths", "sales")
 RAW_BATCH = 5000
+#: The local engines a benchmark can run on.
+ENGINES = ("arcadedb", "neo4j")
+#: What rdflib-neo4j wrote between its resources (one relationship per object triple, rdf:type aside).
+RDFLIB_RELATIONSHIPS = Cypher("MATCH (:Resource)-[r]->(:Resource) RETURN count(r) AS relationships")
+#: Neo4j's name and version, for the report (Neo4j only: ArcadeDB's comes from its package).
+NEO4J_COMPONENTS = Cypher("CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition")
 
 
 @dataclass
@@ -151,24 +160,59 @@ class BenchReport:
         }
 
 
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    import arcadedb_embedded  # the engine's version is part of the measurement
-
+def machine(engine_name: str = "arcadedb") -> dict[str, Any]:
+    """What the figures were measured on. Neo4j's version is read from a running server
+    (:func:`engine_version`), so it is filled in on the graph the API is timed on."""
     mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
+    if engine_name == "neo4j":
+        version = "neo4j (version read from the engine the API is timed on)"
+    else:
+        import arcadedb_embedded  # the engine's version is part of the measurement
+
+        version = f"arcadedb-embedded {getattr(arcadedb_embedded, '__version__', '?')}"
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "memory_gb": round(mem_kb / 2**20, 1), "engine": f"arcadedb-embedded {getattr(arcadedb_embedded, '__version__', '?')}"}
+            "memory_gb": round(mem_kb / 2**20, 1), "engine_name": engine_name, "engine": version}
+
+
+def engine_version(settings: Settings) -> str | None:
+    """``neo4j 5.26.0 community`` from ``CALL dbms.components()`` on a Neo4j; None on the embedded engine."""
+    if not settings.local_neo4j:
+        return None
+    with Graph.open(settings) as graph:
+        rows = graph.read(NEO4J_COMPONENTS)
+    return "; ".join(f"{r['name']} {', '.join(r['versions'])} {r['edition']}".lower() for r in rows)
+
+
+def engine_name_of(settings: Settings) -> str:
+    return "neo4j" if settings.local_neo4j else "arcadedb"
+
+
+def neo4j_pagecache(heap: str) -> str:
+    """The page cache a benchmark's Neo4j gets for a ``--heap``: half of it, at least 512m."""
+    mb = int(heap[:-1]) * (1024 if heap[-1] in "gG" else 1)
+    return f"{max(512, mb // 2)}m"
+
+
+def engine_pid(settings: Settings) -> int | None:
+    """The pid of the engine JVM ``settings`` point at, whichever kind it is."""
+    return (neo4j_engine if settings.local_neo4j else engine).status(settings.kg).pid
 
 
 # -- engines ------------------------------------------------------------------------------
 
 
 @contextmanager
-def fresh_engine(workdir: Path, heap: str) -> Iterator[Settings]:
-    """An embedded engine of its own, in a new folder on free ports; stopped and deleted on exit."""
+def fresh_engine(workdir: Path, heap: str, engine_name: str = "arcadedb") -> Iterator[Settings]:
+    """An engine of its own (the embedded ArcadeDB, or a Neo4j server with ``heap`` and
+    :func:`neo4j_pagecache`), in a new folder on free ports; stopped and deleted on exit."""
     home = Path(tempfile.mkdtemp(prefix="engine-", dir=workdir))
     try:
-        with engine.scratch_engine(home, engine_heap=heap) as kg:
+        if engine_name == "neo4j":
+            server = neo4j_engine.scratch_server(home, neo4j_heap=heap, neo4j_pagecache=neo4j_pagecache(heap),
+                                                 engine_start_timeout=180)
+        else:
+            server = engine.scratch_engine(home, engine_heap=heap)
+        with server as kg:
             yield Settings(neo4j=Neo4jSettings(uri=None), kg=kg)
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -177,7 +221,8 @@ def fresh_engine(workdir: Path, heap: str) -> Iterator[Settings]:
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
     """This process's environment, pointed at the engine of ``settings`` alone."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
-    return {**inherited, **engine.environment(settings.kg), **extra}
+    pointed = neo4j_engine.environment(settings.kg) if settings.local_neo4j else engine.environment(settings.kg)
+    return {**inherited, **pointed, **extra}
 
 
 def _peak_mb_of_pid(pid: int) -> float:
@@ -217,6 +262,8 @@ class Measured(NamedTuple):
     peak_mb: float  # its ru_maxrss: the largest of it and the processes it waited for
     cpu_seconds: float  # user + system, its own and that of every process it waited for
     stdout: str
+    returncode: int = 0
+    stderr: str = ""  # its tail
 
 
 def _run_measured(argv: list[str], env: dict[str, str]) -> Measured:
@@ -228,10 +275,11 @@ def _run_measured(argv: list[str], env: dict[str, str]) -> Measured:
         seconds = time.perf_counter() - started
         out.seek(0)
         errors.seek(0)
+        error_tail = errors.read().decode(errors="replace")[-2000:]
         if returncode not in (0, 1):
-            raise RuntimeError(f"{' '.join(argv)} failed ({returncode}): {errors.read().decode()[-2000:]}")
+            raise RuntimeError(f"{' '.join(argv)} failed ({returncode}): {error_tail}")
         maxrss_kb, cpu = usage.read().split()
-        return Measured(seconds, int(maxrss_kb) / 1024, float(cpu), out.read().decode())
+        return Measured(seconds, int(maxrss_kb) / 1024, float(cpu), out.read().decode(), returncode, error_tail)
 
 
 def _cpu_seconds_of_pid(pid: int) -> float:
@@ -243,8 +291,10 @@ def _cpu_seconds_of_pid(pid: int) -> float:
 
 
 def measure_load(target_facts: int, seed: int, workdir: Path, heap: str, rdflib_max: int = 200_000,
-                 then: Callable[[Settings], None] | None = None, workers: int = 2, batch: int = 100) -> LoadFigures:
-    """Synthesize a corpus of about ``target_facts`` facts and time every writer on it.
+                 then: Callable[[Settings], None] | None = None, workers: int = 2, batch: int = 100,
+                 engine_name: str = "arcadedb") -> LoadFigures:
+    """Synthesize a corpus of about ``target_facts`` facts and time every writer on it, each
+    on a fresh engine of the kind ``engine_name`` names.
 
     ``then`` runs on the loaded engine before it is stopped (the API latencies).
     """
@@ -252,25 +302,29 @@ def measure_load(target_facts: int, seed: int, workdir: Path, heap: str, rdflib_
     shutil.rmtree(corpus, ignore_errors=True)
     made = synthesize(max(10, round(target_facts / FACTS_PER_EVENT)), seed, corpus)
     figures = LoadFigures(target_facts=target_facts, events=made.events, sources=made.sources, workers=workers, batch=batch)
-    with fresh_engine(workdir, heap) as settings:
-        engine_pid = engine.status(settings.kg).pid
-        engine_cpu = _cpu_seconds_of_pid(engine_pid) if engine_pid else 0.0
+    with fresh_engine(workdir, heap, engine_name) as settings:
+        pid = engine_pid(settings)
+        engine_cpu = _cpu_seconds_of_pid(pid) if pid else 0.0
         load = _run_measured([sys.executable, "-m", "kg.cli", "load", str(corpus), "--json"],
                              _env(settings, KG_LOAD_WORKERS=str(workers), KG_LOAD_BATCH=str(batch)))
-        report = json.loads(load.stdout)
+        try:
+            report = json.loads(load.stdout)
+        except json.JSONDecodeError:  # exit code 1 is also a crash's: say what it wrote
+            raise RuntimeError(f"kg load {corpus} printed no JSON (exit code {load.returncode}): {load.stderr}") from None
         figures.seconds, figures.loader_peak_mb, figures.loader_cpu_seconds = load.seconds, load.peak_mb, load.cpu_seconds
         figures.check_seconds, figures.write_seconds = report["timings"]["check_seconds"], report["timings"]["write_seconds"]
-        if engine_pid:
-            figures.engine_cpu_seconds = _cpu_seconds_of_pid(engine_pid) - engine_cpu
-            figures.engine_peak_mb = _peak_mb_of_pid(engine_pid)
+        if pid:
+            figures.engine_cpu_seconds = _cpu_seconds_of_pid(pid) - engine_cpu
+            figures.engine_peak_mb = _peak_mb_of_pid(pid)
         with Graph.open(settings) as graph:
             counts = graph.counts()
             figures.nodes, figures.relationships = counts.nodes, counts.relationships
             nodes, rels = Store(graph).dump()
-        figures.raw_seconds, raw = raw_ceiling(nodes, rels, workdir, heap)
+        figures.raw_seconds, raw = raw_ceiling(nodes, rels, workdir, heap, engine_name)
         figures.raw_nodes, figures.raw_relationships = raw.nodes, raw.relationships
         if figures.facts <= rdflib_max:
-            figures.rdflib_neo4j_seconds, figures.rdflib_neo4j_note = rdflib_neo4j(nodes, rels, workdir, heap)
+            figures.rdflib_neo4j_seconds, figures.rdflib_neo4j_note = rdflib_neo4j(nodes, rels, workdir, heap,
+                                                                                   engine_name=engine_name)
         else:
             figures.rdflib_neo4j_note = f"not run above {rdflib_max:,} facts (--rdflib-max)"
         del nodes, rels
@@ -280,8 +334,10 @@ def measure_load(target_facts: int, seed: int, workdir: Path, heap: str, rdflib_
     return figures
 
 
-def raw_ceiling(nodes: list[Any], rels: list[Any], workdir: Path, heap: str) -> tuple[float, GraphCounts]:
-    """Seconds to write these nodes and relationships with plain UNWIND CREATE into a fresh engine, and what it holds then."""
+def raw_ceiling(nodes: list[Any], rels: list[Any], workdir: Path, heap: str,
+                engine_name: str = "arcadedb") -> tuple[float, GraphCounts]:
+    """Seconds to write these nodes and relationships with plain UNWIND CREATE into a fresh engine
+    (of the kind ``engine_name`` names), and what it holds then."""
     onto = load_ontology()
     by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for node in nodes:
@@ -290,7 +346,7 @@ def raw_ceiling(nodes: list[Any], rels: list[Any], workdir: Path, heap: str) -> 
     for rel in rels:
         by_type.setdefault((rel.start_root, rel.type, rel.end_root), []).append(
             {"start": rel.start, "end": rel.end, "props": dict(rel.props)})
-    with fresh_engine(workdir, heap) as settings, Graph.open(settings) as graph:
+    with fresh_engine(workdir, heap, engine_name) as settings, Graph.open(settings) as graph:
         apply_schema(graph, onto)
         started = time.perf_counter()
         for labels, rows in by_labels.items():
@@ -309,14 +365,16 @@ RDFLIB_NEO4J_ATTEMPTS = 3
 
 
 def rdflib_neo4j(nodes: list[Any], rels: list[Any], workdir: Path, heap: str,
-                 attempts: int = RDFLIB_NEO4J_ATTEMPTS) -> tuple[float | None, str]:
-    """Seconds for rdflib-neo4j to write the same graph as RDF, or why it could not.
+                 attempts: int = RDFLIB_NEO4J_ATTEMPTS, engine_name: str = "arcadedb") -> tuple[float | None, str]:
+    """Seconds for rdflib-neo4j to write the same graph as RDF into a fresh engine of the kind
+    ``engine_name`` names, or why it could not.
 
     It writes with auto-commit statements and does not retry them; the embedded
     engine refuses some as concurrent modifications (``kg.graph`` difference 3)
     and rdflib-neo4j then raises. Such a run says nothing about its speed, so it
     is run again on a fresh engine, up to ``attempts`` times; the note says
-    which attempt the figure comes from and what stopped the ones before.
+    which attempt the figure comes from and what stopped the ones before. On
+    Neo4j, the engine it was made for, the same applies should Neo4j refuse one.
     """
     try:
         from neo4j.exceptions import TransientError
@@ -327,11 +385,13 @@ def rdflib_neo4j(nodes: list[Any], rels: list[Any], workdir: Path, heap: str,
         return None, "not installed (pip install -e '.[bench]')"
     from kg.property_graph import rows_to_rdf
 
+    against = "Neo4j" if engine_name == "neo4j" else "the embedded engine"
     data = rows_to_rdf(nodes, rels, load_ontology())
     iris = {t for s, p, o in data for t in (s, o) if isinstance(t, URIRef) and p != RDF.type}
+    links = sum(1 for _, p, o in data if isinstance(o, URIRef) and p != RDF.type)
     refused: list[str] = []
     for attempt in range(1, attempts + 1):
-        with fresh_engine(workdir, heap) as settings:
+        with fresh_engine(workdir, heap, engine_name) as settings:
             conn = connection_for(settings)
             config = Neo4jStoreConfig(
                 auth_data={"uri": conn.uri, "database": conn.database, "user": conn.user, "pwd": conn.password},
@@ -348,14 +408,16 @@ def rdflib_neo4j(nodes: list[Any], rels: list[Any], workdir: Path, heap: str,
                 refused.append(f"attempt {attempt}: {type(exc).__name__}: {str(exc)[:160]}")
                 continue
             except Exception as exc:  # a third-party writer against our engine: any failure is a finding, not a crash
-                return None, f"failed against the embedded engine: {type(exc).__name__}: {str(exc)[:200]}"
+                return None, f"failed against {against}: {type(exc).__name__}: {str(exc)[:200]}"
             with Graph.open(settings) as graph:
                 written = graph.read(cypher.BENCH_RESOURCES)[0]["resources"]
+                linked = graph.read(RDFLIB_RELATIONSHIPS)[0]["relationships"]
         after = f" (attempt {attempt}; refused before: {'; '.join(refused)})" if refused else ""
-        if written != len(iris):
-            return seconds, f"incomplete: {written:,} of {len(iris):,} resources written ({len(data):,} triples){after}"
-        return seconds, f"complete: {len(iris):,} resources, {len(data):,} triples{after}"
-    return None, f"failed against the embedded engine {attempts} times: {'; '.join(refused)}"
+        if (written, linked) != (len(iris), links):
+            return seconds, (f"incomplete: {written:,} of {len(iris):,} resources and {linked:,} of {links:,} "
+                             f"relationships written ({len(data):,} triples){after}")
+        return seconds, f"complete: {len(iris):,} resources, {links:,} relationships, {len(data):,} triples{after}"
+    return None, f"failed against {against} {attempts} times: {'; '.join(refused)}"
 
 
 # -- API latency ---------------------------------------------------------------------------
@@ -442,7 +504,10 @@ def _hammer(base: str, endpoint: str, paths: list[str], clients: int, per_client
 
 def measure_api_into(report: BenchReport, settings: Settings, requests_per_client: int, clients: tuple[int, ...],
                      seed: int) -> None:
-    """The graph's size and the API latencies on it, into ``report``."""
+    """The graph's size and the API latencies on it, into ``report``; Neo4j's version too."""
+    version = engine_version(settings)
+    if version:
+        report.machine["engine"] = version
     with Graph.open(settings) as graph:
         report.api_graph = dict(graph.read(cypher.BENCH_GRAPH_SIZE)[0])
     report.latencies, report.api_peak_mb = measure_api(settings, requests_per_client, clients, seed)
@@ -450,18 +515,24 @@ def measure_api_into(report: BenchReport, settings: Settings, requests_per_clien
 
 
 def run_api(settings: Settings, requests_per_client: int, clients: tuple[int, ...], seed: int, command: str) -> BenchReport:
-    """API latencies alone, on the embedded engine ``settings`` point at, as loaded: re-measure
-    the API after a change without loading the corpus again (``kg bench api``)."""
-    report = BenchReport(machine=machine(), command=command)
+    """API latencies alone, on the local engine ``settings`` point at (ArcadeDB or Neo4j), as
+    loaded: re-measure the API after a change without loading the corpus again (``kg bench api``)."""
+    report = BenchReport(machine=machine(engine_name_of(settings)), command=command)
     measure_api_into(report, settings, requests_per_client, clients, seed)
     return report
 
 
 def run(sizes: list[int], seed: int, workdir: Path, heap: str, requests_per_client: int,
         clients: tuple[int, ...], command: str, rdflib_max: int = 200_000, progress: Any = None,
-        workers: int = 2, batch: int = 100) -> BenchReport:
-    """Every measurement; the largest size's graph is kept for the API latencies."""
-    report = BenchReport(machine=machine(), command=command)
+        workers: int = 2, batch: int = 100, engine_name: str = "arcadedb") -> BenchReport:
+    """Every measurement, on fresh engines of the kind ``engine_name`` names; the largest size's
+    graph is kept for the API latencies."""
+    if engine_name not in ENGINES:
+        raise ValueError(f"engine {engine_name!r}: name one of {', '.join(ENGINES)}")
+    report = BenchReport(machine=machine(engine_name), command=command)
+    report.machine["engine_heap"] = heap
+    if engine_name == "neo4j":
+        report.machine["engine_pagecache"] = neo4j_pagecache(heap)
     workdir.mkdir(parents=True, exist_ok=True)
 
     def api(settings: Settings) -> None:
@@ -473,5 +544,5 @@ def run(sizes: list[int], seed: int, workdir: Path, heap: str, requests_per_clie
         if progress:
             progress(f"load {size:,} facts")
         report.loads.append(measure_load(size, seed, workdir, heap, rdflib_max, then=api if size == max(sizes) else None,
-                                         workers=workers, batch=batch))
+                                         workers=workers, batch=batch, engine_name=engine_name))
     return report

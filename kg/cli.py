@@ -729,8 +729,12 @@ def bench(
     workdir: Annotated[Path | None, typer.Option("--workdir", help="Scratch folder for corpora and engines (default: a temporary one).")] = None,
     json_out: Annotated[Path | None, typer.Option("--out", help="Also write the figures as JSON to this file.")] = None,
     as_json: JsonFlag = False,
+    engine: Annotated[Engine, typer.Option("--engine", case_sensitive=False,
+                                           help="Engine of every fresh graph: arcadedb (embedded) or neo4j (a Neo4j "
+                                                "server each; --heap sizes its heap, and its page cache is half that).")
+                      ] = Engine.arcadedb,
 ) -> None:
-    """Load, validation and API benchmarks on fresh embedded engines: prints a table (see BENCHMARKS.md).
+    """Load, validation and API benchmarks on fresh engines (--engine): prints a table (see BENCHMARKS.md).
 
     For each size: a synthetic corpus loaded end to end (kg load), the same graph written
     by plain UNWIND CREATE (the raw ceiling) and, when installed, by rdflib-neo4j; the
@@ -745,13 +749,13 @@ def bench(
     from kg.bench import run
 
     sizes, client_counts = _csv_ints(facts), tuple(_csv_ints(clients))
-    command = shlex.join(["kg", "bench", "--facts", facts, "--seed", str(seed), "--requests", str(requests),
-                          "--clients", clients, "--heap", heap, "--rdflib-max", str(rdflib_max),
+    command = shlex.join(["kg", "bench", "--engine", engine.value, "--facts", facts, "--seed", str(seed),
+                          "--requests", str(requests), "--clients", clients, "--heap", heap, "--rdflib-max", str(rdflib_max),
                           "--workers", str(workers), "--batch", str(batch)])
     scratch = workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     report = run(sizes, seed, scratch, heap, requests, client_counts, command, rdflib_max,
                  progress=None if as_json else lambda what: err.print(f"[dim]{escape(what)}[/]", highlight=False),
-                 workers=workers, batch=batch)
+                 workers=workers, batch=batch, engine_name=engine.value)
     if workdir is None:
         import shutil
 
@@ -819,8 +823,9 @@ def bench_api(
     clients: Annotated[str, typer.Option("--clients", help="Concurrent API clients to try, comma-separated.")] = "1,8",
     json_out: Annotated[Path | None, typer.Option("--out", help="Also write the figures as JSON to this file.")] = None,
     as_json: JsonFlag = False,
+    engine: EngineOption = None,
 ) -> None:
-    """API latency p50/p95/p99 per endpoint on the graph the embedded engine holds now (start it and load first).
+    """API latency p50/p95/p99 per endpoint on the graph the local engine holds now (start it and load first).
 
     The same requests and clients as the API part of ``kg bench``, without loading a corpus:
     for re-measuring the API after a change, on a graph loaded once (kg synth, kg load).
@@ -829,13 +834,17 @@ def bench_api(
 
     from kg.bench import run_api
 
-    settings = load_settings()
+    settings = load_settings(engine)
     if settings.neo4j.uri:
-        raise _fail("kg bench api measures the embedded engine; unset NEO4J_URI", ExitCode.USAGE)
-    if not engine_lifecycle.status(settings.kg).running:
-        raise _fail(f"no engine runs for {settings.kg.data_dir}; start it with `kg engine start` and load a corpus",
+        raise _fail("kg bench api measures a local engine (the embedded one or the local Neo4j); unset NEO4J_URI",
+                    ExitCode.USAGE)
+    name = settings.kg.engine
+    if not _local_status(settings).running:
+        start = "kg engine start --engine neo4j" if name == "neo4j" else "kg engine start"
+        raise _fail(f"no {name} engine runs for {settings.kg.data_dir}; start it with `{start}` and load a corpus",
                     ExitCode.UNREACHABLE)
-    command = shlex.join(["kg", "bench", "api", "--seed", str(seed), "--requests", str(requests), "--clients", clients])
+    command = shlex.join(["kg", "bench", "api", "--engine", name, "--seed", str(seed), "--requests", str(requests),
+                          "--clients", clients])
     _show_bench(run_api(settings, requests, tuple(_csv_ints(clients)), seed, command).as_dict(), json_out, as_json,
                 _print_latencies)
 

@@ -161,8 +161,8 @@ def _configuration(kg: KgSettings, home: EngineHome, api_base: str | None) -> st
         "db.tx_log.rotation.retention_policy=2 files",
         # Browser may fetch guides and styles from these hosts; the project's API is on loopback.
         "browser.remote_content_hostname_whitelist=localhost,127.0.0.1",
-        # Browser would load analytics and feedback scripts from the internet and show a usage-data banner.
-        "browser.allow_outgoing_connections=false",
+        # No usage-data banner in Browser, no telemetry. (Community 5.26 does not declare
+        # browser.allow_outgoing_connections, and refuses to start on an undeclared setting.)
         "client.allow_telemetry=false",
     ]
     if api_base:

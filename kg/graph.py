@@ -113,6 +113,13 @@ differences found there are in running the engines, and are handled in
     its own log, Neo4j in ``logs/debug.log``: a checkpoint "triggered by
     Recovery completed"); Neo4j's restart takes several times longer
     (``test_faults.py``, each test on both engines).
+14. **Planning.** Neo4j plans a statement text the first time it sees it and
+    caches the plan: the named queries took 0.03 s (``graph_overview``) to
+    2 s (``arms_sales``) to plan on the test machine with its two cores
+    busy, so the first run of a query in Browser, or of a new ``*..N``
+    bound, is that much slower than the next. ArcadeDB's planning is not
+    measurable next to its execution. The suite's first ``[neo4j]`` call of
+    each query shows it (``pytest --durations``: ``test_queries.py``).
 
 An unreachable graph
 --------------------

@@ -15,6 +15,7 @@ on first start and kept mode 0600. Bolt and HTTP bind to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -106,6 +107,16 @@ def ensure_runtime(progress: IO[str] | None = None) -> Path:
     """
     if runtime_ready():
         return LIB
+    RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
+    with open(RUNTIME_DIR / ".fetch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one fetch at a time: a second process waits, then finds lib/ ready
+        if not runtime_ready():
+            _fetch(progress)
+    return LIB
+
+
+def _fetch(progress: IO[str] | None) -> None:
+    """Run Maven into a staging folder, then put it in place of ``lib/`` (under the fetch lock)."""
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ToolMissing("Maven is not installed: the local Neo4j is fetched from Maven Central with it "
@@ -127,12 +138,8 @@ def ensure_runtime(progress: IO[str] | None = None) -> Path:
     old = RUNTIME_DIR / f"lib.old-{os.getpid()}"
     if LIB.exists():
         LIB.rename(old)
-    try:
-        staging.rename(LIB)
-    except OSError:  # another process finished first: its lib/ is as good
-        shutil.rmtree(staging, ignore_errors=True)
+    staging.rename(LIB)
     shutil.rmtree(old, ignore_errors=True)
-    return LIB
 
 
 # -- one server -------------------------------------------------------------------------------

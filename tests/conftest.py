@@ -66,12 +66,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect the engine runs a test's ``engines`` marker leaves out (a Browser test is for Neo4j only)."""
+    """Deselect the engine runs a test's ``engines`` marker leaves out (a Browser test is for Neo4j only),
+    and keep each engine's tests on one pytest-xdist worker, which starts that engine once
+    (``--dist loadgroup``): the two engines' halves of the suite then run side by side."""
     keep, drop = [], []
     for item in items:
         marker = item.get_closest_marker("engines")
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("settings") if callspec else None
+        if engine:
+            item.add_marker(pytest.mark.xdist_group(engine))
         (drop if marker and engine and engine not in marker.args else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)

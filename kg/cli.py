@@ -367,9 +367,11 @@ def validate(
     else:
         for name, violations in report.items():
             if not violations:
-                out.print(f"[green]ok[/]   {escape(name)}", highlight=False)
+                out.print(f"[green]ok[/]   {escape(name)}", highlight=False, soft_wrap=True)
                 continue
-            out.print(f"[red]FAIL[/] {escape(name)}: {len(violations)} problem{'s' if len(violations) > 1 else ''}", highlight=False)
+            # soft_wrap: a long path stays whole (and copyable) when the report goes to a pipe or a file
+            out.print(f"[red]FAIL[/] {escape(name)}: {len(violations)} problem{'s' if len(violations) > 1 else ''}",
+                      highlight=False, soft_wrap=True)
             for v in violations:
                 field = f" · {v.field}" if v.field else ""
                 out.print(escape(f"       {v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)

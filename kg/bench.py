@@ -485,7 +485,12 @@ def _hammer(base: str, endpoint: str, paths: list[str], clients: int, per_client
             http.get(paths[offset])  # warm the connection; not timed
             for path in paths[offset:offset + per_client]:
                 started = time.perf_counter()
-                status = http.get(path).status_code
+                try:
+                    status = http.get(path).status_code
+                except httpx.HTTPError:  # a timeout (120 s) or a dropped connection: an error, not a time
+                    with lock:
+                        errors += 1
+                    continue
                 elapsed = time.perf_counter() - started
                 with lock:
                     timings.append(elapsed * 1000)

@@ -30,7 +30,7 @@ from pathlib import Path
 import psutil
 
 from kg.engine_home import START_MARKER, EngineHome, EngineState, write_private
-from kg.graph import Graph, embedded_connection
+from kg.graph import Connection, Graph, embedded_connection
 from kg.settings import KgSettings
 
 _SERVER_CLASS = "com.arcadedb.server.ArcadeDBServer"
@@ -234,8 +234,13 @@ def start(kg: KgSettings) -> EngineStatus:
 
 def _wait_for_bolt(proc: subprocess.Popen[bytes], kg: KgSettings) -> None:
     home = EngineHome.from_settings(kg)
-    connection = embedded_connection(kg)
-    timeout = kg.engine_start_timeout
+    await_bolt(proc, embedded_connection(kg), home, kg.engine_start_timeout, "The engine", str(home.log_file))
+
+
+def await_bolt(proc: subprocess.Popen[bytes], connection: Connection, home: EngineHome, timeout: float,
+               name: str, logs: str) -> None:
+    """Return once Bolt answers a query at ``connection``; an error naming ``logs`` when the JVM
+    exits first or nothing answers within ``timeout`` seconds (either engine: ``name`` says which)."""
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     with Graph(connection, max_retry_time=2.0) as graph:
@@ -243,7 +248,7 @@ def _wait_for_bolt(proc: subprocess.Popen[bytes], kg: KgSettings) -> None:
             code = proc.poll()
             if code is not None:
                 raise EngineError(
-                    f"The engine's JVM exited with code {code} while starting. "
+                    f"{name}'s JVM exited with code {code} while starting. "
                     f"Last lines of {home.log_file}:\n{home.log_tail()}"
                 )
             try:
@@ -253,8 +258,8 @@ def _wait_for_bolt(proc: subprocess.Popen[bytes], kg: KgSettings) -> None:
                 last_error = exc
                 time.sleep(0.25)
     raise EngineError(
-        f"The engine did not answer on {connection.uri} within {timeout:.0f}s "
-        f"(last error: {last_error}). Raise KG_ENGINE_START_TIMEOUT or read {home.log_file}:\n{home.log_tail()}"
+        f"{name} did not answer on {connection.uri} within {timeout:.0f}s "
+        f"(last error: {last_error}). Raise KG_ENGINE_START_TIMEOUT or read {logs}:\n{home.log_tail()}"
     )
 
 
@@ -275,7 +280,12 @@ def terminate(pid: int, timeout: float) -> None:
 def stop(kg: KgSettings, timeout: float = 60.0) -> bool:
     """Stop the engine cleanly; False when it was not running."""
     home = EngineHome.from_settings(kg)
-    proc = _engine_process(home)
+    return stop_recorded(home, _engine_process(home), timeout)
+
+
+def stop_recorded(home: EngineHome, proc: psutil.Process | None, timeout: float) -> bool:
+    """Stop the engine process ``home`` records (:func:`recorded_process`) and clear its record;
+    False when none runs."""
     if proc is None:
         return False
     terminate(proc.pid, timeout)

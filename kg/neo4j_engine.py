@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -31,9 +30,10 @@ from typing import IO
 
 import psutil
 
-from kg.engine import EngineError, EngineStatus, await_release, free_ports, port_free, recorded_process, terminate
+from kg.engine import (EngineError, EngineStatus, await_bolt, await_release, free_ports, port_free, recorded_process,
+                       stop_recorded, terminate)
 from kg.engine_home import NEO4J_USER, START_MARKER, EngineHome, EngineState, write_private
-from kg.graph import Graph, local_neo4j_connection
+from kg.graph import local_neo4j_connection
 from kg.settings import PROJECT_ROOT, KgSettings
 
 RUNTIME_DIR = PROJECT_ROOT / "tools" / "neo4j"
@@ -287,35 +287,14 @@ def start(kg: KgSettings, *, api_base: str | None = None, progress: IO[str] | No
 
 
 def _wait_for_bolt(proc: subprocess.Popen[bytes], kg: KgSettings, home: EngineHome) -> None:
-    connection = local_neo4j_connection(kg)
-    deadline = time.monotonic() + kg.engine_start_timeout
-    last_error: Exception | None = None
-    with Graph(connection, max_retry_time=2.0) as graph:
-        while time.monotonic() < deadline:
-            code = proc.poll()
-            if code is not None:
-                raise EngineError(f"Neo4j's JVM exited with code {code} while starting. "
-                                  f"Last lines of {home.log_file}:\n{home.log_tail()}")
-            try:
-                graph.verify()
-                return
-            except Exception as exc:  # not up yet
-                last_error = exc
-                time.sleep(0.25)
-    raise EngineError(f"Neo4j did not answer on {connection.uri} within {kg.engine_start_timeout:.0f}s "
-                      f"(last error: {last_error}). Raise KG_ENGINE_START_TIMEOUT or read {home.log_file} "
-                      f"and {home.root / 'logs' / 'neo4j.log'}:\n{home.log_tail()}")
+    await_bolt(proc, local_neo4j_connection(kg), home, kg.engine_start_timeout, "Neo4j",
+               f"{home.log_file} and {home.root / 'logs' / 'neo4j.log'}")
 
 
 def stop(kg: KgSettings, timeout: float = 60.0) -> bool:
     """Stop the local Neo4j cleanly; False when it was not running."""
     home = EngineHome.neo4j(kg)
-    proc = _server_process(home)
-    if proc is None:
-        return False
-    terminate(proc.pid, timeout)
-    home.clear_state()
-    return True
+    return stop_recorded(home, _server_process(home), timeout)
 
 
 # -- servers of their own (the test suite, kg bench) -------------------------------------------

@@ -40,6 +40,7 @@ from kg import engine as engine_lifecycle
 from kg import neo4j_engine
 from kg.exit_codes import ExitCode, help_lines
 from kg.graph import Connection, Graph, GraphUnavailable, connection_for, embedded_connection, local_neo4j_connection
+from kg.ports import CannotListen, PortTaken, require_listenable
 from kg.settings import PROJECT_ROOT, Settings, SettingsError
 from kg.settings import load_settings as _load_settings
 
@@ -234,6 +235,8 @@ def _start_engine(settings: Settings, *, quiet: bool = False) -> engine_lifecycl
             return engine_lifecycle.start(settings.kg)
     except neo4j_engine.ToolMissing as exc:
         raise _fail(str(exc), ExitCode.MISSING_TOOL) from None
+    except PortTaken as exc:
+        raise _fail(str(exc), ExitCode.PORT_TAKEN) from None
     except engine_lifecycle.EngineError as exc:
         raise _fail(str(exc)) from None
 
@@ -365,17 +368,19 @@ def validate(
     if as_json:
         _print_json({f: [v.as_dict() for v in vs] for f, vs in report.items()})
     else:
-        for name, violations in report.items():
+        for name, found in report.items():
+            violations = [v for v in found if v.severity == "violation"]
+            # soft_wrap: a long path stays whole (and copyable) when the report goes to a pipe or a file
             if not violations:
                 out.print(f"[green]ok[/]   {escape(name)}", highlight=False, soft_wrap=True)
-                continue
-            # soft_wrap: a long path stays whole (and copyable) when the report goes to a pipe or a file
-            out.print(f"[red]FAIL[/] {escape(name)}: {len(violations)} problem{'s' if len(violations) > 1 else ''}",
-                      highlight=False, soft_wrap=True)
-            for v in violations:
+            else:
+                out.print(f"[red]FAIL[/] {escape(name)}: {len(violations)} problem{'s' if len(violations) > 1 else ''}",
+                          highlight=False, soft_wrap=True)
+            for v in found:  # warnings (an official with no post) are shown but do not fail the file
                 field = f" · {v.field}" if v.field else ""
-                out.print(escape(f"       {v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)
-    if any(report.values()):
+                tag = "" if v.severity == "violation" else f"{v.severity}: "
+                out.print(escape(f"       {tag}{v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)
+    if any(v.severity == "violation" for found in report.values() for v in found):
         raise typer.Exit(ExitCode.PROBLEM)
 
 
@@ -452,6 +457,8 @@ def _summary_json(summary: "LoadSummary") -> dict[str, object]:
         "totals": {k: vars(t) for k, t in summary.totals().items()},
         "sources": [_report_json(r) for r in summary.reports],
         "rejected": [{"file": str(r.path), "problems": [v.as_dict() for v in r.violations]} for r in summary.rejected],
+        "refused_replacements": [{"id": c.source_id, "reason": c.reason, "stored": c.stored, "would_retract_events": c.events,
+                                  "would_retract_entities": c.entities, "message": str(c)} for c in summary.conflicts],
         "timings": {"check_seconds": round(summary.check_seconds, 3), "write_seconds": round(summary.write_seconds, 3)},
     }
 
@@ -473,9 +480,11 @@ def _print_load_summary(summary: "LoadSummary") -> None:
         for v in rejected.violations:
             field = f" · {v.field}" if v.field else ""
             err.print(escape(f"    {v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)
+    for conflict in summary.conflicts:
+        err.print(f"[red]not loaded[/] {escape(str(conflict))}", highlight=False, soft_wrap=True)
 
 
-def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "LoadSummary":
+def _load(settings: Settings, paths: list[Path], *, quiet: bool = False, replace: bool = False) -> "LoadSummary":
     from loaders.pipeline import Loader, expand
 
     files = expand(paths)
@@ -484,7 +493,7 @@ def _load(settings: Settings, paths: list[Path], *, quiet: bool = False) -> "Loa
         with _progress(quiet=quiet) as progress:
             task = progress.add_task("loading", total=len(files))
             summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name),
-                                  workers=settings.kg.load_workers, batch=settings.kg.load_batch)
+                                  workers=settings.kg.load_workers, batch=settings.kg.load_batch, replace=replace)
     return summary
 
 
@@ -497,12 +506,16 @@ def load(
                                                          help="For .txt files: facts extracted with less confidence are kept as "
                                                               "candidates for review (kg candidates), not loaded "
                                                               "(default KG_MIN_CONFIDENCE, 0.6).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a stored source of the same id even when it is "
+                                                            "a different source (another URL, text or file).")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Load sources into the graph: each file atomically; re-loading an unchanged file changes nothing.
 
     A changed file replaces what its source said before. Rejected files are listed
     with their reasons (exit 1); the valid files in the same call still load.
+    A file whose source id is taken by a different stored source (another URL, text or
+    file) is not loaded and the stored source stays (exit 8) unless --replace is given.
     A raw article (.txt named on the command line) is extracted first; what is at or above
     --min-confidence is loaded, the rest waits in KG_REVIEW_DIR for `kg candidates`.
     """
@@ -510,10 +523,15 @@ def load(
     texts = [p for p in paths if p.is_file() and p.suffix.lower() == ".txt"]
     others = [p for p in paths if p not in texts]
     extracted: list[dict[str, Any]] = []
+    reviewed: dict[str, dict[Path, str | None]] = {}
     if texts:
-        extracted = _extract_for_review(settings, texts, settings.kg.min_confidence if min_confidence is None else min_confidence)
+        extracted = _extract_for_review(settings, texts, settings.kg.min_confidence if min_confidence is None else min_confidence,
+                                        reviewed)
         others += [Path(e["accepted"]) for e in extracted]
-    summary = _load(settings, others, quiet=as_json)
+    summary = _load(settings, others, quiet=as_json, replace=replace)
+    for conflict in summary.conflicts:  # a refused article leaves the review folder as it was
+        for path, text in reviewed.get(conflict.source_id.removeprefix("source:"), {}).items():
+            path.write_text(text, encoding="utf-8") if text is not None else path.unlink(missing_ok=True)
     if as_json:
         _print_json({**_summary_json(summary), "extracted": extracted})
     else:
@@ -521,14 +539,17 @@ def load(
         for e in extracted:
             out.print(f"  {escape(e['article'])}: extracted from {escape(e['file'])}; {e['candidates']} candidate(s) below "
                       f"{e['min_confidence']} wait for review (kg candidates list {escape(e['article'])})", highlight=False)
+    if summary.conflicts:
+        raise typer.Exit(ExitCode.REPLACE_REFUSED)
     if summary.rejected:
         raise typer.Exit(ExitCode.PROBLEM)
 
 
-def _extract_for_review(settings: Settings, texts: list[Path], threshold: float) -> list[dict[str, Any]]:
-    """Extract each article with the graph's entities in the gazetteer; split at ``threshold`` into the review folder."""
-    from loaders.extraction.article import ArticleError
-    from loaders.extraction.extract import conforming, extract_file
+def _extract_for_review(settings: Settings, texts: list[Path], threshold: float,
+                        previous: dict[str, dict[Path, str | None]]) -> list[dict[str, Any]]:
+    """Extract each article with the graph's entities in the gazetteer; split at ``threshold`` into the review folder.
+
+    ``previous`` receives each article's review files as they were (None: absent), to put back if its load is refused."""
     from loaders.extraction.gazetteer import build_gazetteer, graph_entities
     from loaders.extraction.review import ReviewStore
 
@@ -537,16 +558,35 @@ def _extract_for_review(settings: Settings, texts: list[Path], threshold: float)
     store = ReviewStore(settings.kg.review_path)
     done = []
     for path in texts:
-        try:
-            annotation = extract_file(path, gaz=gaz)
-        except ArticleError as exc:
-            raise _fail(str(exc), ExitCode.USAGE) from None
-        annotation["article"]["text_file"] = str(path.resolve())
-        annotation, rejected = conforming(annotation)
+        document = _extract_document(path, gaz=gaz)  # what `kg extract` writes; refused events become candidates
+        annotation, rejected = document.annotation, document.dropped_events
+        article = annotation["article"]["id"]
+        previous[article] = {kept: (kept.read_text(encoding="utf-8") if kept.exists() else None)
+                             for kept in (store.accepted_path(article), store.candidates_path(article))}
         accepted, pending = store.save(annotation, threshold, rejected)
         done.append({"file": str(path), "article": annotation["article"]["id"], "accepted": str(accepted),
-                     "candidates": pending, "min_confidence": threshold})
+                     "candidates": pending, "min_confidence": threshold, "warnings": document.warnings,
+                     "dropped_events": len(document.dropped_events)})
     return done
+
+
+def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -> Any:
+    """The annotation document of one article text (loaders.extraction.document, the one path of
+    `kg extract`, `kg load ARTICLE.txt` and `kg eval --articles`); its warnings go to stderr.
+    An unreadable article is bad usage (exit 2) and an extractor failure a problem (exit 1),
+    each in one line naming the file."""
+    from loaders.extraction.article import ArticleError
+    from loaders.extraction.document import extract_document
+
+    try:
+        document = extract_document(path, date=date, gaz=gaz)
+    except ArticleError as exc:
+        raise _fail(str(exc), ExitCode.USAGE) from None
+    except Exception as exc:  # an extractor bug: name the article, not a traceback
+        raise _fail(f"the extractor failed on {path}: {type(exc).__name__}: {exc}") from None
+    for warning in document.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    return document
 
 
 @app.command(epilog=_examples("kg unload 2025-11-19-nasams-taiwan", "kg unload source:2025-11-19-nasams-taiwan --json"))
@@ -574,6 +614,35 @@ def unload(
     out.print(f"retracted {escape(report.source_id)}: {tallies}", highlight=False)
 
 
+@app.command(epilog=_examples("kg duplicates", "kg duplicates --json"))
+def duplicates(as_json: JsonFlag = False) -> None:
+    """List likely duplicate entities: pairs of the same type whose names suggest one entity.
+
+    Rules: same name (a name or alias of both), token containment ("K9" in "K9 Thunder"),
+    fuzzy ratio (nearly the same name). Two reference entities are never a pair.
+    """
+    from kg.ontology import load_ontology
+    from loaders.duplicates import find_duplicates, graph_entities
+    from loaders.resolution import ReferenceTable
+
+    with _open_graph(load_settings()) as graph:
+        pairs = find_duplicates(graph_entities(graph, load_ontology()), ReferenceTable.load().by_id)
+    if as_json:
+        _print_json({"count": len(pairs), "pairs": [p.as_dict() for p in pairs]})
+        return
+    if not pairs:
+        out.print("no likely duplicates", highlight=False)
+        return
+    table = Table(title=f"{len(pairs)} likely duplicate pair(s)", title_justify="left")
+    for column in ("type", "entity", "entity"):
+        table.add_column(column, no_wrap=True)  # ids are what one copies: whole, on one line
+    table.add_column("rule")
+    table.add_column("reason")
+    for p in pairs:
+        table.add_row(p.first.type, escape(p.first.id), escape(p.second.id), p.rule, escape(p.reason()))
+    out.print(table)
+
+
 @app.command(epilog=_examples("kg extract article.txt", "kg extract article.txt --date 2025-11-19 --out article.yaml",
                               "kg extract article.txt --use-graph --json"))
 def extract(
@@ -587,36 +656,35 @@ def extract(
     """Extract actors and events from raw news text into an annotation file (docs/annotation-format.md).
 
     Every entity and event gets a confidence and the sentence it comes from. Offline and
-    CPU-only: a gazetteer (lexicon, reference table, optionally the graph) and rules.
+    CPU-only: a gazetteer (reference set, lexicon, optionally the graph) and rules.
+    The file holds what the ontology's shapes accept; events they refuse are listed in
+    its notes (YAML comments at the top) and counted in the summary. Header keys other
+    than url, title, date, outlet and id are kept as the source's metadata; a date that
+    cannot be read is a warning and the date stays unknown.
     """
-    from loaders.extraction.article import ArticleError
-    from loaders.extraction.extract import conforming, extract_file
     from loaders.extraction.gazetteer import build_gazetteer, graph_entities
-    from loaders.extraction.review import dump_annotation
 
     gaz = None
     if use_graph:
         with _open_graph(load_settings()) as graph:
             gaz = build_gazetteer(graph_entities(graph))
-    try:
-        annotation = extract_file(article, date=date, gaz=gaz)
-    except ArticleError as exc:
-        raise _fail(str(exc), ExitCode.USAGE) from None
+    document = _extract_document(article, date=date, gaz=gaz)
+    annotation = document.annotation
     base = (output.parent if output else Path.cwd()).resolve()
-    annotation["article"]["text_file"] = str(article.resolve())
-    annotation, rejected = conforming(annotation)  # the output validates: events the shapes refuse are left out
-    for event in rejected:
-        err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)
     annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    for event in document.dropped_events:
+        err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)
     if output is not None:
-        output.write_text(dump_annotation(annotation), encoding="utf-8")
+        output.write_text(document.yaml(), encoding="utf-8")
+    summary = document.summary()
     if as_json:
-        _print_json(annotation if output is None else {"out": str(output), "entities": len(annotation["entities"]),
-                                                       "events": len(annotation["events"])})
+        _print_json({**annotation, "notes": document.notes()} if output is None else
+                    {"out": str(output), **{k: v for k, v in summary.items() if k != "article"}})
     elif output is None:
-        typer.echo(dump_annotation(annotation), nl=False)
+        typer.echo(document.yaml(), nl=False)
     else:
-        err.print(f"wrote {escape(str(output))}: {len(annotation['entities'])} entities, {len(annotation['events'])} events",
+        left_out = f"; {summary['dropped_events']} event(s) left out, listed in the file's notes" if summary["dropped_events"] else ""
+        err.print(f"wrote {escape(str(output))}: {summary['entities']} entities, {summary['events']} events{left_out}",
                   highlight=False)
 
 
@@ -985,6 +1053,7 @@ def query(
     """Run a named query from queries/ (or list them with --list)."""
     import csv
 
+    from kg import tables
     from kg.queries import QueryError, get_query, load_queries
 
     if as_json:
@@ -1022,33 +1091,28 @@ def query(
         rows = [_jsonable(r) for r in named.run(graph, given)]  # as the API runs it: with its `// bound:` applied
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        columns = list(rows[0]) if rows else []
+    elif fmt == "csv":  # nested values flattened into the query's own columns (kg.tables)
+        columns, flat_rows = tables.csv_rows(rows)
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
         writer.writeheader()
-        for row in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()})
-    else:
-        table = Table(title=escape(named.title), title_justify="left")
-        for column in (list(rows[0]) if rows else []):
-            table.add_column(escape(column))
-        for row in rows:
-            table.add_row(*(escape(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else str(v)))
-                            for v in row.values()))
-        out.print(table)
-        out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", highlight=False)
+        writer.writerows(flat_rows)
+    else:  # fits the terminal: a folded grid, or one block per row (kg.tables)
+        width = tables.terminal_width(out.width)
+        sys.stdout.write(tables.text(tables.render(rows, named.title, width), width, styled=out.is_terminal,
+                                     color_system=out.color_system))
+        sys.stdout.flush()
 
 
 @app.command(epilog=_examples("kg viz state:TW --out taiwan.html", "kg viz contractor:rtx --depth 1 --out rtx.html --json"))
 def viz(
-    entity_id: Annotated[str, typer.Argument(help="The entity's id, e.g. state:TW, contractor:rtx or system:nasams.")],
+    entity_id: Annotated[str, typer.Argument(help="The entity's id, e.g. state:TW, contractor:rtx or system:nasams, or an event's.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write (one self-contained page).")],
     depth: Annotated[int, typer.Option("--depth", min=1, max=3, help="Hops around the entity, 1 to 3.")] = 2,
     as_json: JsonFlag = False,
 ) -> None:
-    """Draw an entity and its surroundings as an interactive graph picture in one HTML file.
+    """Draw an entity (or an event) and its surroundings as an interactive graph picture in one HTML file.
 
-    An id no entity has ends with exit code 5 (not found).
+    An id no entity or event has ends with exit code 5 (not found).
     """
     from kg.viz import UnknownEntity, build_picture
 
@@ -1089,26 +1153,20 @@ def browser_kit(
 
 
 def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
-    """Run the extractor on every ``*.txt`` of a folder: its checked output, one AnnotationFile per text."""
+    """Extract every ``*.txt`` of a folder exactly as `kg extract --out` does (one code path, so the
+    scores are those of the files it writes): one AnnotationFile per text."""
     from loaders.annotations import AnnotationError, AnnotationFile
     from loaders.evaluation import annotation_from_data
 
     articles = sorted(p for p in directory.glob("*.txt") if p.is_file())
     if not articles:
         raise _fail(f"--articles {directory} holds no article texts (*.txt)", ExitCode.USAGE)
-    try:
-        from loaders.extraction.extract import extract_file
-    except ImportError as exc:
-        raise _fail(f"the extractor is not available ({exc})") from None
     predicted = []
     with _progress(quiet=quiet) as progress:
         task = progress.add_task("extracting", total=len(articles))
         for path in articles:
             progress.update(task, description=path.name)
-            try:
-                data = extract_file(path)
-            except Exception as exc:  # an extractor bug: name the article, not a traceback
-                raise _fail(f"the extractor failed on {path}: {type(exc).__name__}: {exc}") from None
+            data = _extract_document(path).annotation
             try:
                 annotation = annotation_from_data(data, path)
             except AnnotationError as exc:
@@ -1208,7 +1266,28 @@ def eval_(
 # -- serving ---------------------------------------------------------------------------
 
 
-def _serve(settings: Settings, host: str | None, port: int | None, *, announce: Console, workers: int | None = None) -> None:
+#: How to move the API's port, as ``kg serve`` (which has --port) and ``kg up`` (which has not) say it.
+SERVE_PORT_REMEDY = "give --port or set KG_API_PORT to a free port"
+UP_PORT_REMEDY = "set KG_API_PORT to a free port"
+
+
+def _api_address(settings: Settings, host: str | None, port: int | None, *, remedy: str) -> tuple[str, int]:
+    """Where the API will listen, checked before anything slow runs: a port another program holds
+    ends the command with PORT_TAKEN in one line naming the port and ``remedy``; an address that
+    cannot be listened on at all (unknown host, no permission) is bad usage."""
+    host = host or settings.kg.api_host
+    port = port or settings.kg.api_port
+    try:
+        require_listenable(host, port, what="the API's port", remedy=remedy)
+    except PortTaken as exc:
+        raise _fail(str(exc), ExitCode.PORT_TAKEN) from None
+    except CannotListen as exc:
+        raise _fail(f"{exc}; check KG_API_HOST and KG_API_PORT (kg serve: --host, --port)", ExitCode.USAGE) from None
+    return host, port
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, *, announce: Console, workers: int | None = None,
+           remedy: str = SERVE_PORT_REMEDY) -> None:
     """Serve the API; with more than one worker, uvicorn runs each in a process of its own.
 
     Requests are Python work between engine calls, so one process keeps one core busy and
@@ -1223,26 +1302,35 @@ def _serve(settings: Settings, host: str | None, port: int | None, *, announce: 
 
     from kg.api.app import SHARED_WRITES_ENV, create_app
 
-    host = host or settings.kg.api_host
-    port = port or settings.kg.api_port
+    host, port = _api_address(settings, host, port, remedy=remedy)
     workers = workers or settings.kg.api_workers
     announce.print(f"API on http://{host}:{port}/docs" + (f" ({workers} workers)" if workers > 1 else ""), highlight=False)
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-        return
-    with tempfile.TemporaryDirectory(prefix="kg-api-") as shared:
-        os.environ[SHARED_WRITES_ENV] = str(Path(shared) / "writes")
-        os.environ["KG_ENGINE"] = settings.kg.engine  # a command's --engine reaches the workers too
-        uvicorn.run("kg.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    try:
+        if workers == 1:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            return
+        with tempfile.TemporaryDirectory(prefix="kg-api-") as shared:
+            os.environ[SHARED_WRITES_ENV] = str(Path(shared) / "writes")
+            os.environ["KG_ENGINE"] = settings.kg.engine  # a command's --engine reaches the workers too
+            uvicorn.run("kg.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    except SystemExit as exc:
+        # uvicorn exits 3 (its STARTUP_FAILURE) or 1 when it cannot start, which scripts would read as
+        # NOT_RUNNING or PROBLEM; a port taken since the check above is reported as PORT_TAKEN instead.
+        if exc.code in (0, None):
+            raise
+        _api_address(settings, host, port, remedy=remedy)
+        raise _fail(f"the API did not start on http://{host}:{port} (its log above says why)") from None
 
 
 @app.command(epilog=_examples("kg serve", "kg serve --host 0.0.0.0 --port 8080", "kg serve --workers 4"))
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default KG_API_HOST, 127.0.0.1)")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default KG_API_PORT, 8000)")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default KG_API_PORT, 8000)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Processes answering requests (default KG_API_WORKERS, 2)")] = None,
 ) -> None:
-    """Serve the REST API (OpenAPI docs at /docs) on the graph the settings point at."""
+    """Serve the REST API (OpenAPI docs at /docs) on the graph the settings point at.
+
+    A port another program holds ends with exit code 7, naming the port."""
     _serve(load_settings(), host, port, announce=out, workers=workers)
 
 
@@ -1254,9 +1342,12 @@ def up(
 ) -> None:
     """The main job: start the local engine (unless NEO4J_URI is set), load the sample corpus, serve the API.
 
-    With --engine neo4j the local engine is a real Neo4j (see kg engine start), and the Neo4j Browser URL is printed: it opens with the project's style and guide."""
+    With --engine neo4j the local engine is a real Neo4j (see kg engine start), and the Neo4j Browser URL is printed: it opens with the project's style and guide.
+    A port another program holds (the API's KG_API_PORT, or the engine's) ends with exit code 7, naming the port, before anything is loaded."""
     settings = load_settings(engine)
     local = not settings.neo4j.uri
+    if serve_api:  # a taken API port fails now, not after the engine start and the load
+        _api_address(settings, None, None, remedy=UP_PORT_REMEDY)
     if local:
         _start_engine(settings, quiet=as_json)
     summary = _load(settings, SAMPLE_CORPUS, quiet=as_json)
@@ -1273,7 +1364,7 @@ def up(
     if engine_report and not as_json:
         out.print(_engine_line(engine_report, "running"), highlight=False)
     if serve_api:
-        _serve(settings, None, None, announce=err if as_json else out)
+        _serve(settings, None, None, announce=err if as_json else out, remedy=UP_PORT_REMEDY)
 
 
 if __name__ == "__main__":  # pragma: no cover

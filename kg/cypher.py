@@ -63,6 +63,15 @@ SOURCE_VERSION = Cypher("MATCH (s:Source {id: $sourceId}) RETURN elementId(s) AS
 
 SOURCE_PROPS = Cypher("MATCH (s:Source {id: $sourceId}) RETURN labels(s) AS labels, properties(s) AS props")
 
+# What retracting a source takes with it: its events, and the entities only its evidence mentions.
+SOURCE_EVENT_COUNT = Cypher("MATCH (e:Event {sourceId: $sourceId}) RETURN count(e) AS events")
+
+SOURCE_ONLY_ENTITY_COUNT = Cypher(
+    "MATCH (:Evidence {sourceId: $sourceId})-[:MENTIONS]->(n) WITH DISTINCT n "
+    "OPTIONAL MATCH (other:Evidence)-[:MENTIONS]->(n) WHERE other.sourceId <> $sourceId "
+    "WITH n, count(other) AS elsewhere WHERE elsewhere = 0 RETURN count(n) AS entities"
+)
+
 DELETE_SOURCE = Cypher("MATCH (s:Source {id: $sourceId}) DETACH DELETE s")
 
 CREATE_SOURCES = "UNWIND $rows AS row CREATE (s:{labels}) SET s = row.props"
@@ -152,6 +161,16 @@ ENTITY_NAMES = Cypher(
     "WITH n, " + _END_NAMES.format(x="n") + " AS endNames "
     "RETURN [x IN collect([n.id]) | x[0]] AS ids, [x IN collect([n.name]) | x[0]] AS names, collect(labels(n)) AS labels, "
     "[x IN collect([n.searchName]) | x[0]] AS searchNames, collect(elementId(n)) AS nodes, collect(endNames) AS endNames"
+)
+
+#: Which of ``$values`` name an entity as the named queries match one (its id, or a name, alias or
+#: source name in any case): the API's check of a name its snapshot of the names does not know.
+NAMED_VALUES = Cypher(
+    "MATCH (x:Actor|WeaponSystem|Place) "
+    "WITH x, " + _END_NAMES.format(x="x") + " AS names "
+    "UNWIND $values AS value "
+    "WITH value, x, names WHERE x.id = value OR toLower(value) IN names "
+    "RETURN DISTINCT value"
 )
 
 # The parts hang off the entity as COLLECT/COUNT subqueries, never OPTIONAL MATCH: the

@@ -15,7 +15,7 @@ from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 
 from kg import engine, neo4j_engine
 from kg.engine_home import EngineHome
-from kg.graph import Graph, connection_for
+from kg.graph import Graph, GraphUnavailable, connection_for
 from kg.settings import Settings
 
 
@@ -120,7 +120,7 @@ def _connection_checks(settings: Settings) -> list[Check]:
             graph.verify()
             counts = graph.counts()
             agent = graph.dialect.name
-    except ServiceUnavailable as exc:
+    except (ServiceUnavailable, GraphUnavailable) as exc:  # refused, or accepting but silent (a frozen engine)
         return [Check("connection", False, f"nothing answers at {connection.uri}: {exc}", unreachable_fix)]
     except AuthError:
         return [Check("connection", True, f"{connection.uri} answers"),

@@ -31,6 +31,7 @@ import psutil
 
 from kg.engine_home import START_MARKER, EngineHome, EngineState, write_private
 from kg.graph import Connection, Graph, embedded_connection
+from kg.ports import PortTaken
 from kg.settings import KgSettings
 
 _SERVER_CLASS = "com.arcadedb.server.ArcadeDBServer"
@@ -41,6 +42,11 @@ _RELEASE_GRACE = 10.0
 
 class EngineError(RuntimeError):
     """The embedded engine could not be started or stopped; the message says why and what to do."""
+
+
+class EnginePortTaken(EngineError, PortTaken):
+    """A port an engine needs is held by another program: an EngineError like every failed start,
+    and a PortTaken, which the CLI reports with an exit code of its own."""
 
 
 @dataclass(frozen=True)
@@ -146,10 +152,7 @@ def _check_ports(kg: KgSettings) -> None:
         raise EngineError(f"KG_BOLT_PORT and KG_HTTP_PORT are both {kg.bolt_port}; give them different ports.")
     for port, what, setting in ((kg.bolt_port, "Bolt", "KG_BOLT_PORT"), (kg.http_port, "HTTP", "KG_HTTP_PORT")):
         if not port_free(port):
-            raise EngineError(
-                f"Port {port} on 127.0.0.1 (the engine's {what} port) is already in use by another program. "
-                f"Stop that program or set {setting} to a free port."
-            )
+            raise EnginePortTaken(port, f"the engine's {what} port", f"set {setting} to a free port")
 
 
 def _jvm_arguments(kg: KgSettings, home: EngineHome, password: str) -> str:

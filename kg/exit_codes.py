@@ -37,9 +37,13 @@ class ExitCode(IntEnum):
     NOT_RUNNING = 3, "kg engine status only: the engine is not running (like pg_ctl status)"
     UNREACHABLE = 4, ("cannot reach the graph: nothing answers at the Bolt URI or it refused the credentials "
                       "(run kg doctor)")
-    NOT_FOUND = 5, "no such id in the graph: unknown source (kg unload) or entity (kg viz)"
+    NOT_FOUND = 5, "no such id in the graph: unknown source (kg unload) or entity or event (kg viz)"
     MISSING_TOOL = 6, ("a program the command needs is not installed: Java 17+ or Maven, for the local Neo4j "
                        "(kg engine start --engine neo4j, kg up --engine neo4j)")
+    PORT_TAKEN = 7, ("a port the command needs is taken by another program: the API's (kg up, kg serve) or a local "
+                     "engine's (kg up, kg engine start); the message names the port and the setting that moves it")
+    REPLACE_REFUSED = 8, ("kg load only: a file's source id is taken by a different stored source (another URL, text "
+                          "or file); it was not loaded and the stored source is unchanged (rename it, or kg load --replace)")
 
 
 def markdown_table() -> str:

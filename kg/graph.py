@@ -2,9 +2,10 @@
 
 Everything that talks to the graph (loaders, CLI, API, engine readiness checks)
 goes through :class:`Graph`. It opens the official ``neo4j`` driver from
-settings, runs *managed* read and write transactions (``execute_read`` /
-``execute_write``), which the driver retries on transient errors, and accepts
-only :class:`kg.cypher.Cypher` statements so every statement is lint-checked.
+settings, runs read and write transactions, which it retries on transient
+errors as the driver's managed transactions would (under a deadline, see "An
+unreachable graph" below), and accepts only :class:`kg.cypher.Cypher`
+statements so every statement is lint-checked.
 
 Neo4j 5 and the embedded engine (ArcadeDB over Bolt)
 ----------------------------------------------------
@@ -23,7 +24,7 @@ know of, and how this layer deals with them, are listed here and nowhere else:
 3. **Concurrent modification.** ArcadeDB uses optimistic concurrency: a write,
    even from a single writer right after a bulk write, can fail with a
    ``TransientError`` ("modified by a concurrent transaction"). All writes
-   therefore go through managed transactions, which the driver retries until
+   therefore go through transactions that are retried until
    ``KG_TRANSACTION_TIMEOUT`` seconds have passed; auto-commit writes are not
    offered by this layer.
 4. **Schema listing.** ``SHOW CONSTRAINTS`` / ``SHOW INDEXES`` run on both, but
@@ -130,27 +131,39 @@ differences found there are in running the engines, and are handled in
 
 An unreachable graph
 --------------------
-A managed transaction retries a lost or refused connection like any other
-transient error, for ``max_retry_time`` seconds (``KG_TRANSACTION_TIMEOUT``),
-and the driver reconnects by itself once the engine is back. That is right for
-a load, which should ride out an engine restart; a request handler should
-rather answer 503 at once: :meth:`Graph.fail_fast` gives it a view of the same
-driver whose reads give up after ``KG_API_READ_TIMEOUT`` seconds.
+A transaction is tried again on a lost or refused connection until
+``max_retry_time`` seconds (``KG_TRANSACTION_TIMEOUT``) after it first failed, and the
+driver reconnects by itself once the engine is back. That is right for a load,
+which should ride out an engine restart; a request handler should rather answer
+503 at once: :meth:`Graph.fail_fast` gives it a view of the same driver whose
+reads give up after ``KG_API_READ_TIMEOUT`` seconds.
+
+An engine can also stop answering without refusing anything (its process
+stopped with SIGSTOP: the port still accepts, nothing replies), and the driver
+would wait on the socket for ever. Every call is therefore watched
+(:mod:`kg.liveness`): past its deadline (the same two timeouts), an engine that
+does not answer a Bolt handshake has the call's connection shut, the call ends
+with :class:`GraphUnavailable`, and later calls are refused at once until the
+engine answers again; a slow statement on an engine that answers runs on
+(``test_faults.py::test_frozen_engine_answers_503_in_time_and_recovers``).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Result
-from neo4j.exceptions import ClientError
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Result, Transaction
+from neo4j.exceptions import ClientError, ConnectionAcquisitionTimeoutError, DriverError, IncompleteCommit, Neo4jError
 from neo4j.graph import Path
 
 from kg.cypher import COUNT_NODES, COUNT_RELATIONSHIPS, PING, Cypher
 from kg.engine_home import ENGINE_USER, NEO4J_USER, EngineHome
+from kg.liveness import Call, Liveness
 from kg.settings import KgSettings, Settings
 
 T = TypeVar("T")
@@ -158,6 +171,12 @@ T = TypeVar("T")
 #: How often a read is tried when a record it reached was deleted by a concurrent commit.
 READ_ATTEMPTS = 5
 ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
+#: Waits between tries of a failed transaction: the driver's own policy (1 s, doubling, +-20 %).
+RETRY_DELAY, RETRY_MULTIPLIER, RETRY_JITTER = 1.0, 2.0, 0.2
+#: An attempt is not started with less time than this left before the deadline.
+MIN_ATTEMPT = 0.25
+#: The driver's default TCP connect timeout; a shorter transaction timeout lowers it.
+CONNECT_TIMEOUT = 30.0
 
 
 class GraphUnavailable(RuntimeError):
@@ -276,17 +295,21 @@ def _rows(result: Result) -> list[dict[str, Any]]:
 
 
 class Tx:
-    """A managed transaction that only runs project Cypher."""
+    """A transaction that only runs project Cypher."""
 
-    def __init__(self, tx: ManagedTransaction) -> None:
+    def __init__(self, tx: ManagedTransaction | Transaction) -> None:
         self._tx = tx
 
     def run(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
         return _rows(self._tx.run(_checked(query), params))
 
+    def server_agent(self) -> str:
+        """The engine's agent string, as it answers a trivial statement."""
+        return self._tx.run(_checked(PING)).consume().server.agent
+
 
 class Graph:
-    """One driver, managed transactions, and the engine's dialect."""
+    """One driver, retried transactions under a deadline, and the engine's dialect."""
 
     def __init__(self, connection: Connection, *, max_retry_time: float = 60.0) -> None:
         self.connection = connection
@@ -294,11 +317,14 @@ class Graph:
         self._driver: Driver = GraphDatabase.driver(
             connection.uri,
             auth=auth,
-            max_transaction_retry_time=max_retry_time,
             connection_acquisition_timeout=max_retry_time,
+            # a frozen engine's full accept queue makes connect() itself wait: no longer than a transaction may
+            connection_timeout=min(CONNECT_TIMEOUT, max_retry_time),
         )
         self._dialect: Dialect | None = None
-        self._read_config: dict[str, float] = {}  # session options of reads (see fail_fast)
+        self._timeout = max_retry_time  # writes, and reads unless fail_fast() shortened them
+        self._read_timeout = max_retry_time
+        self._liveness = Liveness(connection.uri)  # shared with the fail_fast() views
 
     @classmethod
     def open(cls, settings: Settings) -> "Graph":
@@ -308,6 +334,7 @@ class Graph:
     # -- lifecycle -------------------------------------------------------------
 
     def close(self) -> None:
+        self._liveness.close()
         self._driver.close()
 
     def __enter__(self) -> "Graph":
@@ -319,14 +346,14 @@ class Graph:
     def fail_fast(self, seconds: float) -> "Graph":
         """This graph (same driver and connections) with reads that give up after ``seconds``.
 
-        For request handlers: with the engine down, a read raises the driver's
-        ``ServiceUnavailable`` after about ``seconds`` (the driver waits 1 s, then
-        2 s... between tries) instead of retrying for the full transaction
-        timeout. Writes keep the full timeout. The view shares the driver: close
-        the graph it came from, not the view.
+        For request handlers: with the engine down (refused, killed, or frozen:
+        accepting connections but answering nothing) a read ends after about
+        ``seconds`` instead of the full transaction timeout, with the driver's
+        ``ServiceUnavailable`` or :class:`GraphUnavailable`. Writes keep the full
+        timeout. The view shares the driver: close the graph it came from, not the view.
         """
         view = copy.copy(self)
-        view._read_config = {"max_transaction_retry_time": seconds, "connection_acquisition_timeout": seconds}
+        view._read_timeout = seconds
         return view
 
     def verify(self) -> None:
@@ -340,37 +367,92 @@ class Graph:
 
     @property
     def dialect(self) -> Dialect:
-        if self._dialect is None:
-            self._dialect = Dialect.from_agent(self._driver.get_server_info().agent)
+        if self._dialect is None:  # asked through a statement, so a silent engine cannot hold the caller
+            self._dialect = Dialect.from_agent(self.read_transaction(lambda tx: tx.server_agent()))
         return self._dialect
 
     # -- transactions ----------------------------------------------------------
 
     def read(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
-        """Run one read statement in a managed read transaction."""
+        """Run one read statement in a read transaction."""
         return self.read_transaction(lambda tx: tx.run(query, **params))
 
     def write(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:
-        """Run one write statement in a managed (retried) write transaction."""
+        """Run one write statement in a (retried) write transaction."""
         return self.write_transaction(lambda tx: tx.run(query, **params))
 
     def read_transaction(self, work: Callable[[Tx], T]) -> T:
-        """Run ``work`` in a managed read transaction, again if a record vanished under it (difference 7)."""
-        attempt = 1
-        while True:
-            try:
-                with self._driver.session(database=self.connection.database, **self._read_config) as session:
-                    return session.execute_read(lambda tx: work(Tx(tx)))
-            except ClientError as exc:
-                if exc.code != ENTITY_NOT_FOUND or attempt >= READ_ATTEMPTS:
-                    raise
-                attempt += 1
+        """Run ``work`` in a read transaction, again if a record vanished under it (difference 7)."""
+        return self._transaction(work, write=False, timeout=self._read_timeout)
 
     def write_transaction(self, work: Callable[[Tx], T]) -> T:
         """Run ``work`` atomically; it may run more than once on transient errors,
         so it must not have side effects outside the transaction."""
-        with self._driver.session(database=self.connection.database) as session:
-            return session.execute_write(lambda tx: work(Tx(tx)))
+        return self._transaction(work, write=True, timeout=self._timeout)
+
+    def _transaction(self, work: Callable[[Tx], T], *, write: bool, timeout: float) -> T:
+        """Run ``work`` in a transaction, tried again as the driver's managed transactions would be,
+        but never past ``timeout`` seconds for an engine that does not answer.
+
+        The retries are this layer's own, each attempt in a session of its own, so each
+        can be given the time left (the driver's loop gives every attempt the full
+        acquisition timeout, and a connection error after the deadline one more try):
+
+        * an engine that cannot be reached (refused, connection lost) or asks to try again
+          (a ``TransientError``): tried again until ``timeout`` seconds after the first
+          failure, as the driver does (so a load rides out an engine restart), each
+          attempt waiting for a connection no longer than the time left; then the last
+          error is raised;
+        * an engine that stops answering (:mod:`kg.liveness`): the call is cut at its
+          deadline and ends with :class:`GraphUnavailable`, and later calls are refused
+          at once until the engine answers a probe again.
+        """
+        began = time.monotonic()
+        until: float | None = None  # no attempt after this: ``timeout`` after the first failure
+        delays = _retry_delays()
+        vanished = 0
+        with self._liveness.watch(timeout) as call:
+            while True:
+                refused = call.cut or self._liveness.refusal(call)
+                if refused:
+                    raise GraphUnavailable(refused)
+                acquisition = timeout if until is None else until - time.monotonic()
+                try:
+                    result = self._attempt(work, call, write=write, acquisition=max(acquisition, MIN_ATTEMPT))
+                    self._liveness.answered()
+                    return result
+                except (DriverError, Neo4jError) as exc:
+                    if call.cut:
+                        unknown = " (the commit was sent: it may have been applied)" if isinstance(exc, IncompleteCommit) else ""
+                        raise GraphUnavailable(f"{call.cut} (waited {time.monotonic() - began:.1f} s){unknown}") from exc
+                    if isinstance(exc, ClientError) and exc.code == ENTITY_NOT_FOUND and not write:
+                        vanished += 1
+                        if vanished < READ_ATTEMPTS:
+                            continue
+                        raise
+                    if not (exc.is_retryable() or isinstance(exc, ConnectionAcquisitionTimeoutError)):
+                        raise
+                    now = time.monotonic()
+                    until = until or now + timeout
+                    if until - now < MIN_ATTEMPT:
+                        if isinstance(exc, ConnectionAcquisitionTimeoutError):  # not one the callers know as "unreachable"
+                            raise GraphUnavailable(f"{self.connection.uri} did not give a connection within "
+                                                   f"{timeout:.1f} s: {exc}") from exc
+                        raise
+                    time.sleep(min(next(delays), until - now - MIN_ATTEMPT))
+
+    def _attempt(self, work: Callable[[Tx], T], call: Call, *, write: bool, acquisition: float) -> T:
+        """One try of ``work`` in a new session, which the watchdog of ``call`` may cut."""
+        session = self._driver.session(database=self.connection.database, connection_acquisition_timeout=acquisition,
+                                       default_access_mode=WRITE_ACCESS if write else READ_ACCESS)
+        call.session = session  # until the session has given its connection back (a rollback or reset waits too)
+        try:
+            with session, session.begin_transaction() as tx:
+                result = work(Tx(tx))
+                tx.commit()
+            return result
+        finally:
+            call.session = None
 
     def counts(self) -> GraphCounts:
         def work(tx: Tx) -> GraphCounts:
@@ -379,6 +461,14 @@ class Graph:
             return GraphCounts(nodes=nodes, relationships=rels)
 
         return self.read_transaction(work)
+
+
+def _retry_delays() -> Iterator[float]:
+    """The waits between tries: the driver's policy (``neo4j``'s ``retry_delay_generator``)."""
+    delay = RETRY_DELAY
+    while True:
+        yield delay * random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)
+        delay *= RETRY_MULTIPLIER
 
 
 def path_elements(value: Path | Iterable[Any]) -> list[Any]:

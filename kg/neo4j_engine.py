@@ -30,8 +30,8 @@ from typing import IO
 
 import psutil
 
-from kg.engine import (EngineError, EngineStatus, await_bolt, await_release, free_ports, port_free, recorded_process,
-                       stop_recorded, terminate)
+from kg.engine import (EngineError, EnginePortTaken, EngineStatus, await_bolt, await_release, free_ports, port_free,
+                       recorded_process, stop_recorded, terminate)
 from kg.engine_home import NEO4J_USER, START_MARKER, EngineHome, EngineState, write_private
 from kg.graph import local_neo4j_connection
 from kg.settings import PROJECT_ROOT, KgSettings
@@ -212,8 +212,7 @@ def _check_ports(kg: KgSettings) -> None:
     for port, what, setting in ((kg.neo4j_bolt_port, "Bolt", "KG_NEO4J_BOLT_PORT"),
                                 (kg.neo4j_http_port, "HTTP", "KG_NEO4J_HTTP_PORT")):
         if not port_free(port):
-            raise EngineError(f"Port {port} on 127.0.0.1 (the local Neo4j's {what} port) is already in use by another "
-                              f"program. Stop that program or set {setting} to a free port.")
+            raise EnginePortTaken(port, f"the local Neo4j's {what} port", f"set {setting} to a free port")
 
 
 def _admin(java: Path, kg: KgSettings, home: EngineHome, lib: Path, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,13 @@ class (Actor, Event, WeaponSystem, ...) has a hue family and a shape, and its
 subclasses get distinct shades of that family, so a class added to the
 ontology is drawn without touching this module. A root the palette has no
 family for gets a hue from its name, stable across runs.
+
+Event types are the exception: shades of one family cannot be told apart at a
+glance (an arms sale and a contract award looked the same), and an analyst
+reads the type of every event in a picture. Each known event type therefore
+has its own colour from a qualitative set (:data:`EVENT_COLOURS`, every pair at
+least :data:`MIN_EVENT_CONTRAST` apart in CIELAB); an event class the set does
+not name gets a hue from its name. Shape, not colour, says "this is an event".
 """
 
 from __future__ import annotations
@@ -41,6 +48,25 @@ ROOT_SHAPES: dict[str, str] = {
     "Evidence": "round-rectangle",
 }
 
+#: One colour per event type, picked for contrast with one another (ΔE76 >= MIN_EVENT_CONTRAST):
+#: deals warm and green, obstacles red and brown, diplomacy pink, talk grey.
+EVENT_COLOURS: dict[str, str] = {
+    "ArmsSale": "#e8590c",
+    "SaleApproval": "#f0b400",
+    "ContractAward": "#2b8a3e",
+    "Delivery": "#0c8599",
+    "CoProduction": "#6741d9",
+    "Delay": "#8c5a2b",
+    "ExportBlock": "#c92a2a",
+    "Visit": "#d6336c",
+    "Statement": "#868e96",
+    "MilitaryActivity": "#5c6b1e",
+    "OtherEvent": "#c5b48a",
+}
+#: The smallest CIELAB distance (ΔE76) between two event types' colours.
+MIN_EVENT_CONTRAST = 25.0
+CATEGORICAL_ROOT = "Event"
+
 ROOT_SIZES: dict[str, int] = {"Actor": 52, "Event": 40, "WeaponSystem": 46, "Place": 44, "Source": 36, "Evidence": 28}
 DEFAULT_SIZE = 40
 HUE_STEP = 12.0  # degrees between sibling shades ...
@@ -70,6 +96,35 @@ def _hex(h: float, s: float, l: float) -> str:  # noqa: E741 - hue, saturation, 
     return "#{:02x}{:02x}{:02x}".format(round(r * 255), round(g * 255), round(b * 255))
 
 
+def _hls(colour: str) -> tuple[float, float, float]:
+    """Hue (degrees), saturation and lightness of a ``#rrggbb`` colour."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, l, s = colorsys.rgb_to_hls(r, g, b)  # noqa: E741
+    return h * 360, s, l
+
+
+def lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a ``#rrggbb`` colour: distances there follow what the eye tells apart."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _event_hls(name: str) -> tuple[float, float, float]:
+    if name in EVENT_COLOURS:
+        return _hls(EVENT_COLOURS[name])
+    digest = hashlib.sha256(name.encode()).digest()
+    return (digest[0] / 255 * 360, 0.70, 0.45)
+
+
 def _family(root: str) -> tuple[float, float, float]:
     if root in ROOT_FAMILIES:
         return ROOT_FAMILIES[root]
@@ -96,13 +151,19 @@ def class_styles(onto: Ontology) -> dict[str, ClassStyle]:
             depth = len(onto.cls(name).labels) - 1
             if name == root:
                 h, l = hue, light  # noqa: E741
+            elif root == CATEGORICAL_ROOT:
+                h, s, l = _event_hls(name)  # noqa: E741
+                styles[name] = _style(name, root, h, s, l)
+                continue
             else:
                 i = subclasses.index(name)
                 step = min(HUE_STEP, MAX_SPREAD / max(1, len(subclasses) - 1))
                 h = hue + (i - (len(subclasses) - 1) / 2) * step
                 l = light + LIGHTNESS_STEPS[i % len(LIGHTNESS_STEPS)] - 0.03 * (depth - 1)  # noqa: E741
-            styles[name] = ClassStyle(
-                name=name, root=root, colour=_hex(h, sat, l), border=_hex(h, sat, l - 0.16), text=_readable_text(h, sat, l),
-                shape=ROOT_SHAPES.get(root, "ellipse"), size=ROOT_SIZES.get(root, DEFAULT_SIZE),
-            )
+            styles[name] = _style(name, root, h, sat, l)
     return dict(sorted(styles.items(), key=lambda kv: (len(onto.cls(kv[0]).labels), kv[1].root, kv[0])))
+
+
+def _style(name: str, root: str, h: float, s: float, l: float) -> ClassStyle:  # noqa: E741
+    return ClassStyle(name=name, root=root, colour=_hex(h, s, l), border=_hex(h, s, l - 0.16), text=_readable_text(h, s, l),
+                      shape=ROOT_SHAPES.get(root, "ellipse"), size=ROOT_SIZES.get(root, DEFAULT_SIZE))

@@ -15,9 +15,18 @@ block of ``//`` comments, parsed here:
     MATCH ...
 
 Parameter types: ``string``, ``integer``, ``float``, ``boolean``, ``date`` (an
-ISO date string, partial allowed). Defaults are JSON literals. Every parameter
-is always passed (its default when not given), so the text can test
-``$x IS NULL`` for "any".
+ISO date string, partial allowed, that exists in the calendar) and ``entity``
+(text naming an actor, weapon system or place: its canonical id, or a name,
+alias or name a source used, case-insensitively, as the queries match them; the
+API answers 404 with the closest names for one the graph does not hold).
+Defaults are JSON literals. Every parameter is always passed (its default when
+not given), so the text can test ``$x IS NULL`` for "any".
+
+Numbers have a range, written after the type (``integer[1..6]``). Without one an
+integer is a count or a limit: 1 to 1,000,000,000 (the embedded engine fails on
+a LIMIT of 2^31 - 1 and more; 0 and below are refused rather than read as "no
+rows"). A float must be finite. :meth:`QueryParam.coerce` is the one check the CLI (``kg query``)
+and the API (``POST /queries/{name}``) both use.
 
 A variable-length bound cannot be a parameter, so a query that takes a path
 length (``max_hops``) spells the longest one it allows (``*..6``) and filters on
@@ -29,7 +38,9 @@ path exists (on the embedded engine, seconds instead of a few hundred ms).
 
 from __future__ import annotations
 
+import calendar
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,11 +52,31 @@ from kg.graph import Graph
 from kg.settings import PROJECT_ROOT
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
-PARAM_TYPES = ("string", "integer", "float", "boolean", "date")
-_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>\w+)\s*(?:=\s*(?P<default>.+?))?\s*(?:--\s*(?P<doc>.*))?$")
+PARAM_TYPES = ("string", "integer", "float", "boolean", "date", "entity")
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>\w+)"
+                    rf"(?:\[(?P<low>{_NUMBER})?\.\.(?P<high>{_NUMBER})?\])?"
+                    r"\s*(?:=\s*(?P<default>.+?))?\s*(?:--\s*(?P<doc>.*))?$")
 #: A partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD (dates in the graph are such strings).
-ISO_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+#: ASCII digits only: ``\d`` would also take other scripts' digits.
+ISO_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 _DATE = re.compile(ISO_PARTIAL_DATE)
+#: The range of an integer parameter that declares none (see the module docstring).
+DEFAULT_INTEGER_RANGE = (1, 1_000_000_000)
+
+
+def check_partial_date(value: str) -> str:
+    """``value`` when it is a partial ISO date that exists (2024-02-29, not 2025-02-30 or 2025-13); ValueError otherwise."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError("expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, *rest = (int(part) for part in value.split("-"))
+    if year == 0:
+        raise ValueError("year 0000 does not exist")
+    if rest and not 1 <= rest[0] <= 12:
+        raise ValueError(f"month {rest[0]:02d} does not exist")
+    if len(rest) == 2 and not 1 <= rest[1] <= calendar.monthrange(year, rest[0])[1]:
+        raise ValueError(f"day {rest[1]:02d} does not exist in {year}-{rest[0]:02d}")
+    return value
 #: An upper variable-length bound without a lower one, as ``// bound:`` lowers it.
 _UPPER_BOUND = re.compile(r"\*\.\.(\d+)\]")
 MAX_STRING = 500
@@ -61,26 +92,41 @@ class QueryParam:
     type: str
     default: Any
     description: str
+    minimum: float | None = None  # numbers only: the declared range, or the integers' default one
+    maximum: float | None = None
 
     def coerce(self, value: Any) -> Any:
-        """The value as this parameter's type, from JSON or from CLI text."""
+        """The value as this parameter's type, from JSON or from CLI text; QueryError names the parameter and the problem."""
         if value is None:
             return None
         try:
-            if self.type == "string":
+            if self.type in ("string", "entity"):
                 if not isinstance(value, str):
                     raise ValueError("expected text")
                 if len(value) > MAX_STRING:
                     raise ValueError(f"longer than {MAX_STRING} characters")
+                if "\x00" in value:
+                    raise ValueError("contains a NUL character")
                 return value
             if self.type == "integer":
-                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()) \
+                        or not isinstance(value, (int, float, str)):
                     raise ValueError("expected a whole number")
-                return int(value)
+                try:
+                    number = int(value)
+                except ValueError:
+                    raise ValueError("expected a whole number") from None
+                return self._in_range(number)
             if self.type == "float":
-                if isinstance(value, bool):
+                if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                     raise ValueError("expected a number")
-                return float(value)
+                try:
+                    number = float(value)
+                except ValueError:
+                    raise ValueError("expected a number") from None
+                if not math.isfinite(number):
+                    raise ValueError("expected a finite number")
+                return self._in_range(number)
             if self.type == "boolean":
                 if isinstance(value, bool):
                     return value
@@ -90,12 +136,27 @@ class QueryParam:
                     return False
                 raise ValueError("expected true or false")
             if self.type == "date":
-                if not isinstance(value, str) or not _DATE.match(value):
-                    raise ValueError("expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-                return value
-        except (TypeError, ValueError) as exc:
-            raise QueryError(f"parameter {self.name!r} ({self.type}): {value!r} is not valid: {exc}") from None
+                return check_partial_date(value)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise QueryError(f"parameter {self.name!r} ({self.type}): {_shown(value)} is not valid: {exc}") from None
         raise QueryError(f"parameter {self.name!r} has unknown type {self.type!r}")
+
+    def _in_range(self, number: int | float) -> int | float:
+        if self.minimum is not None and number < self.minimum:
+            raise ValueError(f"must be at least {_number(self.minimum)}")
+        if self.maximum is not None and number > self.maximum:
+            raise ValueError(f"must be at most {_number(self.maximum)}")
+        return number
+
+
+def _number(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
+def _shown(value: Any) -> str:
+    """The value as an error message quotes it: a 5,000-digit number or text is cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + f"... ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -154,7 +215,13 @@ def parse_query(path: Path) -> NamedQuery:
             if not match or match["type"] not in PARAM_TYPES:
                 raise QueryError(f"{path.name}: cannot read parameter line {line!r} (types: {', '.join(PARAM_TYPES)})")
             default = json.loads(match["default"]) if match["default"] else None
-            params.append(QueryParam(match["name"], match["type"], default, (match["doc"] or "").strip()))
+            low, high = (float(match[k]) if match[k] is not None else None for k in ("low", "high"))
+            if (low is not None or high is not None) and match["type"] not in ("integer", "float"):
+                raise QueryError(f"{path.name}: only numbers take a range, not {match['type']} ({line!r})")
+            if match["type"] == "integer":
+                low = DEFAULT_INTEGER_RANGE[0] if low is None else max(low, -DEFAULT_INTEGER_RANGE[1])
+                high = DEFAULT_INTEGER_RANGE[1] if high is None else min(high, DEFAULT_INTEGER_RANGE[1])
+            params.append(QueryParam(match["name"], match["type"], default, (match["doc"] or "").strip(), low, high))
     if not description:
         raise QueryError(f"{path.name}: the header needs a '// description: ...' line")
     if bound is not None and not any(p.name == bound and p.type == "integer" for p in params):

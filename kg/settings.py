@@ -72,9 +72,10 @@ class KgSettings(BaseSettings):
     neo4j_pagecache: str = Field("512m", pattern=r"^\d+[mMgG]$", description="Local Neo4j's page cache (its default takes "
                                                                                 "half the machine's memory)")
     engine_start_timeout: float = Field(90.0, gt=0, description="Seconds to wait for Bolt after `kg engine start`")
-    transaction_timeout: float = Field(60.0, gt=0, description="Max seconds a managed transaction keeps retrying transient errors")
-    api_read_timeout: float = Field(2.0, gt=0, description="Max seconds an API read retries an unreachable graph before "
-                                                            "answering 503 (loads keep KG_TRANSACTION_TIMEOUT)")
+    transaction_timeout: float = Field(60.0, gt=0, description="Max seconds a transaction keeps retrying transient errors, "
+                                                                "and waits for an unreachable or silent (frozen) engine")
+    api_read_timeout: float = Field(2.0, gt=0, description="Max seconds an API read waits for an unreachable or silent (frozen) "
+                                                            "engine before answering 503 (loads keep KG_TRANSACTION_TIMEOUT)")
     api_host: str = Field("127.0.0.1", description="Address `kg serve` binds")
     api_port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on")
     api_workers: int = Field(2, ge=1, le=64, description="Processes `kg serve` answers requests in (uvicorn workers), so the "

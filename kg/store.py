@@ -38,6 +38,7 @@ from kg.cypher import Cypher
 from kg.graph import Graph, Tx
 from kg.names import normalise_name
 from kg.ontology import Ontology, load_ontology
+from kg.source_identity import IDENTITY_PROPS, described, difference
 from kg.property_graph import CLAIM_ROOTS, ENTITY_ROOTS, Node, Rel, SourceRows
 
 #: What the load summary counts.
@@ -51,6 +52,24 @@ def source_node_id(value: str) -> str:
 
 class UnknownSource(LookupError):
     """No source with that id is in the graph."""
+
+
+class SourceConflict(Exception):
+    """A load would replace a stored source by a different source filed under the same id.
+
+    Nothing of the incoming source is written; ``--replace`` (``?replace=true``) says
+    the replacement is meant."""
+
+    def __init__(self, source_id: str, reason: str, stored: str, events: int, entities: int) -> None:
+        self.source_id, self.reason, self.stored, self.events, self.entities = source_id, reason, stored, events, entities
+        super().__init__(
+            f"{source_id} is already in the graph, from {stored}, and this is a different source: {reason}. "
+            f"Loading it would retract that source's {events} event(s) and the {entities} entit{'y' if entities == 1 else 'ies'} "
+            f"no other source backs. Give it another id (article.id, or rename the file), or replace the stored source "
+            f"on purpose with --replace (API: ?replace=true)")
+
+    def __reduce__(self) -> tuple[type["SourceConflict"], tuple[str, str, str, int, int]]:
+        return SourceConflict, (self.source_id, self.reason, self.stored, self.events, self.entities)
 
 
 @dataclass
@@ -293,8 +312,12 @@ class Store:
 
     # -- public --------------------------------------------------------------
 
-    def load(self, rows: SourceRows) -> SourceReport:
-        """Load (or replace) one source in one transaction."""
+    def load(self, rows: SourceRows, replace: bool = False) -> SourceReport:
+        """Load (or replace) one source in one transaction.
+
+        A stored source of the same id is replaced only when it is the same source
+        (:mod:`kg.source_identity`) or ``replace`` is set; otherwise :class:`SourceConflict`
+        and nothing is written."""
         sid = rows.source_id
         stored = self.stored_hashes([sid])
         if sid not in stored:
@@ -304,7 +327,9 @@ class Store:
                 stored = self.stored_hashes([sid])
                 if sid not in stored:
                     raise
-        if rows.content_hash and stored[sid] == rows.content_hash:
+        if rows.content_hash and stored[sid] == rows.content_hash and not self._same_identity(rows):
+            replace = True  # the very same content, found elsewhere: recorded afresh, not a different source
+        elif rows.content_hash and stored[sid] == rows.content_hash:
             footprint = self.graph.read_transaction(lambda tx: self._footprint(tx, sid))
             report = SourceReport(sid, "unchanged")
             report.tallies = {k: Tally(unchanged=len(v)) for k, v in {
@@ -313,6 +338,8 @@ class Store:
             return report
 
         def work(tx: Tx) -> SourceReport:
+            if not replace:
+                self._refuse_another_source(tx, rows)
             before = self._footprint(tx, sid, also=rows.entities)
             touched = {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
             self._retract(tx, sid)
@@ -324,6 +351,25 @@ class Store:
             return SourceReport(sid, "updated", after.tallies(before), warnings)
 
         return self.graph.write_transaction(work)
+
+    def _same_identity(self, rows: SourceRows) -> bool:
+        """Whether the stored source records the same identifying properties (a graph loaded before
+        they were recorded gets them on the next load, even of an unchanged file)."""
+        stored = self.graph.read(cypher.SOURCE_PROPS, sourceId=rows.source_id)
+        props = stored[0]["props"] if stored else {}
+        return all(props.get(key) == rows.source.props.get(key) for key in IDENTITY_PROPS)
+
+    def _refuse_another_source(self, tx: Tx, rows: SourceRows) -> None:
+        """:class:`SourceConflict` when the stored source of this id is another source."""
+        stored = tx.run(cypher.SOURCE_PROPS, sourceId=rows.source_id)
+        if not stored:
+            return
+        reason = difference(stored[0]["labels"], stored[0]["props"], rows.source.labels, rows.source.props)
+        if reason is None:
+            return
+        [events] = tx.run(cypher.SOURCE_EVENT_COUNT, sourceId=rows.source_id)
+        [entities] = tx.run(cypher.SOURCE_ONLY_ENTITY_COUNT, sourceId=rows.source_id)
+        raise SourceConflict(rows.source_id, reason, described(stored[0]["props"]), events["events"], entities["entities"])
 
     def load_new(self, batch: list[SourceRows]) -> list[SourceReport]:
         """Load sources the graph does not hold yet, all in one transaction.

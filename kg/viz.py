@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kg import cypher
+from kg.captions import captions
+from kg.api.models import GraphNode
 from kg.api.named import run_named
-from kg.api.problems import NotFound
-from kg.api.routes.entities import build_subgraph, get_entity, require_entity
+from kg.api.routes.entities import build_subgraph, get_entity
 from kg.api.routes.events import get_event
 from kg.graph import Graph
 from kg.property_graph import ENTITY_ROOTS
@@ -26,7 +28,7 @@ TIMELINE_LIMIT = 200
 
 
 class UnknownEntity(LookupError):
-    """The id names no entity in the graph."""
+    """The id names no entity (and no event) in the graph."""
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,24 @@ class Picture:
 
 
 def build_picture(graph: Graph, entity_id: str, *, depth: int = 2) -> Picture:
-    """The neighbourhood of ``entity_id`` within ``depth`` hops (1 to 3; events count as a hop) as one HTML file."""
+    """The neighbourhood of ``entity_id`` (an entity or an event) within ``depth`` hops (1 to 3; events count
+    as a hop) as one HTML file."""
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
-    try:
-        require_entity(graph, entity_id)
-    except NotFound as exc:
-        raise UnknownEntity(f"{exc.detail}; find ids with `kg query find_entities --param q=NAME`") from None
+    found = graph.read(cypher.EXISTS_NODE, id=entity_id)
+    labels = set(found[0]["labels"]) if found else set()
+    if not labels & {*ENTITY_ROOTS, "Event"}:
+        raise UnknownEntity(f"no entity or event with id {entity_id!r}; find ids with `kg query find_entities --param q=NAME`")
     subgraph = build_subgraph(graph, entity_id, depth=depth, limit=EDGE_LIMIT)
+    if not any(n.id == entity_id for n in subgraph.nodes):
+        # Nothing links to it: the picture still draws it, alone, and says so (not a blank canvas).
+        if "Event" in labels:
+            event = get_event(entity_id, graph)
+            label = captions(graph, [(entity_id, event.types)]).get(entity_id)
+            subgraph.nodes.append(GraphNode(id=entity_id, types=event.types, date=event.date, label=label))
+        else:
+            entity = get_entity(entity_id, graph)
+            subgraph.nodes.append(GraphNode(id=entity_id, name=entity.name, types=entity.types))
     details: dict[str, Any] = {}
     timelines: dict[str, list[dict[str, Any]]] = {}
     for node in subgraph.nodes:
@@ -54,8 +66,8 @@ def build_picture(graph: Graph, entity_id: str, *, depth: int = 2) -> Picture:
         elif set(node.types) & set(ENTITY_ROOTS):
             details[node.id] = get_entity(node.id, graph).model_dump(mode="json")
             timelines[node.id] = run_named(graph, "actor_timeline", {"actor": node.id, "limit": TIMELINE_LIMIT})
-    name = next((n.name for n in subgraph.nodes if n.id == entity_id and n.name), entity_id)
+    center = next(n for n in subgraph.nodes if n.id == entity_id)
+    name = center.label or center.name or entity_id
     boot = boot_data("embedded", center=entity_id, subgraph=subgraph.model_dump(mode="json"), details=details, timelines=timelines)
     page = render_page(title=f"{name} · neighbourhood (depth {depth})", boot=boot, inline=True)
     return Picture(html=page, nodes=len(subgraph.nodes), edges=len(subgraph.edges), truncated=subgraph.truncated)
-

@@ -48,6 +48,7 @@ class BuiltSource:
     file: AnnotationFile
     graph: Graph
     where: dict[URIRef, str] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (key path, message): loaded all the same
 
     @property
     def source_id(self) -> str:
@@ -65,6 +66,7 @@ class _Builder:
         self.g.bind("akgid", AKGID)
         self.where: dict[URIRef, str] = {}
         self.problems: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []
         self.source = iri(f"source:{file.source_id}")
         self.entity_iri: dict[str, URIRef] = {}
         self.entity_class: dict[str, str] = {}
@@ -138,7 +140,15 @@ class _Builder:
             self.add(s, "url", Literal(art.url, datatype=XSD.anyURI))
         self.add(s, "publicationDate", art.date)
         self.add(s, "outletName", art.outlet)
+        for key, value in art.metadata.items():  # header lines no other property holds (author, section ...)
+            self.add(s, "metadata", f"{key}: {value}")
         self.add(s, "contentHash", self.file.content_hash)
+        # What tells this source from another filed under the same id (kg.source_identity).
+        if self.file.text is not None:
+            self.add(s, "textHash", hashlib.sha256(self.file.text.encode("utf-8")).hexdigest())
+        if self.file.text_path is not None:
+            self.add(s, "textFile", str(self.file.text_path))
+        self.add(s, "loadedFrom", str(self.file.path.resolve()))
         self.where[s] = "article"
 
     def build_entities(self) -> None:
@@ -176,6 +186,13 @@ class _Builder:
             if node is None:
                 continue
             sentence = self.sentence_for(ent)
+            if sentence is None and self._unstated_can_go(ent, node):
+                # The format's own keys give an entity no sentence: one that no fact of the file
+                # involves and its text does not name is left out, with a warning, not a refusal.
+                self.g.remove((node, None, None))
+                self.warnings.append((f"entities[{i}] ({ent.id})", "nothing in the file states this entity, so it is not "
+                                      "loaded: add an `evidence:` sentence that names it"))
+                continue
             if sentence is None:
                 self.problems.append((f"entities[{i}]", "nothing in the file states this entity: add an `evidence:` sentence that names it"))
                 continue
@@ -315,6 +332,13 @@ class _Builder:
 
     # -- sentences -----------------------------------------------------------
 
+    def _unstated_can_go(self, ent: EntityAnn, node: URIRef) -> bool:
+        """Whether an entity without a sentence can be left out: it holds no post, is no post's
+        organisation and no other entry of the file is the same node."""
+        if ent.post or ent.posts or any(p.organization == ent.id for e in self.ann.entities for p in e.posts):
+            return False
+        return not any(other.id != ent.id and self.entity_iri.get(other.id) == node for other in self.ann.entities)
+
     def sentence_for(self, ent: EntityAnn) -> str | None:
         """A sentence that names the entity: its own, one from the text, or that of a fact involving it."""
         return ent.evidence or self._sentence_naming(ent) or self._referenced_sentences.get(ent.id)
@@ -371,4 +395,4 @@ def build_rdf(file: AnnotationFile, onto: Ontology, resolver: Resolver | None = 
     builder.build_relations()
     if builder.problems:
         raise AnnotationError(file.path, builder.problems)
-    return BuiltSource(file=file, graph=builder.g, where=builder.where)
+    return BuiltSource(file=file, graph=builder.g, where=builder.where, warnings=builder.warnings)

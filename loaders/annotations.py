@@ -12,6 +12,8 @@ using only the documented keys stay valid):
 * ``entities[].wikidata``, ``entities[].iso_code``, ``entities[].category``,
   ``entities[].description``, ``entities[].evidence`` (a sentence naming it), ``entities[].confidence``,
   ``entities[].posts`` (posts with title, organisation, start, end, evidence).
+* ``article.metadata``: other facts about the source (``author``, ``section``, ``language`` ...), a mapping of
+  short keys to one-line values, kept on the source node as ``key: value`` strings.
 * ``events[].id`` (file-unique, for ``part_of``), ``events[].part_of``,
   ``events[].end_date``, ``events[].date_basis`` (stated, inferred), ``events[].modality`` (reported, planned, expected),
   ``events[].status``, ``events[].quote``, ``events[].place``,
@@ -34,6 +36,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+#: A source id becomes a node id and a file name (the review folder's ``<id>.accepted.yaml``): a
+#: letter or digit, then letters, digits, ``.``, ``_`` and ``-``, at most this long.
+SOURCE_ID_MAX = 120
+
+
+def source_id_problem(value: str) -> str | None:
+    """Why ``value`` cannot serve as a source id, or None when it can."""
+    if len(value) > SOURCE_ID_MAX:
+        return f"{value[:40]!r}... is {len(value)} characters long; a source id has at most {SOURCE_ID_MAX}"
+    if not _LOCAL_ID.fullmatch(value):
+        return f"{value!r} cannot serve as a source id (a letter or digit, then letters, digits, . _ -)"
+    return None
 
 
 class _TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -93,6 +107,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _scalar_text(value: Any) -> Any:
+    """A metadata value as text: ``page: 3`` is as good as ``page: "3"``."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+#: A source's other metadata (``author``, ``section``, ``language`` ...): a short key and one line of text.
+MetadataKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
+MetadataValue = Annotated[str, BeforeValidator(_scalar_text), Field(min_length=1, pattern=r"^[^\n]*$")]
+
+
 class ArticleMeta(_Strict):
     id: LocalId | None = None
     url: str | None = None
@@ -101,6 +125,7 @@ class ArticleMeta(_Strict):
     outlet: str | None = None
     text_file: str | None = None
     type: str = "Article"  # Article | PressRelease | Report
+    metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict)  # header lines no other key holds
 
 
 class PostAnn(_Strict):
@@ -181,6 +206,7 @@ class AnnotationFile(BaseModel):
     source_id: str
     annotation: Annotation
     text: str | None = None
+    text_path: Path | None = None  # where the text was read from (article.text_file, resolved)
     content_hash: str
 
 
@@ -258,6 +284,8 @@ def parse_annotation(path: Path | str) -> AnnotationFile:
         data = yaml.load(raw_bytes.decode("utf-8"), Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader
     except UnicodeDecodeError as exc:
         raise AnnotationError(path, [("", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except RecursionError:
+        raise AnnotationError(path, [("", "the YAML is nested too deeply to read")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -265,7 +293,7 @@ def parse_annotation(path: Path | str) -> AnnotationFile:
         raise AnnotationError(path, [(where, f"malformed YAML: {problem}")]) from None
     annotation = parse_annotation_data(data, path, check_references=False)
     problems = _cross_references(annotation)
-    text = None
+    text = text_path = None
     if annotation.article.text_file:
         text_path = (path.parent / annotation.article.text_file).resolve()
         try:
@@ -275,7 +303,8 @@ def parse_annotation(path: Path | str) -> AnnotationFile:
     if problems:
         raise AnnotationError(path, problems)
     source_id = annotation.article.id or path.stem
-    if not _LOCAL_ID.match(source_id):
-        raise AnnotationError(path, [("article.id", f"{source_id!r} cannot serve as a source id (letters, digits, . _ -)")])
+    if problem := source_id_problem(source_id):
+        raise AnnotationError(path, [("article.id", problem)])
     digest = hashlib.sha256(raw_bytes + (text or "").encode("utf-8")).hexdigest()
-    return AnnotationFile(path=path, source_id=source_id, annotation=annotation, text=text, content_hash=digest)
+    return AnnotationFile(path=path, source_id=source_id, annotation=annotation, text=text,
+                          text_path=text_path if text is not None else None, content_hash=digest)

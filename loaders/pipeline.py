@@ -33,7 +33,8 @@ from kg.graph import Graph
 from kg.ontology import Ontology, load_ontology
 from kg.property_graph import SourceRows, rows_to_rdf, source_rows
 from kg.schema import apply_schema
-from kg.store import KINDS, SourceReport, Store, Tally
+from kg.store import KINDS, SourceConflict, SourceReport, Store, Tally
+from loaders.duplicates import NameIndex, graph_entities, load_warnings
 from loaders.resolution import ReferenceTable, Resolver
 from loaders.validation import ANNOTATION_SUFFIXES, Violation, checked_graph
 
@@ -96,6 +97,7 @@ def _prepare_in_worker(path: Path) -> tuple[Prepared, float]:
 class LoadSummary:
     reports: list[SourceReport] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    conflicts: list[SourceConflict] = field(default_factory=list)  # refused: another source stored under the same id
     check_seconds: float = 0.0  # CPU of parsing, resolving and SHACL, summed over the processes that did it
     write_seconds: float = 0.0
 
@@ -128,6 +130,7 @@ class Loader:
         self.store = Store(graph, self.onto, lambda node_id: reference.by_id[node_id].aliases if node_id in reference.by_id else ())
         self.graph = graph
         self._schema_applied = False
+        self._names: NameIndex | None = None  # the graph's names by type, read once per load (loaders.duplicates)
 
     def prepare(self, path: Path) -> list[SourceRows]:
         """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
@@ -154,13 +157,30 @@ class Loader:
             apply_schema(self.graph, self.onto)
             self._schema_applied = True
 
-    def load_rows(self, rows: SourceRows) -> SourceReport:
+    def load_rows(self, rows: SourceRows, replace: bool = False) -> SourceReport:
+        """One checked source; :class:`kg.store.SourceConflict` when another source is stored under its id
+        (unless ``replace``)."""
         self.ensure_schema()
-        return self.store.load(rows)
+        self._names = None  # another process may have written since: read the graph's names again
+        index = self._name_index()
+        report = self.store.load(rows, replace)
+        report.warnings.extend(load_warnings(index, [rows]).get(rows.source_id, []))
+        return report
+
+    def _name_index(self) -> NameIndex:
+        """The graph's entity names, read at the first write of a load and kept up to date by its writes."""
+        if self._names is None:
+            self._names = NameIndex(self.resolver.reference.by_id)
+            for entity in graph_entities(self.graph, self.onto):
+                self._names.add(entity)
+        return self._names
 
     def load(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None, workers: int = 1,
-             batch: int = 1) -> LoadSummary:
+             batch: int = 1, replace: bool = False) -> LoadSummary:
         """Load files and folders; rejected files are reported and do not stop the others.
+
+        A file whose source id names a different stored source is refused (``summary.conflicts``)
+        unless ``replace``: the stored source stays as it was.
 
         Up to ``batch`` sources new to the graph are written per transaction
         (:meth:`kg.store.Store.load_new`); stored ones are replaced (or found unchanged)
@@ -168,10 +188,12 @@ class Loader:
         """
         summary = LoadSummary()
         pending: list[tuple[Path, list[SourceRows]]] = []
+        self._names = None  # read the graph's names afresh for this load
 
         def flush() -> None:
             started = time.perf_counter()
-            summary.reports.extend(self.write([rows for _, file_rows in pending for rows in file_rows], batch))
+            summary.reports.extend(self.write([rows for _, file_rows in pending for rows in file_rows], batch,
+                                              replace=replace, conflicts=summary.conflicts))
             summary.write_seconds += time.perf_counter() - started
             if progress:
                 for path, _ in pending:
@@ -192,23 +214,37 @@ class Loader:
             flush()
         return summary
 
-    def write(self, sources: list[SourceRows], batch: int = 1) -> list[SourceReport]:
-        """Write checked sources in order: runs of new ones ``batch`` to a transaction, stored ones alone."""
+    def write(self, sources: list[SourceRows], batch: int = 1, replace: bool = False,
+              conflicts: list[SourceConflict] | None = None) -> list[SourceReport]:
+        """Write checked sources in order: runs of new ones ``batch`` to a transaction, stored ones alone.
+
+        A stored source replaced by a different one is refused: collected in ``conflicts`` when given,
+        raised otherwise."""
         self.ensure_schema()
         reports: list[SourceReport] = []
+        index = self._name_index()  # read before these sources are written
         stored = self.store.stored_hashes(rows.source_id for rows in sources)
         run: list[SourceRows] = []
         for rows in sources:
             if rows.source_id in stored or any(rows.source_id == r.source_id for r in run):
                 self._write_new(run, reports)
                 run = []
-                reports.append(self.store.load(rows))
+                try:
+                    reports.append(self.store.load(rows, replace))
+                except SourceConflict as exc:
+                    if conflicts is None:
+                        raise
+                    conflicts.append(exc)
             else:
                 run.append(rows)
                 if len(run) >= batch:
                     self._write_new(run, reports)
                     run = []
         self._write_new(run, reports)
+        # Entities the written sources created whose names are close to the graph's: a warning in the creating source's report.
+        by_id = {report.source_id: report for report in reports}
+        for source_id, warnings in load_warnings(index, [rows for rows in sources if rows.source_id in by_id]).items():
+            by_id[source_id].warnings.extend(warnings)
         return reports
 
     def _write_new(self, run: list[SourceRows], reports: list[SourceReport]) -> None:

@@ -8,12 +8,13 @@ source that names the same entity lands on the same node.
 Resolution order for what a source says about an entity (type, name, aliases,
 ISO code, Wikidata id):
 
-1. a state's ISO 3166 code, or a Wikidata id, found in the reference table;
+1. a state's ISO 3166 code, or a Wikidata id, found in the reference set
+   (:mod:`loaders.reference`, which the extractor's gazetteer reads too);
 2. the name, then each alias, normalised (case, accents, punctuation, a leading
-   "the"), matched against the names and aliases of reference entries of a
-   compatible type (equal, or one a subclass of the other). Metonyms are
-   aliases there: "Taipei" typed as a State is Taiwan; typed as a Place it is
-   not, and stays the city;
+   "the": "Türkiye", "turkiye" and "TURKEY" are one name), matched against the
+   names of reference entries of a compatible type (equal, or one a subclass of
+   the other): official, common, former and local names, and metonyms. "Taipei"
+   typed as a State is Taiwan; typed as a Place it is not, and stays the city;
 3. otherwise a new id from the kind and the normalised name.
 
 Company lineage is never merged by aliasing: Raytheon Technologies, RTX,
@@ -24,15 +25,13 @@ by relations that a curated source states.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
+from typing import Any
 
 from kg.names import normalise_name
 from kg.ontology import Ontology
-
-REFERENCE_FILE = Path(__file__).with_name("reference_entities.yaml")
+from loaders import reference
 
 #: Id prefix per class; a class takes the first of its labels (most specific first) listed here.
 _KIND = {
@@ -86,20 +85,26 @@ class ReferenceTable:
     entities: list[ReferenceEntity] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path: Path = REFERENCE_FILE) -> "ReferenceTable":
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    def load(cls, items: Iterable[dict[str, Any]] | None = None) -> "ReferenceTable":
+        """The table of ``items`` (id, type, name, aliases, iso_code, wikidata); by default the reference set."""
         entries = []
-        for item in data.get("entities", []):
-            aliases = tuple(item.pop("aliases", ()) or ())
-            entries.append(ReferenceEntity(aliases=aliases, **item))
+        for item in reference.resolution_entries() if items is None else items:
+            entries.append(ReferenceEntity(**{**item, "aliases": tuple(item.get("aliases") or ())}))
         return cls(entries)
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entities}
         self.by_name: dict[str, list[ReferenceEntity]] = defaultdict(list)
+        # Indexed, not scanned: a bulk load resolves hundreds of thousands of mentions.
+        self.by_iso: dict[str, list[ReferenceEntity]] = defaultdict(list)
+        self.by_wikidata: dict[str, list[ReferenceEntity]] = defaultdict(list)
         for entry in self.entities:
-            for name in (entry.name, *entry.aliases):
-                self.by_name[normalise_name(name)].append(entry)
+            for name in dict.fromkeys(normalise_name(n) for n in (entry.name, *entry.aliases)):
+                self.by_name[name].append(entry)
+            if entry.iso_code:
+                self.by_iso[entry.iso_code.upper()].append(entry)
+            if entry.wikidata:
+                self.by_wikidata[entry.wikidata.upper()].append(entry)
 
 
 @dataclass
@@ -110,8 +115,8 @@ class Resolver:
     reference: ReferenceTable = field(default_factory=ReferenceTable)
 
     @classmethod
-    def with_reference(cls, onto: Ontology, path: Path = REFERENCE_FILE) -> "Resolver":
-        return cls(onto, ReferenceTable.load(path))
+    def with_reference(cls, onto: Ontology) -> "Resolver":
+        return cls(onto, ReferenceTable.load())
 
     def _compatible(self, a: str, b: str) -> bool:
         return self.onto.is_a(a, b) or self.onto.is_a(b, a)
@@ -121,11 +126,10 @@ class Resolver:
 
     def resolve(self, cls: str, name: str, aliases: tuple[str, ...] = (), *,
                 iso_code: str | None = None, wikidata: str | None = None) -> Resolution:
-        for entry in self.reference.entities:
-            if iso_code and entry.iso_code == iso_code and self._compatible(cls, entry.type):
-                return self._known(entry, "iso")
-            if wikidata and entry.wikidata == wikidata and self._compatible(cls, entry.type):
-                return self._known(entry, "wikidata")
+        for via, key, index in (("iso", iso_code, self.reference.by_iso), ("wikidata", wikidata, self.reference.by_wikidata)):
+            for entry in index.get(key.strip().upper(), []) if key else []:
+                if self._compatible(cls, entry.type):
+                    return self._known(entry, via)
         for via, candidate in [("name", name), *(("alias", a) for a in aliases)]:
             matches = [e for e in self.reference.by_name.get(normalise_name(candidate), []) if self._compatible(cls, e.type)]
             if matches:

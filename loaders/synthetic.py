@@ -7,8 +7,8 @@ appear once or twice; the same deal is told by several outlets; a company is
 uniform random graph would miss the hubs that make neighbourhood and path
 queries expensive, so the generator reproduces those traits:
 
-* actors (real states, contractors, agencies and weapon systems from the
-  extraction lexicon, plus generated companies, agencies, officials, units
+* actors (real states and contractors from the reference set, weapon systems
+  from the extraction lexicon, plus generated companies, agencies, officials, units
   and systems) picked with Zipf weights, giving a power-law degree
   distribution;
 * every event type of the ontology, with the roles its shape requires;
@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from loaders import reference
 from loaders.extraction.gazetteer import LEXICON_FILE
 
 #: Event types and the roles of their participants: (role, actor kinds it can take).
@@ -108,14 +109,15 @@ class World:
         lexicon = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
         self.rng = rng
         self.by_type: dict[str, list[Actor]] = {}
-        states = [Actor(f"st-{s['iso'].lower()}", "State", s["name"], [s["capital"], *s.get("aliases", [])[:1]], iso=s["iso"])
-                  for s in lexicon["states"] if s.get("capital")]
+        # Real states and companies from the reference set; the states' first other name, as the extractor's list had it.
+        states = [Actor(f"st-{s.iso.lower()}", "State", s.name, [s.capital, *s.names[1:2]], iso=s.iso)
+                  for s in reference.states() if s.capital]
         rng.shuffle(states)
         self.by_type["State"] = states
         share = max(1, n_actors - len(states))
         used: set[str] = {a.name for a in states}
         self.by_type["Contractor"] = self._fill(
-            [Actor(f"co-{i}", "Contractor", c["name"], list(c.get("aliases", [])[:2])) for i, c in enumerate(lexicon["contractors"])],
+            [Actor(f"co-{i}", "Contractor", c.name, list(c.names[1:3])) for i, c in enumerate(reference.companies())],
             share * 40 // 100, lambda i: self._company(i), used)
         self.by_type["GovernmentAgency"] = self._fill(
             [], share * 15 // 100, lambda i: self._agency(i, states, used), used)
@@ -249,6 +251,7 @@ def _article(source_id: str, outlet: str, events: list[Event], rng: random.Rando
             item["quantity"] = event.quantity
         if event.type == "Statement":
             item["quote"] = f"We are watching {event.roles[-1][1].name} closely."
+            item["evidence"] = f"{item['evidence'][:-1]}: \"{item['quote']}\""  # a quote is words of its sentence
         annotated.append(item)
     return {
         "article": {"id": source_id, "title": f"{outlet}: {len(events)} developments", "date": published.isoformat(),

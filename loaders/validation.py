@@ -128,10 +128,8 @@ def shacl_report(data: Graph, onto: Ontology) -> tuple[bool, Graph]:
 
 def shacl_violations(data: Graph, onto: Ontology, *, file: str, where: dict[URIRef, str] | None = None) -> list[Violation]:
     """Validate ``data``; each result names the node (by its place in the file, or its id)."""
-    conforms, results = shacl_report(data, onto)
-    if conforms:
-        return []
-    out: list[Violation] = []
+    _, results = shacl_report(data, onto)
+    out: list[Violation] = []  # warnings too: a conforming graph may carry them (an official with no post)
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         node_id = data.value(focus, AKG.id) if focus is not None else None
@@ -168,7 +166,8 @@ def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) 
             built = build_rdf(parse_annotation(path), onto, resolver)
         except AnnotationError as exc:
             return None, [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
-        return built.graph, check_source(built, onto)
+        noted = [Violation(file=str(path), where=where, field="", message=what, severity="warning") for where, what in built.warnings]
+        return built.graph, noted + check_source(built, onto)
     fmt = guess_format(str(path)) or ("json-ld" if path.suffix.lower() == ".jsonld" else None)
     if fmt is None:
         return unreadable("unknown file type: use .yaml/.yml annotations or RDF (.ttl, .nt, .jsonld, .rdf)")

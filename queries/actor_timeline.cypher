@@ -1,6 +1,6 @@
 // Actor timeline
 // description: An actor's events in date order, whatever its role (buyer, seller, contractor, speaker, host, target, subject ...): one row per actor and event with the actor's roles, the event type, date, status, value, the other participants, the systems, the description and the source. The actor is a canonical id or a name (person:wellington-koo, Taiwan), matched case-insensitively; null gives the timeline of every actor. type is an event label such as ArmsSale, ContractAward, Statement or Visit (case-insensitive). Dates are partial ISO strings; an event is kept when its date overlaps the period, undated events come last and are left out once from or to is set.
-// param actor: string = null -- the actor: canonical id or name; null for every actor
+// param actor: entity = null -- the actor: canonical id or name; null for every actor
 // param from: date = null -- earliest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no lower bound
 // param to: date = null -- latest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no upper bound
 // param type: string = null -- event type label (ArmsSale, SaleApproval, ContractAward, Delivery, Delay, ExportBlock, Visit, Statement, MilitaryActivity, CoProduction, OtherEvent); null for any

@@ -1,12 +1,12 @@
 // Arms sales
 // description: Arms sales (ArmsSale events, each the claim of one source) filtered by buyer or recipient, seller or supplier, weapon system, contractor, period and minimum value, with their stages (approvals, contract awards, deliveries, delays: events PART_OF the sale), the export blocks that stopped them, participants, systems, value, sources and evidence sentences. Actors and systems are given as a canonical id (state:TW) or as a name, alias or name a source used (Taiwan, Taipei), matched case-insensitively. Dates are partial ISO strings; a sale is kept when its date overlaps the period, and undated sales are left out once from or to is set. Newest first, undated last.
-// param buyer: string = null -- buyer or recipient: canonical id or name (state:TW, Taiwan); null for any
-// param seller: string = null -- seller or supplier: canonical id or name (state:US, United States); null for any
-// param system: string = null -- weapon system of the sale or of one of its stages: id or name (system:nasams, NASAMS); null for any
-// param contractor: string = null -- contractor on the sale or on a contract award that is part of it: id or name (contractor:rtx, RTX); null for any
+// param buyer: entity = null -- buyer or recipient: canonical id or name (state:TW, Taiwan); null for any
+// param seller: entity = null -- seller or supplier: canonical id or name (state:US, United States); null for any
+// param system: entity = null -- weapon system of the sale or of one of its stages: id or name (system:nasams, NASAMS); null for any
+// param contractor: entity = null -- contractor on the sale or on a contract award that is part of it: id or name (contractor:rtx, RTX); null for any
 // param from: date = null -- earliest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no lower bound
 // param to: date = null -- latest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no upper bound
-// param min_value: float = null -- smallest amount, in the sale's own currency; null for any (sales without an amount are then left out)
+// param min_value: float[0..1e15] = null -- smallest amount, in the sale's own currency; null for any (sales without an amount are then left out)
 // param limit: integer = 50 -- at most this many sales
 // example: :param {buyer: 'state:TW', seller: null, system: null, contractor: null, from: null, to: null, min_value: null, limit: 50}
 // example: :param {buyer: 'Taiwan', seller: 'United States', system: 'NASAMS', contractor: 'RTX', from: '2025', to: '2025-12', min_value: 500000000.0, limit: 50}

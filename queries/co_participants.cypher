@@ -1,6 +1,6 @@
 // Co-participants
 // description: Actors that appear together with a given actor in events, whatever the roles: one row per pair with the number of shared events and, for each event (in date order, undated last), its id, type, date and the roles of both actors. With actor null, the pairs of actors that share the most events in the whole graph (each pair once). The actor is a canonical id or a name (state:TW, Taiwan), matched case-insensitively. Most shared events first.
-// param actor: string = null -- the actor: canonical id or name; null for the top pairs overall
+// param actor: entity = null -- the actor: canonical id or name; null for the top pairs overall
 // param limit: integer = 25 -- at most this many pairs
 // example: :param {actor: 'state:TW', limit: 25}
 // example: :param {actor: null, limit: 25}

@@ -1,6 +1,6 @@
 // Contractor portfolio
 // description: What a contractor built and sold: the weapon systems it makes (MANUFACTURER) or co-developed (CO_DEVELOPER), and the events in which it is contractor, seller, supplier or partner, with the systems, value and the buyers, recipients or partners on the other side (of the event or of the deal it is part of). With include_group the portfolio also covers the contractor's former names and subsidiaries (organisations RENAMED_TO or SUBSIDIARY_OF it, at any depth), shown in the via column; so asking for RTX also covers Raytheon Technologies, Raytheon and Raytheon Missiles & Defense. The contractor is a canonical id or a name (contractor:rtx, RTX), matched case-insensitively; null lists every organisation that has a portfolio. One row per contractor, via and item: systems first, then events by date.
-// param contractor: string = null -- the contractor: canonical id or name; null for every organisation
+// param contractor: entity = null -- the contractor: canonical id or name; null for every organisation
 // param include_group: boolean = true -- also cover former names and subsidiaries of the contractor
 // param limit: integer = 100 -- at most this many rows
 // example: :param {contractor: 'contractor:rtx', include_group: true, limit: 100}

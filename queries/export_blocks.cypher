@@ -1,7 +1,7 @@
 // Export blocks
 // description: Export blocks (refusals, suspensions, embargoes): who blocked, the blocked weapon systems (named on the block itself or on the deal it blocked, see via), the blocked deal, the would-be suppliers and recipients (of the block or of the blocked deal), the other actors named (subjects), and the manufacturers and co-developers of each blocked system, whose governments' consent an export may need; with the evidence sentences and sources. blocker and system are a canonical id or a name (state:SE, Sweden; system:excalibur, Excalibur), matched case-insensitively; null for any. Newest first, undated last.
-// param blocker: string = null -- the blocking state, agency or official: canonical id or name; null for any
-// param system: string = null -- a blocked weapon system: canonical id or name; null for any
+// param blocker: entity = null -- the blocking state, agency or official: canonical id or name; null for any
+// param system: entity = null -- a blocked weapon system: canonical id or name; null for any
 // param limit: integer = 50 -- at most this many blocks
 // example: :param {blocker: 'state:SE', system: null, limit: 50}
 // example: :param {blocker: null, system: 'Excalibur', limit: 50}

@@ -1,6 +1,6 @@
 // Officials of a state
 // description: The people who hold or held posts in a state: posts POST_IN the state itself or in an organisation inside it (SUB_ORGANIZATION_OF, at any depth, such as a ministry or the armed forces), each with title, organisation, start and end dates and source, over time; and the statements each official made (date, quote, source). The state is a canonical id or a name (state:TW, Taiwan), matched case-insensitively; another actor (an agency, a company) works too. Null lists the officials of every state. One row per state and person, ordered by the earliest post start.
-// param state: string = null -- the state (or organisation): canonical id or name; null for every state
+// param state: entity = null -- the state (or organisation): canonical id or name; null for every state
 // param limit: integer = 100 -- at most this many officials
 // example: :param {state: 'state:TW', limit: 100}
 // example: :param {state: 'United States', limit: 100}

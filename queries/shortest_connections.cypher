@@ -1,8 +1,8 @@
 // Shortest connections
 // description: The shortest ways two actors (or weapon systems, places) are connected, through events they take part in (by any role), posts, systems and entity relationships (manufacturer, co-developer, operates, subsidiary of, renamed to, sub-organisation of, affiliated with, located in). Every shortest path of at most max_hops relationships (at most 6), in either direction, as node ids, names, labels and relationship types, plus a readable step list. Paths never go through evidence, sources or weapon categories, which would connect everything. Both ends are a canonical id or a name (contractor:rtx, Taiwan), matched case-insensitively.
-// param from: string = null -- one end: canonical id or name
-// param to: string = null -- the other end: canonical id or name
-// param max_hops: integer = 4 -- longest path to report, in relationships (1 to 6)
+// param from: entity = null -- one end: canonical id or name
+// param to: entity = null -- the other end: canonical id or name
+// param max_hops: integer[1..6] = 4 -- longest path to report, in relationships (1 to 6)
 // param limit: integer = 25 -- at most this many paths
 // example: :param {from: 'contractor:rtx', to: 'state:TW', max_hops: 4, limit: 25}
 // example: :param {from: 'Sweden', to: 'China', max_hops: 6, limit: 25}

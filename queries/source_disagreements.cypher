@@ -1,7 +1,7 @@
 // Source disagreements
 // description: Facts on which sources disagree: pairs of events of the same type, claimed by two different sources, that involve the same weapon system and share a buyer or recipient (or have exactly the same participants), yet give a different amount (in the same currency), a different quantity, or an incompatible date (dates of different precision that agree as far as both go, such as 2025-11 and 2025-11-17, do not count). One row per pair with what they disagree on and both claims side by side: event, source, date, amount, currency, quantity and evidence sentences. system and actor (a shared buyer, recipient or participant) are a canonical id or a name, matched case-insensitively; type is an event label such as ContractAward; null for any.
-// param system: string = null -- weapon system both events involve: canonical id or name; null for any
-// param actor: string = null -- an actor both events share (buyer, recipient or other participant): canonical id or name; null for any
+// param system: entity = null -- weapon system both events involve: canonical id or name; null for any
+// param actor: entity = null -- an actor both events share (buyer, recipient or other participant): canonical id or name; null for any
 // param type: string = null -- event type label (ArmsSale, ContractAward, Delivery ...); null for any
 // param limit: integer = 100 -- at most this many pairs
 // example: :param {system: null, actor: null, type: null, limit: 100}

@@ -1,6 +1,6 @@
 // Suppliers of a state
 // description: Who supplied a state, what and when: every seller, supplier or contractor of an event (sale, approval, contract award, delivery, delay ...) whose buyer or recipient is the state, directly or through the deal the event is part of; one row per recipient, supplier and event, with the systems, value, status and source. Blocked and delayed supplies are included: read type and status. The state is a canonical id or a name (state:TW, Taiwan), matched case-insensitively; null lists the suppliers of every state. Dates are partial ISO strings; an event is kept when its date overlaps the period (undated events are left out once from or to is set).
-// param state: string = null -- the receiving state (or other actor): canonical id or name; null for every state
+// param state: entity = null -- the receiving state (or other actor): canonical id or name; null for every state
 // param from: date = null -- earliest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no lower bound
 // param to: date = null -- latest date, YYYY, YYYY-MM or YYYY-MM-DD; null for no upper bound
 // param limit: integer = 100 -- at most this many rows

@@ -1,6 +1,6 @@
 // Weapon system profile
 // description: Everything the graph holds on a weapon system: names, description, Wikidata id, categories, manufacturers and co-developers (with the names they were later RENAMED_TO and the sources backing each link), the actors that operate it, and the events it is involved in (type, date, status, value, participants by role, source), in date order with undated events last. The system is a canonical id or a name (system:nasams, NASAMS), matched case-insensitively; null profiles every system. One row per system.
-// param system: string = null -- the weapon system: canonical id or name; null for every system
+// param system: entity = null -- the weapon system: canonical id or name; null for every system
 // param limit: integer = 50 -- at most this many systems
 // example: :param {system: 'system:nasams', limit: 50}
 // example: :param {system: 'Excalibur', limit: 50}

@@ -360,7 +360,9 @@ def test_paths_find_ends_renamed_outside_the_api_though_its_names_are_older(
             assert _found(patient, "q alpha") == ["contractor:quillon-dynamics"]  # the API's names are the older ones
             assert ends(patient, "q alpha") == []
             assert ends(patient, "Q BETA") == ["contractor:quillon-dynamics"]
-        assert ends(patient, "contractor:quillon-dynamics") == []
+        # retracted: the end names nothing now, which is a 404 naming it (not an empty list of paths)
+        gone = patient.get("/paths", params={"from": "contractor:quillon-dynamics", "to": "Taiwan", "max_hops": 2})
+        assert "'contractor:quillon-dynamics'" in problem(gone, 404)["detail"]
 
 
 class SlowSignatures:

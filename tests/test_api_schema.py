@@ -1,8 +1,15 @@
 """Schemathesis over the published OpenAPI document, against a real server on loopback.
 
-Every operation is called with generated valid and invalid input; no response
-may be a server error, and every response must match the documented status
-codes, content types and schemas.
+Every operation is called with generated valid and invalid input and every
+check schemathesis has (``--checks all``): no response may be a server error,
+every response must match the documented status codes, content types, headers
+and schemas, invalid input must be refused and valid input accepted.
+
+One narrowing, explained where it is made: a request the document cannot tell
+from a valid one may be refused with 422 when the problem names one of the
+things JSON Schema cannot say (a cursor this API did not issue, a day the
+calendar does not have, a named query's parameter of the wrong type: the
+parameters differ per query), and only then.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ import pytest
 import schemathesis
 from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from kg.graph import Graph
 from kg.settings import Settings
@@ -29,11 +36,30 @@ def api_url(settings: Settings, graph: Graph, corpus):
         yield url
 
 
+#: What a 422 may be about when the request was valid by the document: the document cannot say it.
+UNSAYABLE = ("cursor is not one this API issued", "does not exist", "is not valid:", "has no parameter",
+             # q matches \w, but a few letters are combining marks (U+0345) that the search's normalisation drops
+             "q has no letters or digits")
+
+
+def accepts_valid_data_or_names_what_the_schema_cannot_say(ctx, response, case):
+    """``positive_data_acceptance``, except for a 422 whose problem is one JSON Schema cannot express
+    (see the module docstring): a forged cursor, 2025-02-30, a named query's parameter of the wrong type."""
+    if response.status_code == 422:
+        detail = response.json().get("detail", "")
+        if any(reason in detail for reason in UNSAYABLE):
+            return None
+    return positive_data_acceptance(ctx, response, case)
+
+
 def test_no_server_error_and_responses_match_the_document(api_url: str, graph: Graph) -> None:
     """Every operation, positive and negative generated input; failures are collected, then reported together."""
     before = graph.counts()
     schema = schemathesis.openapi.from_url(f"{api_url}/openapi.json")
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    load_all_checks()
+    checks = [c for c in CHECKS.get_all() if c is not positive_data_acceptance]  # `--checks all`, one narrowed:
+    checks.append(accepts_valid_data_or_names_what_the_schema_cannot_say)
+    assert len(checks) >= 14
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():

@@ -31,7 +31,7 @@ runner = CliRunner()
 def test_query_list_and_run_in_every_format(settings: Settings, corpus) -> None:
     env = cli_env(settings)
     listing = runner.invoke(app, ["query", "--list"], env=env)
-    assert listing.exit_code == 0 and "arms_sales" in listing.stdout and "--param buyer=<string>" in listing.stdout
+    assert listing.exit_code == 0 and "arms_sales" in listing.stdout and "--param buyer=<entity>" in listing.stdout
 
     as_json = runner.invoke(app, ["query", "arms_sales", "--param", "buyer=state:TW", "--param", "min_value=500000000", "--format", "json"], env=env)
     assert as_json.exit_code == 0, as_json.output

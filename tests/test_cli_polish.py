@@ -73,7 +73,7 @@ def _flat(text: str) -> str:
 def test_exit_codes_are_distinct_and_keep_their_numbers() -> None:
     # Scripts depend on the numbers: changing one is a breaking change, so it must fail here first.
     assert {c.name: c.value for c in ExitCode} == {"OK": 0, "PROBLEM": 1, "USAGE": 2, "NOT_RUNNING": 3, "UNREACHABLE": 4, "NOT_FOUND": 5,
-                                                     "MISSING_TOOL": 6}
+                                                     "MISSING_TOOL": 6, "PORT_TAKEN": 7, "REPLACE_REFUSED": 8}
     assert all(c.meaning and "\n" not in c.meaning for c in ExitCode)
 
 
@@ -358,13 +358,19 @@ def _bench_extract(settings: Settings, tmp: Path) -> Case:
     return ["bench", "extract", str(ANNOTATIONS.parent / "articles"), "--repeat", "1", "--json"], {}, check
 
 
+def _duplicates(settings: Settings, tmp: Path) -> Case:
+    def check(r: Any) -> None:
+        assert r["count"] == len(r["pairs"]) and all({"type", "rule", "reason", "entities"} <= set(p) for p in r["pairs"]), r
+    return ["duplicates", "--json"], cli_env(settings), check
+
+
 JSON_RUNS: dict[tuple[str, ...], Callable[[Settings, Path], Case]] = {
     ("engine", "start"): _engine_start, ("engine", "status"): _engine_status, ("engine", "stop"): _engine_stop,
     ("doctor",): _doctor, ("validate",): _validate, ("load",): _load, ("unload",): _unload, ("export",): _export,
     ("query",): _query, ("ontology", "docs"): _ontology_docs, ("schema", "show"): _schema_show,
     ("schema", "apply"): _schema_apply, ("viz",): _viz, ("browser", "kit"): _browser_kit, ("eval",): _eval,
     ("extract",): _extract, ("candidates", "list"): _candidates_list, ("candidates", "accept"): _candidates_accept,
-    ("bench", "extract"): _bench_extract,
+    ("bench", "extract"): _bench_extract, ("duplicates",): _duplicates,
 }
 #: Commands whose --json run needs a private engine, tested where that engine is started anyway.
 JSON_RUN_ELSEWHERE = {("up",): "tests/test_cli_commands.py::test_kg_up_starts_an_engine_and_loads_the_sample_corpus",

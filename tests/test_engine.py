@@ -21,6 +21,7 @@ from kg import engine
 from kg.cli import app
 from kg.cypher import Cypher
 from kg.engine_home import EngineHome
+from kg.exit_codes import ExitCode
 from kg.graph import Graph, embedded_connection
 
 from conftest import engine_settings, settings_env
@@ -123,7 +124,7 @@ def test_port_in_use_names_the_port_and_the_setting(tmp_path: Path, which: str) 
         sock.bind(("127.0.0.1", port))
         sock.listen()
         result = kg_cli(kg, "engine", "start")
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.PORT_TAKEN  # not PROBLEM: a taken port has a code of its own
     message = " ".join(result.stderr.split())
     assert f"Port {port}" in message
     assert ("KG_BOLT_PORT" if which == "bolt_port" else "KG_HTTP_PORT") in message

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -372,20 +370,22 @@ def test_kg_eval_a_bad_prediction_file_is_named(tmp_path: Path) -> None:
 
 
 def test_kg_eval_articles_runs_the_extractor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The real extractor may not exist yet: a stand-in returns each article's gold annotation."""
+    """Pairing and error reporting of --articles, with a stand-in for the extraction path (the one
+    `kg extract` writes through) that returns each article's gold annotation; the real extractor's
+    scores are tested in test_extract_document.py."""
+    from loaders.extraction import document
+
     gold_by_stem = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in GOLD_FILES}
     seen: list[str] = []
 
-    def extract_file(path: Path) -> dict[str, Any]:
+    def extract_document(path: Path, **_: Any) -> document.ExtractedDocument:
         seen.append(path.name)
         data = gold_by_stem[path.stem]
         data["article"].pop("text_file", None)
         data["article"].pop("id", None)  # paired by the text's name
-        return data
+        return document.ExtractedDocument(data)
 
-    module = types.ModuleType("loaders.extraction.extract")
-    module.extract_file = extract_file  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "loaders.extraction.extract", module)
+    monkeypatch.setattr(document, "extract_document", extract_document)
     articles = tmp_path / "articles"
     articles.mkdir()
     for stem in gold_by_stem:
@@ -397,18 +397,18 @@ def test_kg_eval_articles_runs_the_extractor(monkeypatch: pytest.MonkeyPatch, tm
     assert data["entities"]["f1"] == data["events"]["f1"] == 1.0
     assert data["unpaired"] == {"missing_prediction": [], "without_gold": []}
 
-    def broken(path: Path) -> dict[str, Any]:
-        return {"entities": [{"id": "x", "type": "State"}]}
+    def broken(path: Path, **_: Any) -> document.ExtractedDocument:
+        return document.ExtractedDocument({"entities": [{"id": "x", "type": "State"}]})
 
-    module.extract_file = broken  # type: ignore[attr-defined]
+    monkeypatch.setattr(document, "extract_document", broken)
     result = runner.invoke(app, ["eval", "--gold", str(ANNOTATIONS), "--articles", str(articles)])
     assert result.exit_code == ExitCode.PROBLEM
     assert "extractor's output" in result.stderr and ".txt" in result.stderr and "entities[0].name" in result.stderr
 
-    def crashing(path: Path) -> dict[str, Any]:
+    def crashing(path: Path, **_: Any) -> document.ExtractedDocument:
         raise KeyError("Official:hegseth")
 
-    module.extract_file = crashing  # type: ignore[attr-defined]
+    monkeypatch.setattr(document, "extract_document", crashing)
     result = runner.invoke(app, ["eval", "--gold", str(ANNOTATIONS), "--articles", str(articles)])
     assert result.exit_code == ExitCode.PROBLEM and isinstance(result.exception, SystemExit)
     assert "the extractor failed on" in result.stderr and "KeyError" in result.stderr

@@ -11,6 +11,7 @@ a CDN), and the ``kg viz`` file must make none at all. Screenshots are kept in
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,11 +21,15 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page
 
+from kg.api.routes.entities import build_subgraph
+from kg.captions import money, when
 from kg.graph import Graph
+from kg.ontology import load_ontology
+from kg.palette import EVENT_COLOURS, MIN_EVENT_CONTRAST, class_styles, lab
 from kg.settings import PROJECT_ROOT, Settings
 from kg.viz import UnknownEntity, build_picture
 
-from conftest import headless_chromium, running_api
+from conftest import headless_chromium, running_api, scratch_source
 
 ARTIFACTS = Path(os.environ.get("KG_TEST_ARTIFACTS") or PROJECT_ROOT / "test-artifacts")
 ANNOTATIONS = PROJECT_ROOT / "data" / "annotations"
@@ -35,10 +40,10 @@ PICK_EVENT_JS = """() => {
   const cy = window.kgExplorer.cy;
   const box = document.getElementById('graph').getBoundingClientRect();
   const inside = (p, bb) => p.x >= bb.x1 && p.x <= bb.x2 && p.y >= bb.y1 && p.y <= bb.y2;
-  for (const node of cy.nodes("[kind = 'event']")) {
+  for (const node of cy.nodes("[kind = 'event']:visible")) {
     const p = node.renderedPosition();
     if (p.x < 10 || p.y < 10 || p.x > box.width - 10 || p.y > box.height - 10) continue;
-    const covered = cy.nodes().some(o => o.id() !== node.id() && inside(p, o.renderedBoundingBox({includeLabels: false})));
+    const covered = cy.nodes(':visible').some(o => o.id() !== node.id() && inside(p, o.renderedBoundingBox({includeLabels: false})));
     if (!covered) return {id: node.id(), x: box.left + p.x, y: box.top + p.y};
   }
   return null;
@@ -236,3 +241,209 @@ def test_vendored_graph_library_is_the_pinned_npm_release() -> None:
     assert (vendor / "cytoscape.min.js").read_bytes() == (installed / "dist" / "cytoscape.min.js").read_bytes(), (
         "kg/web/static/vendor is not the pinned release: run  npm run vendor --prefix tools/web")
     assert (vendor / "cytoscape.LICENSE").read_bytes() == (installed / "LICENSE").read_bytes()
+
+
+# -- what the pictures say and how they read (issue 22, items 11 and 12) ---------------------------------------
+
+#: Every label drawn in the graph: its text, rendered font size and box in page pixels, node or edge.
+DRAWN_LABELS_JS = """() => {
+  const cy = window.kgExplorer.cy;
+  const out = [];
+  cy.elements(':visible').forEach(e => {
+    const text = e.isNode() ? e.data('display') : (e.hasClass('labelled') ? e.data('label') : '');
+    if (!text) return;
+    const b = e.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
+    out.push({id: e.id(), node: e.isNode(), text, px: parseFloat(e.style('font-size')) * cy.zoom(),
+              box: [b.x1, b.y1, b.x2, b.y2]});
+  });
+  return out;
+}"""
+POSITIONS_JS = """() => Object.fromEntries(window.kgExplorer.cy.nodes(':visible').map(n =>
+  [n.id(), [Math.round(n.renderedPosition().x), Math.round(n.renderedPosition().y)]]))"""
+#: Text that only a bug puts on the page: an object or list printed as a string, a missing or non-numeric value.
+BROKEN_TEXT = re.compile(r"\[object |\bundefined\b|\bNaN\b|\bnull\b|, ,|with ,")
+LONE_SOURCE = """\
+article: {id: viz-lone-entity, date: 2025-11-20}
+entities:
+  - {id: z, type: Contractor, name: Zephyrine Lone Works, evidence: "Zephyrine Lone Works opened an office."}
+events: []
+"""
+
+
+def assert_clean(text: str, where: str) -> None:
+    bad = BROKEN_TEXT.search(text)
+    assert not bad, f"{where} shows {bad.group()!r}: {text[:300]!r}"
+
+
+def open_picture(browser: Browser, html: str, path: Path, size: tuple[int, int] = (1400, 900)) -> Page:
+    """A kg viz file in Chromium, offline, once its layout is done and its subject's details are shown."""
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(path.as_uri(), timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.kgExplorer && window.kgExplorer.cy.nodes(':visible').length > 0", timeout=TIMEOUT_MS)
+    wait_idle(page)
+    page.locator("#panel h2").wait_for(timeout=TIMEOUT_MS)
+    return page
+
+
+def overlap(a: list[float], b: list[float]) -> float:
+    """Area two boxes (x1, y1, x2, y2) share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def test_money_and_dates_read_as_an_analyst_writes_them() -> None:
+    assert money(698948760, "USD") == "$699m" and money(2_000_000_000, "USD") == "$2bn"
+    assert money(1_250_000_000, "EUR") == "€1.25bn" and money(40_000_000_000, "TWD") == "TWD 40bn"
+    assert money(19_500_000, None) == "19.5m" and money(None, "USD") is None
+    assert when("2025-11-17") == "Nov 2025" and when("2023-05") == "May 2023" and when("2024") == "2024" and when(None) is None
+
+
+def test_every_event_type_has_a_clearly_distinct_colour() -> None:
+    """Arms sales and contract awards were two shades of one orange; every pair of event types must differ plainly."""
+    onto = load_ontology()
+    styles = class_styles(onto)
+    concrete = onto.subclasses("Event", concrete=True)
+    assert set(concrete) <= set(EVENT_COLOURS), "an event type of the ontology has no colour of its own"
+    for i, a in enumerate(concrete):
+        assert styles[a].colour == EVENT_COLOURS[a]
+        for b in concrete[i + 1:]:
+            distance = sum((x - y) ** 2 for x, y in zip(lab(styles[a].colour), lab(styles[b].colour))) ** 0.5
+            assert distance >= MIN_EVENT_CONTRAST, f"{a} and {b} look alike (ΔE {distance:.0f})"
+
+
+def test_events_and_posts_are_captioned_by_what_who_value_and_when(graph: Graph, sample: None, api_url: str) -> None:
+    labels = {n.id: n.label for n in build_subgraph(graph, "state:TW", depth=2, limit=1000).nodes}
+    assert labels["event:2025-11-19-nasams-taiwan:nasams-sale"] == "NASAMS sale to Taiwan · $699m · Nov 2025"
+    assert labels["event:2025-11-19-nasams-taiwan:nasams-contract"] == "NASAMS contract to RTX · $699m · Nov 2025"
+    assert labels["event:2025-11-19-nasams-taiwan:nasams-sale-2024"] == "NASAMS sale to Taiwan · $2bn · 2024"
+    assert labels["event:2023-us-defence-delegation-taiwan:sweden-excalibur-block"] == "Sweden blocks M982 Excalibur to Taiwan"
+    assert labels["event:2023-us-defence-delegation-taiwan:delegation-visit"] == "US defense industry delegation visits Taiwan · May 2023"
+    assert labels["post:2025-11-19-nasams-taiwan:koo"] == "Wellington Koo · Defence Minister"
+    assert labels["state:US"] is None, "an entity's caption is its name"
+    events = [i for i in labels if i.startswith("event:")]
+    assert len(events) > 10 and all(labels[i] for i in events)
+    for caption in filter(None, labels.values()):
+        assert_clean(caption, "a caption")
+    served = httpx.get(f"{api_url}/entities/contractor:rtx/neighbors").json()
+    by_id = {n["id"]: n for n in served["nodes"]}
+    assert by_id["event:2025-11-19-nasams-taiwan:nasams-contract"]["label"] == "NASAMS contract to RTX · $699m · Nov 2025"
+
+
+def test_timeline_entries_read_as_text(browser: Browser, api_url: str) -> None:
+    """Every entry once read "with ,leader ,[object HTMLButtonElement]": the nested participant list was printed."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    seen = Recorder(page)
+    page.goto(f"{api_url}/explore?id=state:TW", timeout=TIMEOUT_MS)
+    page.locator("#panel h2", has_text="Taiwan").wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    entries = [" ".join(t.split()) for t in page.locator("#panel ul.timeline li").all_inner_texts()]
+    assert len(entries) >= 5
+    for entry in entries:
+        assert_clean(entry, "a timeline entry")
+    visit = next(e for e in entries if e.startswith("2023-05 US defense industry delegation visits Taiwan"))
+    assert "as host with Steven Rudder (leader), US defense industry delegation (visitor)" in visit
+    sale = next(e for e in entries if e.startswith("2024 NASAMS sale to Taiwan"))
+    assert "as recipient · $2,000,000,000 with United States (seller)" in sale
+    # The names are links that draw the participant.
+    page.locator("#panel ul.timeline .with button.node-link", has_text="Steven Rudder").click()
+    page.locator("#panel h2", has_text="Steven Rudder").wait_for(timeout=TIMEOUT_MS)
+    assert not seen.errors, seen.errors
+    page.close()
+
+
+def test_no_panel_or_label_shows_broken_text(browser: Browser, graph: Graph, sample: None, tmp_path: Path) -> None:
+    """Every node of Taiwan's picture selected in turn: the panel, the labels, the legend and the tools read as text."""
+    picture = build_picture(graph, "state:TW", depth=2)
+    page = open_picture(browser, picture.html, tmp_path / "taiwan.html")
+    seen = Recorder(page)
+    ids = page.evaluate("window.kgExplorer.cy.nodes().map(n => n.id())")
+    assert len(ids) == picture.nodes
+    kinds = set()
+    for node_id in ids:
+        page.evaluate("id => window.kgExplorer.focus(id)", node_id)
+        wait_idle(page)
+        kinds.add(page.evaluate("id => window.kgExplorer.cy.getElementById(id).data('kind')", node_id))
+        assert page.evaluate("id => window.kgExplorer.cy.getElementById(id).visible()", node_id), f"{node_id} was not drawn"
+        assert_clean(page.inner_text("#panel"), f"the panel of {node_id}")
+    assert kinds == {"entity", "event", "other"}
+    for text in page.evaluate("window.kgExplorer.cy.elements().map(e => e.data('display') || e.data('label') || '')"):
+        assert_clean(text, "a graph label")
+    assert_clean(page.inner_text("#legend"), "the legend")
+    assert_clean(page.inner_text("#graph-tools"), "the tools")
+    assert not seen.errors, seen.errors
+    page.close()
+
+
+def test_hub_picture_is_readable(browser: Browser, graph: Graph, sample: None, tmp_path: Path) -> None:
+    """Taiwan at depth 2 was 49 nodes in 9 px type with 13 labels over one another."""
+    picture = build_picture(graph, "state:TW", depth=2)
+    page = open_picture(browser, picture.html, tmp_path / "taiwan.html")
+    minimum = page.evaluate("window.kgExplorer.minLabelPx")
+    assert minimum >= 11
+    labels = page.evaluate(DRAWN_LABELS_JS)
+    nodes = [label for label in labels if label["node"]]
+    assert 8 <= len(nodes) < picture.nodes, "a hub draws its most relevant nodes first"
+    hidden = picture.nodes - len(nodes)
+    assert page.inner_text("#more") == f"Show more ({hidden} hidden)"
+    assert all(label["px"] >= minimum - 0.01 for label in labels), [(x["text"], x["px"]) for x in labels if x["px"] < minimum]
+    crowded = [(a["text"], b["text"]) for i, a in enumerate(nodes) for b in nodes[i + 1:] if overlap(a["box"], b["box"]) > 4]
+    assert not crowded, f"labels drawn over one another: {crowded}"
+    texts = {label["text"].replace("\n", " · ") for label in nodes}
+    assert "NASAMS sale to Taiwan · $699m · Nov 2025" in texts and "NASAMS contract to RTX · $699m · Nov 2025" in texts
+    assert not [t for t in texts if t.startswith(("ArmsSale", "ContractAward", "post:"))], texts
+    colours = page.evaluate("""() => Object.fromEntries(window.kgExplorer.cy.nodes(':visible').map(n =>
+      [n.data('types')[0], n.style('background-color')]))""")
+    assert colours["ArmsSale"] != colours["ContractAward"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viz-taiwan.png"))
+
+    page.click("#more")
+    page.wait_for_function(f"() => window.kgExplorer.cy.nodes(':visible').length > {len(nodes)}", timeout=TIMEOUT_MS)
+    more = page.evaluate(DRAWN_LABELS_JS)
+    assert all(label["px"] >= minimum - 0.01 for label in more), "labels stay readable when more is drawn"
+    page.close()
+
+
+def test_same_graph_same_picture(browser: Browser, graph: Graph, sample: None, tmp_path: Path) -> None:
+    """The layout is seeded from the ids: two openings, and a re-layout, put every node in the same place."""
+    picture = build_picture(graph, "contractor:rtx", depth=2)
+    positions = []
+    for n in range(2):
+        page = open_picture(browser, picture.html, tmp_path / f"rtx-{n}.html")
+        positions.append(page.evaluate(POSITIONS_JS))
+        if n == 1:
+            page.click("#relayout")
+            positions.append(page.evaluate(POSITIONS_JS))
+        page.close()
+    assert len(positions[0]) == picture.nodes
+    assert positions[0] == positions[1] == positions[2]
+
+
+def test_lone_entity_is_drawn_alone_with_a_message(browser: Browser, graph: Graph, loader, sample: None, api_url: str,
+                                                   tmp_path: Path) -> None:
+    """An entity nothing links to was a blank canvas, in the explorer and in kg viz."""
+    lone = "contractor:zephyrine-lone-works"
+    with scratch_source(loader, tmp_path / "viz-lone-entity.yaml", LONE_SOURCE):
+        picture = build_picture(graph, lone, depth=2)
+        assert (picture.nodes, picture.edges) == (1, 0)
+        offline = open_picture(browser, picture.html, tmp_path / "lone.html")
+        served = browser.new_page(viewport={"width": 1400, "height": 900})
+        served.goto(f"{api_url}/explore?id={lone}", timeout=TIMEOUT_MS)
+        served.locator("#panel h2", has_text="Zephyrine Lone Works").wait_for(timeout=TIMEOUT_MS)
+        wait_idle(served)
+        for page in (offline, served):
+            assert page.evaluate("window.kgExplorer.cy.nodes(':visible').map(n => n.id())") == [lone]
+            note = page.locator("#graph-note")
+            assert note.is_visible()
+            assert "Zephyrine Lone Works has no relationships in the graph" in note.inner_text()
+            assert page.evaluate(PAINTED_PIXELS_JS) > 500, "the entity itself is drawn"
+            page.close()
+
+
+def test_viz_draws_an_event(graph: Graph, sample: None) -> None:
+    picture = build_picture(graph, "event:2025-11-19-nasams-taiwan:nasams-sale", depth=1)
+    assert picture.nodes >= 4
+    assert "<title>NASAMS sale to Taiwan · $699m · Nov 2025 · neighbourhood (depth 1)</title>" in picture.html
+    with pytest.raises(UnknownEntity, match="event:nowhere"):
+        build_picture(graph, "event:nowhere")

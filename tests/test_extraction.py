@@ -33,8 +33,9 @@ from conftest import cli_env
 DEV = PROJECT_ROOT / "data" / "dev"
 runner = CliRunner()
 
-#: Scores on the development set as reported in docs/extraction.md; the test fails if extraction gets worse.
-DEV_FLOOR = {"entities": 0.84, "events": 0.49}
+#: Scores on the development set of the files `kg extract` writes, as reported in docs/extraction.md; the test
+#: fails if extraction gets worse.
+DEV_FLOOR = {"entities": 0.84, "events": 0.48}
 
 
 @pytest.fixture(scope="module")
@@ -239,19 +240,24 @@ def test_kg_load_of_raw_text_loads_sure_facts_and_keeps_candidates(graph: Graph,
 
 def test_a_bad_article_header_is_a_clear_error(tmp_path: Path) -> None:
     article = tmp_path / "bad.txt"
-    article.write_text("date: not a date\n\nText.\n", encoding="utf-8")
+    article.write_text("title: A\ndate: 2025-11-19\nTitle: B\n\nText.\n", encoding="utf-8")
     result = runner.invoke(app, ["extract", str(article)])
-    assert result.exit_code == 2 and "bad.txt" in result.stderr and "date" in result.stderr
+    assert result.exit_code == 2 and "bad.txt:3" in result.stderr and "given twice" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    article.write_text("date: not a date\n\nText.\n", encoding="utf-8")  # a date that cannot be read: a warning
+    result = runner.invoke(app, ["extract", str(article)])
+    assert result.exit_code == 0 and "bad.txt:1" in result.stderr and "not a date" in result.stderr
+    assert "date" not in yaml.safe_load(result.stdout)["article"]
 
 
 # -- scores --------------------------------------------------------------------------------
 
 
 def test_development_set_scores_do_not_drop(tmp_path: Path) -> None:
-    from loaders.extraction.review import dump_annotation
+    from loaders.extraction.document import extract_document
 
-    for article in sorted((DEV / "articles").glob("*.txt")):
-        (tmp_path / f"{article.stem}.yaml").write_text(dump_annotation(extract_file(article)), encoding="utf-8")
+    for article in sorted((DEV / "articles").glob("*.txt")):  # as `kg extract --out` writes them
+        (tmp_path / f"{article.stem}.yaml").write_text(extract_document(article).yaml(), encoding="utf-8")
     report = score_dirs(DEV / "gold", tmp_path).as_dict()
     assert report["unpaired"] == {"missing_prediction": [], "without_gold": []}
     for kind, floor in DEV_FLOOR.items():

@@ -94,10 +94,11 @@ def test_header_dates_normalised(written: str, iso: str) -> None:
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", "2025-02-30", "31 June 2025", "19/11/25"])
-def test_unparseable_header_date_names_file_and_line(bad: str) -> None:
-    with pytest.raises(ArticleError) as err:
-        parse_article(f"title: T\ndate: {bad}\n\nBody.", path=P)
-    assert str(err.value).startswith(f"{P}:2:")
+def test_unparseable_header_date_is_a_warning_naming_file_and_line_and_the_date_stays_unknown(bad: str) -> None:
+    art = parse_article(f"title: T\ndate: {bad}\n\nBody.", path=P)
+    assert art.date is None and art.title == "T" and art.body == "Body."
+    [warning] = art.warnings
+    assert warning.startswith(f"{P}:2:") and bad in warning and "stays unknown" in warning
 
 
 def test_duplicate_key_is_an_error_with_line() -> None:
@@ -105,9 +106,22 @@ def test_duplicate_key_is_an_error_with_line() -> None:
         parse_article("title: A\nurl: u\nTITLE: B\n\nBody.", path=P)
 
 
-def test_unknown_key_inside_header_is_an_error_with_line() -> None:
-    with pytest.raises(ArticleError, match=r"sample\.txt:2: unknown header key 'autor'"):
-        parse_article("title: A\nautor: Someone\n\nBody.", path=P)
+def test_header_keys_the_reader_does_not_use_are_kept_as_metadata() -> None:
+    art = parse_article("title: A\nautor: Someone\nSection: Defence\nlanguage:\n\nBody.", path=P)
+    assert (art.title, art.body, art.warnings) == ("A", "Body.", ())
+    assert art.metadata == {"autor": "Someone", "section": "Defence"}  # an empty value means unknown
+
+
+@pytest.mark.parametrize("text", ["author: Jane Doe\nsection: Defence\n\nBody.", "Author: Jane Doe\nURL: u\n\nBody."])
+def test_a_header_may_start_with_any_key(text: str) -> None:
+    art = parse_article(text, path=P)
+    assert art.body == "Body." and art.metadata["author"] == "Jane Doe"
+
+
+def test_a_dateline_with_a_colon_is_body_not_a_header() -> None:
+    text = "WASHINGTON: The State Department has approved a possible sale.\n\nMore text."
+    art = parse_article(text, path=P)
+    assert art.body == text and art.metadata == {}
 
 
 def test_header_without_blank_line_ends_at_first_prose_line() -> None:

@@ -1,4 +1,5 @@
-"""Faults: the engine killed mid-load, the connection cut mid-transaction, the API while the engine is down.
+"""Faults: the engine killed mid-load, the connection cut mid-transaction, the API while the engine is down
+or frozen.
 
 Each test runs its own engines (it kills them or cuts their connections), once
 on the embedded engine and once on a real local Neo4j, whatever NEO4J_URI
@@ -25,6 +26,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -34,11 +36,12 @@ import psutil
 import pytest
 import yaml
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from pydantic import SecretStr
 
 from kg import cypher, engine, neo4j_engine
 from kg.engine_home import EngineHome
 from kg.exit_codes import ExitCode
-from kg.graph import Graph, connection_for
+from kg.graph import Graph, GraphUnavailable, connection_for
 from kg.settings import Settings
 from kg.store import Store
 from loaders.pipeline import Loader
@@ -366,7 +369,8 @@ def test_killed_engine_restarts_at_once_with_its_data(tmp_path: Path, engine_nam
 
 @pytest.fixture(scope="module")
 def big_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two versions of one source: an old one of 20 events, a new one of 300."""
+    """Two versions of one source: an old one of 20 events, a new one of 300 (two files, so each
+    replacement says it is meant: ``replace=True``)."""
     folder = tmp_path_factory.mktemp("big")
     return (write_annotation(folder / "old" / "fault-big.yaml", "fault-big", 1, 20),
             write_annotation(folder / "new" / "fault-big.yaml", "fault-big", 2, 300))
@@ -383,10 +387,10 @@ def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp
         # Reference states, loaded without faults: old, new over old, old over new again.
         assert loader.load_rows(old).action == "created"
         with_old = snapshot(direct)
-        assert loader.load_rows(new).action == "updated"
+        assert loader.load_rows(new, replace=True).action == "updated"
         with_new = snapshot(direct)
         assert with_new != with_old
-        assert loader.load_rows(old).action == "updated"
+        assert loader.load_rows(old, replace=True).action == "updated"
         assert differences(snapshot(direct), with_old) == {}
 
         # One cut of every connection while the new version is being written: the managed
@@ -396,14 +400,15 @@ def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp
             proxied_loader.ensure_schema()
             proxy.when_sent(CREATE_CLAIMS, action=proxy.cut)
             started = time.monotonic()
-            assert proxied_loader.load_rows(new).action == "updated"
+            assert proxied_loader.load_rows(new, replace=True).action == "updated"
             report("load of 300 events with one cut (incl. retry)", time.monotonic() - started)
         assert proxy.cuts >= 1, "the proxy never saw the write"
         assert differences(snapshot(direct), with_new) == {}
 
         # Cut, and refuse every connection from then on, for longer than the retry budget:
-        # the load fails with the driver's connection error, and the old version stays whole.
-        assert loader.load_rows(old).action == "updated"
+        # the load fails with a connection error (the driver's, or GraphUnavailable once a
+        # probe of the engine was refused too), and the old version stays whole.
+        assert loader.load_rows(old, replace=True).action == "updated"
         cuts = proxy.cuts
 
         def go_down() -> None:
@@ -415,8 +420,8 @@ def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp
             proxied_loader.ensure_schema()
             proxy.when_sent(CREATE_CLAIMS, action=go_down)
             started = time.monotonic()
-            with pytest.raises((ServiceUnavailable, SessionExpired)) as failure:
-                proxied_loader.load_rows(new)
+            with pytest.raises((ServiceUnavailable, SessionExpired, GraphUnavailable)) as failure:
+                proxied_loader.load_rows(new, replace=True)
             failed_after = time.monotonic() - started
             report(f"load failing with the graph unreachable (retry budget {SHORT_RETRY:.0f} s)", failed_after)
         assert proxy.cuts > cuts and failed_after < SHORT_RETRY + 10
@@ -425,7 +430,7 @@ def test_cut_connection_mid_transaction_is_retried_or_leaves_the_old_version(tmp
 
         # The abandoned transaction left nothing behind that blocks the next load.
         proxy.refuse = False
-        assert loader.load_rows(new).action == "updated"
+        assert loader.load_rows(new, replace=True).action == "updated"
         assert differences(snapshot(direct), with_new) == {}
 
 
@@ -477,3 +482,145 @@ def test_api_answers_503_fast_while_the_engine_is_down_and_recovers_by_itself(tm
             assert not pending, f"still failing 30 s after the engine came back: {sorted(pending)}"
             report("engine back -> every request answered 200", time.monotonic() - restarted)
             report("SIGKILL -> API answers again (incl. engine restart)", time.monotonic() - killed)
+
+
+# -- 4. the engine frozen: its port accepts, nothing answers --------------------------------
+
+#: Timeouts of the frozen-engine test (seconds): an API read, and a transaction (writes, the CLI).
+READ_TIMEOUT, TRANSACTION_TIMEOUT = 2.0, 4.0
+#: What a request may take beyond its timeout: the answer's own way back on a busy machine.
+MARGIN = 1.5
+API_KEY = "frozen-test-key"
+
+
+@contextmanager
+def frozen(settings: Settings) -> Iterator[int]:
+    """The engine's process stopped with SIGSTOP for the block (its Bolt port still accepts
+    connections, nothing answers); always resumed with SIGCONT, even when the block fails."""
+    pid = lifecycle(settings).status(settings.kg).pid
+    assert pid is not None, "the engine is not running"
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield pid
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def timed(call: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def assert_unavailable(response: httpx.Response, path: str) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 503 and body["title"] == "Graph unavailable" and body["instance"] == path.split("?")[0], body
+    assert "does not answer" in body["detail"], body
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_frozen_engine_answers_503_in_time_and_recovers(tmp_path: Path, engine_name: str) -> None:
+    """SIGSTOP the engine: reads answer 503 within KG_API_READ_TIMEOUT (the first one cut on its
+    frozen connection, the later ones, one by one or many at once, refused at once), keyed writes
+    within KG_TRANSACTION_TIMEOUT, a load on a connection of its own is cut at the transaction
+    timeout, the CLI exits 4 with one line; after SIGCONT the same API answers 200 again and the
+    graph holds exactly what it held."""
+    files = write_corpus(tmp_path / "corpus", 3)
+    upload = yaml.safe_dump(annotation("fault-frozen", 7, 2), sort_keys=False)
+    write_annotation(tmp_path / "direct" / "fault-frozen-direct.yaml", "fault-frozen-direct", 8, 2)
+    reads = [("GET", "/entities/state:TW", None), ("GET", "/entities?q=taiwan", None),
+             ("POST", "/queries/actor_timeline", {"params": {"actor": "state:TW"}})]
+    with private_graph(engine_name, tmp_path / "engine") as own:
+        settings = Settings(neo4j=own.neo4j, kg=own.kg.model_copy(update={
+            "api_read_timeout": READ_TIMEOUT, "transaction_timeout": TRANSACTION_TIMEOUT, "api_key": SecretStr(API_KEY)}))
+        env = {**os.environ, **cli_env(settings), "KG_TRANSACTION_TIMEOUT": str(TRANSACTION_TIMEOUT)}
+        # How long the CLI takes to start and do the same against a live engine (exit 5: no such source).
+        cli = [KG, "unload", "fault-000-missing"]
+        started = time.monotonic()
+        live = subprocess.run(cli, env=env, cwd=tmp_path, check=False, capture_output=True, text=True, timeout=120)
+        cli_baseline = time.monotonic() - started
+        assert live.returncode == ExitCode.NOT_FOUND, (live.returncode, live.stderr)
+
+        with Graph.open(settings) as graph, Graph.open(settings) as writer:
+            assert not Loader(graph).load(files).rejected
+            held = snapshot(graph)
+            direct_loader = Loader(writer)
+            [direct_rows] = direct_loader.prepare(tmp_path / "direct" / "fault-frozen-direct.yaml")
+            writer.read(cypher.PING)  # the writer's pool keeps this connection: the load below waits on it
+            with running_api(settings, graph) as base, httpx.Client(base_url=base, timeout=120) as http:
+                before = {}
+                for method, path, body in reads:
+                    response = http.request(method, path, json=body)
+                    assert response.status_code == 200, response.text
+                    before[path] = response.json()
+
+                with frozen(settings):
+                    # One by one: the first waits on a frozen connection until its deadline, the
+                    # others find the engine known silent.
+                    for method, path, body in reads:
+                        response, took = timed(lambda: http.request(method, path, json=body))
+                        report(f"{method} {path} with the engine frozen -> {response.status_code}", took)
+                        assert_unavailable(response, path)
+                        assert took < READ_TIMEOUT + MARGIN, f"{method} {path} took {took:.1f} s to fail"
+
+                    # Later requests, more at once than the engine has answered threads for: none waits longer.
+                    def one(n: int) -> tuple[str, httpx.Response, float]:
+                        method, path, body = reads[n % len(reads)]
+                        with httpx.Client(base_url=base, timeout=120) as own_http:
+                            return (path, *timed(lambda: own_http.request(method, path, json=body)))
+
+                    with ThreadPoolExecutor(12) as pool:
+                        for path, response, took in pool.map(one, range(24)):
+                            assert_unavailable(response, path)
+                            assert took < READ_TIMEOUT + MARGIN, f"{path} took {took:.1f} s to fail under load"
+
+                    # Keyed writes: 503 within the transaction timeout.
+                    keyed = {"X-API-Key": API_KEY}
+                    for method, path, kwargs in (("POST", "/sources", {"content": upload.encode(), "headers": {
+                                                    **keyed, "Content-Type": "application/yaml"}}),
+                                                 ("DELETE", "/sources/fault-000", {"headers": keyed})):
+                        response, took = timed(lambda: http.request(method, path, **kwargs))
+                        report(f"{method} {path} with the engine frozen -> {response.status_code}", took)
+                        assert_unavailable(response, path)
+                        assert took < TRANSACTION_TIMEOUT + MARGIN, f"{method} {path} took {took:.1f} s to fail"
+
+                    # A load on a driver of its own, whose pooled connection is frozen: cut at the
+                    # transaction timeout, not retried.
+                    started = time.monotonic()
+                    with pytest.raises(GraphUnavailable, match="did not answer a Bolt handshake"):
+                        direct_loader.load_rows(direct_rows)
+                    took = time.monotonic() - started
+                    report("a load on a frozen connection -> GraphUnavailable", took)
+                    assert TRANSACTION_TIMEOUT - 1.5 < took < TRANSACTION_TIMEOUT + MARGIN, took
+
+                    # The CLI: one line, exit 4, within the transaction timeout (beyond its own start-up).
+                    started = time.monotonic()
+                    stuck = subprocess.run(cli, env=env, cwd=tmp_path, check=False, capture_output=True, text=True,
+                                           timeout=120)
+                    took = time.monotonic() - started
+                    report(f"kg unload with the engine frozen -> exit {stuck.returncode} (live: {cli_baseline:.1f} s)", took)
+                    assert stuck.returncode == ExitCode.UNREACHABLE, (stuck.returncode, stuck.stdout, stuck.stderr)
+                    assert "cannot reach the graph" in stuck.stderr, stuck.stderr
+                    assert len(stuck.stderr.strip().splitlines()) == 1 and "Traceback" not in stuck.stderr, stuck.stderr
+                    assert took < cli_baseline + TRANSACTION_TIMEOUT + MARGIN, (took, cli_baseline)
+
+                # Resumed: the same API process and driver answer again, with what they answered before.
+                resumed = time.monotonic()
+                pending = {path: (method, body) for method, path, body in reads}
+                while pending and time.monotonic() < resumed + 30:
+                    for path, (method, body) in sorted(pending.items()):
+                        response = http.request(method, path, json=body)
+                        if response.status_code == 200:
+                            assert response.json() == before[path]
+                            del pending[path]
+                        else:
+                            assert_unavailable(response, path)
+                    if pending:
+                        time.sleep(0.2)
+                assert not pending, f"still failing 30 s after the engine resumed: {sorted(pending)}"
+                report("SIGCONT -> every request answered 200", time.monotonic() - resumed)
+                assert http.get("/sources/fault-frozen").status_code == 404
+            # Nothing half-written, nothing lost: neither the refused upload and retraction nor the cut load.
+            assert differences(snapshot(graph), held) == {}, "a write cut while the engine was frozen changed the graph"

@@ -106,7 +106,7 @@ def test_port_in_use_names_the_port_and_the_setting(tmp_path: Path, which: str) 
         sock.bind(("127.0.0.1", port))
         sock.listen()
         result = kg_cli(kg, "engine", "start", "--engine", "neo4j")
-    assert result.exit_code == ExitCode.PROBLEM
+    assert result.exit_code == ExitCode.PORT_TAKEN  # not PROBLEM: a taken port has a code of its own
     message = " ".join(result.stderr.split())
     assert f"Port {port}" in message
     assert ("KG_NEO4J_BOLT_PORT" if which == "neo4j_bolt_port" else "KG_NEO4J_HTTP_PORT") in message

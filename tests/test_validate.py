@@ -81,12 +81,10 @@ BROKEN = [
      ("events[0].value.amount", "", "greater than or equal to 0")),
     ("{entity: tw, role: recipient}", "{entity: taiwan, role: recipient}",
      ("events[0].participants[1].entity", "", "'taiwan' is not the id of any entity")),
-    ("type: Official, name: Wellington Koo, post: Defence Minister of Taiwan", "type: Official, name: Wellington Koo",
-     ("entities[4] (koo)", "^holder", "")),
     ("    date: 2025-11\n", "    date: 2026-01\n",
      ("events[1] (ArmsSale)", "", "after the publication date")),
-    ("    quote: We will keep strengthening our defences.\n", "",
-     ("events[2] (Statement)", "quote", "")),
+    ("    quote: We will keep strengthening our defences.\n", "    quote: We will never give up.\n",
+     ("events[2] (Statement)", "", "does not occur in its evidence sentence")),
     ("evidence: The United States sold NASAMS to Taiwan.", "evidence: The United States sold NASAMS to Japan.",
      ("events[1].evidence", "", "not in the article text")),
     ("currency: USD", "currency: usd",
@@ -94,6 +92,24 @@ BROKEN = [
     ("predicate: manufacturer", "predicate: madeBy",
      ("relations[0].predicate", "", "'madeBy' is not a relation")),
 ]
+
+
+@pytest.mark.parametrize("old,new", [
+    ("type: Official, name: Wellington Koo, post: Defence Minister of Taiwan", "type: Official, name: Wellington Koo"),
+    ("    quote: We will keep strengthening our defences.\n", ""),
+])
+def test_what_the_format_leaves_optional_passes(tmp_path: Path, old: str, new: str) -> None:
+    """An official without a post (a warning, shown but not failing) and a statement without a quote."""
+    assert old in VALID
+    path = write(tmp_path, VALID.replace(old, new, 1))
+    code, report = run(path)
+    assert code == 0 and all(v["severity"] == "warning" for v in report[str(path)]), report
+    if "post" in old:
+        assert [(v["where"], v["field"]) for v in report[str(path)]] == [("entities[4] (koo)", "^holder")]
+        human = runner.invoke(app, ["validate", str(path)])
+        assert human.exit_code == 0 and "ok" in human.stdout and "warning: entities[4] (koo)" in human.stdout
+    else:
+        assert report[str(path)] == []
 
 
 @pytest.mark.parametrize("old,new,expected", BROKEN, ids=[b[2][0] + ":" + (b[2][1] or b[2][2][:20]) for b in BROKEN])

@@ -15,9 +15,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from kg.api import problems
+from kg.api import docs, problems
+from kg.api.deps import reject_unknown_query_parameters
 from kg.api.search_index import NameIndex
 from kg.api.routes import browser, entities, events, health, queries, sales, sources
 from kg.graph import Graph
@@ -63,9 +64,12 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
                 opened.close()
 
     app = FastAPI(title="Arms-trade knowledge graph", version=load_ontology().version, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
-    for module in (health, entities, events, sales, sources, queries, browser):
-        app.include_router(module.router)
+    for module in (health, entities, events, sales, sources, queries):
+        app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
+    # Neo4j Browser may add its own query parameters to the kit's URLs: those stay lenient.
+    app.include_router(browser.router)
     web.install(app)
+    docs.install(app)
     return app

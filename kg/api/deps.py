@@ -14,10 +14,11 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
+from pydantic import AfterValidator
 
 from kg.api.problems import Forbidden, InvalidInput, Unauthorized
 from kg.graph import Graph
-from kg.queries import ISO_PARTIAL_DATE
+from kg.queries import ISO_PARTIAL_DATE, check_partial_date
 from kg.settings import Settings
 
 
@@ -43,20 +44,54 @@ def _key_matches(settings: Settings, given: str | None) -> bool:
 
 
 async def require_read_access(settings: Annotated[Settings, Depends(get_settings)],
-                        x_api_key: Annotated[str | None, Header(description="API key, when reads are keyed")] = None) -> None:
+                        x_api_key: Annotated[str | None, Header(description="API key, when reads are keyed",
+                                                                 examples=["change-me-0123456789"])] = None) -> None:
     if settings.kg.api_key_for_reads and not _key_matches(settings, x_api_key):
         raise Unauthorized("this API requires an API key on reads: send it in the X-API-Key header")
 
 
 async def require_write_access(settings: Annotated[Settings, Depends(get_settings)],
-                         x_api_key: Annotated[str | None, Header(description="API key for writes")] = None) -> None:
+                         x_api_key: Annotated[str | None, Header(description="API key for writes",
+                                                                 examples=["change-me-0123456789"])] = None) -> None:
     if settings.kg.api_key is None:
         raise Forbidden("writes are off: the server has no KG_API_KEY configured")
     if not _key_matches(settings, x_api_key):
         raise Unauthorized("a valid API key is required in the X-API-Key header")
 
 
+# -- query parameters ---------------------------------------------------------------
+
+def _declared_query_parameters(request: Request) -> frozenset[str] | None:
+    """The query parameters the OpenAPI document gives the matched operation (None: not documented)."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    operation = request.app.openapi().get("paths", {}).get(path, {}).get(request.method.lower()) if path else None
+    if operation is None:
+        return None
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+
+
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """422 for a query parameter the endpoint does not take: a misspelt filter (``?buyr=Taiwan``)
+    would otherwise be ignored and the answer look like the unfiltered one."""
+    if not request.query_params:
+        return
+    declared = _declared_query_parameters(request)
+    if declared is None:
+        return
+    unknown = sorted(set(request.query_params.keys()) - declared)
+    if unknown:
+        takes = ", ".join(sorted(declared)) or "none"
+        raise InvalidInput(f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                           f"{request.method} {request.scope['route'].path_format} takes: {takes}",
+                           [{"where": f"query.{name}", "message": "unknown parameter"} for name in unknown])
+
+
 # -- cursors ------------------------------------------------------------------------
+
+#: The furthest offset a cursor may carry: far past any page this API serves (a larger one was
+#: forged), and small enough that offset + limit stays a 32-bit integer in either engine.
+MAX_OFFSET = 100_000_000
 
 def _encode(payload: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
@@ -84,7 +119,7 @@ def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     offset = _decode(cursor, "o")
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
         raise _unknown_cursor()
     return offset
 
@@ -98,13 +133,21 @@ def decode_key_cursor(cursor: str | None) -> str | None:
     if not cursor:
         return None
     key = _decode(cursor, "k")
-    if not isinstance(key, str):
+    if not isinstance(key, str) or not key or len(key) > 300 or "\x00" in key:
         raise _unknown_cursor()
     return key
 
 
+def _real_date(value: str | None) -> str | None:
+    """The pattern admits 2025-13 and 2025-02-30; the calendar does not (ValueError: a 422 naming the value)."""
+    return None if value is None else check_partial_date(value)
+
+
 FromDate = Annotated[str | None, Query(alias="from", max_length=10, pattern=ISO_PARTIAL_DATE,
-                                      description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD")]
-ToDate = Annotated[str | None, Query(max_length=10, pattern=ISO_PARTIAL_DATE, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD")]
-Cursor = Annotated[str | None, Query(max_length=200, description="Opaque cursor from a previous page's next_cursor")]
-Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
+                                      description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", examples=["2025"]),
+                     AfterValidator(_real_date)]
+ToDate = Annotated[str | None, Query(max_length=10, pattern=ISO_PARTIAL_DATE, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD",
+                                     examples=["2025-12-31"]), AfterValidator(_real_date)]
+Cursor = Annotated[str | None, Query(max_length=200, description="Opaque cursor from a previous page's next_cursor",
+                                     examples=["eyJvIjogMjB9"])]
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size", examples=[20])]

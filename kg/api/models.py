@@ -105,6 +105,9 @@ class GraphNode(BaseModel):
     name: str | None = Field(None, examples=["RTX"])
     types: list[str] = Field(examples=[["ContractAward", "Event"]])
     date: str | None = Field(None, examples=["2025-11-17"])
+    label: str | None = Field(None, description="Caption for pictures: an event's what, who, value and when, a post's "
+                              "holder and title; null for other nodes (their name is their caption)",
+                              examples=["NASAMS contract to RTX · $699m · Nov 2025"])
 
 
 class GraphEdge(BaseModel):
@@ -181,8 +184,11 @@ class SourceFacts(BaseModel):
 
 class QueryParamOut(BaseModel):
     name: str = Field(examples=["buyer"])
-    type: str = Field(examples=["string"])
-    default: Any = None
+    type: str = Field(examples=["entity"], description="string, integer, float, boolean, date (YYYY, YYYY-MM or YYYY-MM-DD) "
+                      "or entity (an actor, weapon system or place: canonical id or name)")
+    default: str | int | float | bool | None = Field(None, examples=[50])
+    minimum: float | None = Field(None, description="Numbers: the smallest value taken", examples=[1])
+    maximum: float | None = Field(None, description="Numbers: the largest value taken", examples=[1000000000])
     description: str = ""
 
 
@@ -196,14 +202,17 @@ class QueryInfo(BaseModel):
 
 
 class QueryRun(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"params": {"buyer": "state:TW"}}]})
+    # extra="forbid": a misspelt key ({"parms": ...}) would otherwise run the query unfiltered
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"params": {"buyer": "state:TW"}}]})
 
-    params: dict[str, Any] = Field(default_factory=dict, description="Parameter values by name; omitted ones take their default")
+    params: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict, description="Parameter values by name (GET /queries lists each query's, with types and ranges); "
+        "omitted ones take their default")
 
 
 class QueryResult(BaseModel):
-    name: str
-    params: dict[str, Any] = Field(description="The values actually used, defaults filled in")
+    name: str = Field(examples=["arms_sales"])
+    params: dict[str, str | int | float | bool | None] = Field(description="The values actually used, defaults filled in")
     rows: list[dict[str, Any]]
 
 
@@ -220,3 +229,96 @@ class LoadReport(BaseModel):
     tallies: dict[str, Tally]
     warnings: list[str]
     links: Links
+
+
+# -- rows of the named queries the GET endpoints answer with --------------------------------
+# Typed so the OpenAPI document says what an item holds; ``extra="allow"`` keeps a column a
+# query file gains later instead of dropping it.
+
+class RoleRef(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: str | None = Field(None, examples=["BUYER"])
+    id: str = Field(examples=["state:TW"])
+    name: str | None = Field(None, examples=["Taiwan"])
+
+
+class SaleStage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    type: str | None = Field(None, examples=["ContractAward"])
+    date: str | None = Field(None, examples=["2025-11-17"])
+    status: str | None = None
+    amount: float | None = Field(None, examples=[698948760])
+    currency: str | None = Field(None, examples=["USD"])
+    contractors: list[str] = Field(default_factory=list, examples=[["contractor:rtx"]])
+    sourceId: str | None = Field(None, examples=["source:2025-11-19-nasams-taiwan"])
+
+
+class SentenceRef(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    sentence: str | None = None
+    sourceId: str | None = Field(None, examples=["source:2025-11-19-nasams-taiwan"])
+
+
+class SaleRow(BaseModel):
+    """One row of queries/arms_sales.cypher."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sale: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-sale"])
+    date: str | None = Field(None, examples=["2024-10"])
+    status: str | None = None
+    modality: str | None = Field(None, examples=["reported"])
+    value: float | None = Field(None, examples=[1160000000])
+    currency: str | None = Field(None, examples=["USD"])
+    quantity: float | None = None
+    sellers: list[RoleRef] = Field(default_factory=list)
+    buyers: list[RoleRef] = Field(default_factory=list)
+    contractors: list[RoleRef] = Field(default_factory=list)
+    systems: list[RoleRef] = Field(default_factory=list)
+    stages: list[SaleStage] = Field(default_factory=list)
+    blockedBy: list[str] = Field(default_factory=list)
+    description: str | None = None
+    sourceIds: list[str] = Field(default_factory=list, examples=[["source:2025-11-19-nasams-taiwan"]])
+    evidence: list[SentenceRef] = Field(default_factory=list)
+
+
+class TimelineRow(BaseModel):
+    """One row of queries/actor_timeline.cypher."""
+
+    model_config = ConfigDict(extra="allow")
+
+    actor: str = Field(examples=["state:TW"])
+    actorName: str | None = Field(None, examples=["Taiwan"])
+    date: str | None = Field(None, examples=["2025-11-17"])
+    type: str | None = Field(None, examples=["ContractAward"])
+    roles: list[str] = Field(default_factory=list, examples=[["RECIPIENT"]])
+    event: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    status: str | None = None
+    modality: str | None = None
+    value: float | None = Field(None, examples=[698948760])
+    currency: str | None = Field(None, examples=["USD"])
+    others: list[RoleRef] = Field(default_factory=list)
+    systems: list[str] = Field(default_factory=list, examples=[["system:nasams"]])
+    description: str | None = None
+    quote: str | None = None
+    sourceId: str | None = Field(None, examples=["source:2025-11-19-nasams-taiwan"])
+    sourceTitle: str | None = None
+
+
+class PathRow(BaseModel):
+    """One row of queries/shortest_connections.cypher: a path, node by node and hop by hop."""
+
+    model_config = ConfigDict(extra="allow")
+
+    fromId: str = Field(examples=["contractor:rtx"])
+    toId: str = Field(examples=["state:TW"])
+    hops: int = Field(examples=[2])
+    nodeIds: list[str | None] = Field(examples=[["contractor:rtx", "event:2025-11-19-nasams-taiwan:nasams-contract", "state:TW"]])
+    nodeNames: list[str | None] = Field(examples=[["RTX", "ContractAward 2025-11-17", "Taiwan"]])
+    nodeLabels: list[list[str]] = Field(examples=[[["Contractor", "Organization", "Actor"], ["ContractAward", "Event"], ["State", "Actor"]]])
+    relationships: list[str] = Field(examples=[["CONTRACTOR", "RECIPIENT"]])
+    steps: list[str | None] = Field(examples=[["RTX <-[CONTRACTOR]- ContractAward 2025-11-17"]])

@@ -23,6 +23,13 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
+class Suggestion(BaseModel):
+    """An entity whose id or name is close to one the graph does not hold."""
+
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
@@ -32,6 +39,8 @@ class Problem(BaseModel):
     detail: str = Field(examples=["no entity with id 'state:XX'"])
     instance: str | None = Field(None, examples=["/entities/state:XX"])
     errors: list[dict[str, Any]] | None = Field(None, description="Each invalid input: where and what is wrong")
+    suggestions: list[Suggestion] | None = Field(None, description="For an unknown id or name: the closest the graph holds, "
+                                                 "closest first")
 
 
 class ApiError(Exception):
@@ -39,10 +48,12 @@ class ApiError(Exception):
     title = "Bad request"
     slug = "bad-request"
 
-    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None,
+                 suggestions: list[Suggestion] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.suggestions = suggestions
 
 
 class NotFound(ApiError):
@@ -65,14 +76,19 @@ class TooLarge(ApiError):
     status, title, slug = 413, "Content too large", "too-large"
 
 
+class Conflict(ApiError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
 class Unavailable(ApiError):
     status, title, slug = 503, "Graph unavailable", "graph-unavailable"
 
 
 def problem_response(request: Request, status: int, title: str, detail: str, slug: str,
-                     errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+                     errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+                     suggestions: list[Suggestion] | None = None) -> JSONResponse:
     body = Problem(type=f"https://w3id.org/arms-kg/problems/{slug}", title=title, status=status, detail=detail,
-                   instance=str(request.url.path), errors=errors)
+                   instance=str(request.url.path), errors=errors, suggestions=suggestions)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -82,12 +98,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "ApiKey"} if isinstance(exc, Unauthorized) else None
-        return problem_response(request, exc.status, exc.title, exc.detail, exc.slug, exc.errors, headers)
+        return problem_response(request, exc.status, exc.title, exc.detail, exc.slug, exc.errors, headers, exc.suggestions)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]
-        detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request"
+        errors = [{"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", ""),
+                   **({"value": _shown(e["input"])} if isinstance(e.get("input"), (str, int, float)) else {})}
+                  for e in exc.errors()]
+        detail = "; ".join(f"{e['where']}: {e['message']}" + (f" (got {e['value']})" if "value" in e else "")
+                           for e in errors) or "invalid request"
         return problem_response(request, 422, "Invalid input", detail, "invalid-input", errors)
 
     @app.exception_handler(StarletteHTTPException)
@@ -108,6 +127,12 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path)
         return problem_response(request, 500, "Internal error", f"{type(exc).__name__}: the server could not answer", "internal")
+
+
+def _shown(value: str | int | float) -> str:
+    """An invalid value as a message quotes it: cut short when long (a 5,000-character name)."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:70]}... ({len(text)} characters)"
 
 
 #: For route decorators: the error responses every endpoint documents.

@@ -1,23 +1,26 @@
 """Reading a raw article file: an optional ``key: value`` header, then the body.
 
 An article file is plain UTF-8 text as saved from a news site. It may start
-with a few header lines (``url``, ``title``, ``date``, ``outlet``, ``id``)
-ended by a blank line. Only those known keys make a header: an article whose
-first sentence happens to contain a colon ("WASHINGTON: The State
-Department...") is all body. Inside a header a misspelt key is an error rather
-than silently becoming the first line of the body, and so is a repeated key or
-a date that cannot be read: the message names the file and the line.
+with header lines, ``key: value`` each, ended by a blank line. The reader uses
+``url``, ``title``, ``date``, ``outlet`` and ``id``; any other key (``author``,
+``section``, ``language`` ...) is kept as the source's metadata, not refused.
+A run of such lines is a header when one of its keys is a known one or its
+first key is written in lower case: an article whose first sentence happens to
+contain a colon ("WASHINGTON: The State Department...", "Note: the figures
+...") is all body. A repeated key is an error naming the file and the line; a
+``date:`` that cannot be read is a warning (naming the file and the line) and
+the date stays unknown: no guess.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.extraction.dates import normalise_date
 
-HEADER_KEYS = ("url", "title", "date", "outlet", "id")
+HEADER_KEYS = ("url", "title", "date", "outlet", "id")  # the keys the reader uses; others become metadata
 _HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z_-]{0,30})[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
 
 
@@ -32,6 +35,8 @@ class RawArticle:
     date: str | None
     outlet: str | None
     body: str
+    metadata: dict[str, str] = field(default_factory=dict)  # header keys the reader does not use, in file order
+    warnings: tuple[str, ...] = ()  # what the header said that could not be used (an unreadable date)
 
 
 class ArticleError(ValueError):
@@ -60,7 +65,7 @@ def parse_article(text: str, *, path: Path, date: str | None = None) -> RawArtic
     """Split `text` into header fields and body; see the module docstring for the format."""
     path = Path(path)
     text = _normalise_text(text)
-    fields, body_start = _parse_header(text, path)
+    fields, metadata, warnings, body_start = _parse_header(text, path)
     body = text[body_start:]
     if not body.strip():
         line = text.count("\n", 0, body_start) + 1
@@ -76,6 +81,8 @@ def parse_article(text: str, *, path: Path, date: str | None = None) -> RawArtic
         date=published,
         outlet=fields.get("outlet"),
         body=body,
+        metadata=metadata,
+        warnings=tuple(warnings),
     )
 
 
@@ -94,42 +101,58 @@ def _header_key(line: str) -> tuple[str, str] | None:
     return match["key"].lower(), (match["value"] or "").strip()
 
 
-def _parse_header(text: str, path: Path) -> tuple[dict[str, str], int]:
-    """The header fields and the offset where the body starts (0 without a header).
+def _is_header(lines: list[str]) -> bool:
+    """Whether the file starts with a header: a run of ``key: value`` lines with a known key, or whose
+    first key is lower case (``author: ...``); a dateline such as "WASHINGTON: ..." is body."""
+    keys = []
+    for line in lines:
+        parsed = _HEADER_LINE.fullmatch(line)
+        if not line.strip() or parsed is None:
+            break
+        keys.append(parsed["key"])
+    return bool(keys) and (keys[0].islower() or any(k.lower() in HEADER_KEYS for k in keys))
 
-    A header exists only when the first line is ``known-key: value``. It ends
-    at the first blank line (consumed) or at the first line that is not
-    ``key: value`` at all (then the body starts on that line).
+
+def _parse_header(text: str, path: Path) -> tuple[dict[str, str], dict[str, str], list[str], int]:
+    """The fields the reader uses, the other keys (metadata), warnings, and the offset where the body
+    starts (0 without a header).
+
+    A header (see :func:`_is_header`) ends at the first blank line (consumed)
+    or at the first line that is not ``key: value`` at all (then the body
+    starts on that line).
     """
     lines = text.split("\n")
-    first = _header_key(lines[0]) if lines else None
-    if first is None or first[0] not in HEADER_KEYS:
-        return {}, 0
+    if not _is_header(lines):
+        return {}, {}, [], 0
     fields: dict[str, str] = {}
+    metadata: dict[str, str] = {}
+    warnings: list[str] = []
     seen: set[str] = set()
     offset = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
-            return fields, offset + len(line) + 1
+            return fields, metadata, warnings, offset + len(line) + 1
         parsed = _header_key(line)
         if parsed is None:
-            return fields, offset
+            return fields, metadata, warnings, offset
         key, value = parsed
         where = f"{path}:{number}"
-        if key not in HEADER_KEYS:
-            raise ArticleError(
-                f"{where}: unknown header key {key!r} (known: {', '.join(HEADER_KEYS)}); "
-                "end the header with a blank line before the body"
-            )
         if key in seen:
             raise ArticleError(f"{where}: header key {key!r} is given twice")
         seen.add(key)
-        if key == "date" and value:
-            value = _checked_date(value, where)
-        if value:  # an empty value ("url:") means unknown
-            fields[key] = value
         offset += len(line) + 1
-    return fields, len(text)
+        if not value:  # an empty value ("url:") means unknown
+            continue
+        if key not in HEADER_KEYS:
+            metadata[key] = value
+        elif key == "date":
+            try:
+                fields[key] = normalise_date(value)
+            except ValueError as exc:  # an unknown date, not a guessed one
+                warnings.append(f"{where}: the date {value!r} cannot be used ({exc}); the publication date stays unknown")
+        else:
+            fields[key] = value
+    return fields, metadata, warnings, len(text)
 
 
 def _checked_date(value: str, where: str) -> str:

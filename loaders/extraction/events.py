@@ -194,10 +194,48 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
             if trigger.type == "ContractAward" and trigger.direction == "sign" and \
                     not any(m.type in COMPANIES for m, _ in draft.participants):
                 continue  # states signing an agreement is a sale (found by its own triggers), not a contract award
+            _complete(draft, actors, trigger.direction)
             if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
                 drafts[trigger.type] = draft
                 break
     return _prune(list(drafts.values()))
+
+
+#: Roles an event cannot do without (the ontology's shapes refuse it otherwise), each as its alternatives.
+NEEDED_ROLES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "ArmsSale": (("seller", "supplier"), ("buyer", "recipient")), "Delivery": (("recipient", "buyer"),),
+    "Visit": (("visitor",),), "MilitaryActivity": (("actor",),),
+}
+
+
+def _complete(draft: EventDraft, actors: list[Mention], direction: str) -> None:
+    """Fill a role the event cannot do without where the sentence gives it less plainly than the rules ask.
+
+    Two readings, both narrow: a visit whose only people stand as hosts was made by the
+    first of them ("during a visit to Manila, Hegseth met ..."), and the subject of a sale
+    set off by a clause ("Switzerland, which is not a NATO member, ordered ...") is the
+    sentence's first actor. An event still without the role is left for the shapes, which
+    refuse it (``kg extract`` lists it in the file's notes).
+    """
+    have = {r for _, r in draft.participants}
+    for needed in NEEDED_ROLES.get(draft.type, ()):
+        if have & set(needed):
+            continue
+        if draft.type == "Visit":
+            person = next((i for i, (m, r) in enumerate(draft.participants) if m.type in PEOPLE and r == "host"), None)
+            if person is not None:
+                draft.participants[person] = (draft.participants[person][0], "visitor")
+                have.add("visitor")
+            continue
+        role = SUBJECT_ROLES.get((draft.type, direction))
+        if role not in needed:
+            continue
+        taken = {m.start for m, _ in draft.participants}
+        first = next((m for m in actors if m.end <= draft.trigger_start), None)
+        if first is not None and first.start not in taken and not any(m.type == first.type and m.text == first.text
+                                                                        for m, _ in draft.participants):
+            draft.participants.insert(0, (first, role))
+            have.add(role)
 
 
 def _prune(drafts: list[EventDraft]) -> list[EventDraft]:

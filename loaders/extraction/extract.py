@@ -300,6 +300,8 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
         sorted(entities.by_key.values(), key=lambda d: d.first_sentence))), "events": _events_out(events, sentences, ids)}
 
 
+#: Words in quotation marks: a statement's quote, when the sentence gives the words themselves.
+QUOTED = re.compile(r"[“\"]([^”“\"]{8,})[”\"]")
 VALUED_EVENTS = ("ArmsSale", "SaleApproval", "ContractAward", "Delivery", "CoProduction")
 
 
@@ -309,6 +311,8 @@ def _article_meta(article: RawArticle) -> dict[str, Any]:
         if getattr(article, k):
             meta[k] = getattr(article, k)
     meta["text_file"] = str(article.path.resolve())
+    if article.metadata:  # header lines the reader does not use (author, section ...): kept, not lost
+        meta["metadata"] = dict(article.metadata)
     return meta
 
 
@@ -345,6 +349,8 @@ def _events_out(events: list[Event], sentences: list[Sentence], ids: dict[str, s
             event["systems"] = [ids[k] for k in ev.systems]
         event.update({k: ev.extra[k] for k in ("value", "quantity", "modality") if k in ev.extra})
         event["evidence"] = sentences[ev.sentence].text
+        if ev.type == "Statement" and (quoted := QUOTED.search(event["evidence"])):
+            event["quote"] = quoted.group(1).strip(" ,")  # words of the evidence sentence, as the shapes require
         event["confidence"] = round(confidence, 2)
         out.append(event)
     return out
@@ -355,12 +361,14 @@ def extract_file(path: Path, date: str | None = None, gaz: Gazetteer | None = No
     return extract_article(read_article(path, date=date), gaz)
 
 
-def conforming(annotation: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The annotation without the events the ontology's shapes reject, and those events with the reasons.
+def conforming(annotation: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The annotation without what the ontology's shapes reject: (annotation, refused events, refused entities).
 
     Rules can find an event without everything its type requires (a delivery with no
-    recipient). The SHACL shapes, not a copy of them here, decide; a rejected event goes
-    to review with the shape's message as its description, never into the graph.
+    recipient). The SHACL shapes, not a copy of them here, decide; a refused event goes
+    to review with the shape's message as its description, never into the graph. An
+    entity the shapes refuse goes with the events that name it. Warnings (an official
+    with no post) refuse nothing.
     """
     import tempfile
 
@@ -370,22 +378,41 @@ def conforming(annotation: dict[str, Any]) -> tuple[dict[str, Any], list[dict[st
 
     onto = load_ontology()
     annotation = {**annotation, "events": list(annotation["events"]), "entities": list(annotation["entities"])}
-    rejected: list[dict[str, Any]] = []
+    refused_events: list[dict[str, Any]] = []
+    refused_entities: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{annotation['article']['id']}.yaml"
         for _ in range(5):  # removing an event can make an entity unused: a few rounds settle it
             path.write_text(dump_annotation(annotation), encoding="utf-8")
-            problems: dict[int, list[str]] = {}
+            events: dict[int, list[str]] = {}
+            entities: dict[int, list[str]] = {}
             for v in validate_file(path, onto):
-                m = re.match(r"events\[(\d+)\]", v.where)
-                if m:
-                    problems.setdefault(int(m.group(1)), []).append(v.message)
-                else:
-                    raise ValueError(f"extraction of {annotation['article']['id']} is invalid outside its events: {v.where}: "
-                                     f"{v.message}")
-            if not problems:
+                if v.severity != "violation":
+                    continue
+                where = re.match(r"(events|entities)\[(\d+)\]", v.where)
+                if where is None:  # the article itself: nothing of it can be left out
+                    raise ExtractionError(f"extraction of {annotation['article']['id']} is invalid: {v.where}: {v.message}")
+                (events if where.group(1) == "events" else entities).setdefault(int(where.group(2)), []).append(v.message)
+            if not events and not entities:
                 break
-            for i, messages in sorted(problems.items()):
-                rejected.append({**annotation["events"][i], "description": NOT_LOADED + " ".join(messages)})
-            annotation["events"] = [e for i, e in enumerate(annotation["events"]) if i not in problems]
-    return annotation, rejected
+            gone = {annotation["entities"][i]["id"]: messages for i, messages in entities.items()}
+            for i, event in enumerate(annotation["events"]):
+                named = _referenced_ids(event) & gone.keys()
+                if named and i not in events:
+                    events[i] = [f"names {', '.join(sorted(named))}, which is left out: " + " ".join(gone[sorted(named)[0]])]
+            for i, messages in sorted(entities.items()):
+                refused_entities.append({**annotation["entities"][i], "description": NOT_LOADED + " ".join(messages)})
+            for i, messages in sorted(events.items()):
+                refused_events.append({**annotation["events"][i], "description": NOT_LOADED + " ".join(messages)})
+            annotation["events"] = [e for i, e in enumerate(annotation["events"]) if i not in events]
+            annotation["entities"] = [e for i, e in enumerate(annotation["entities"]) if i not in entities]
+    return annotation, refused_events, refused_entities
+
+
+class ExtractionError(ValueError):
+    """Extractor output that cannot be made valid by leaving events out (the message names the article)."""
+
+
+def _referenced_ids(event: dict[str, Any]) -> set[str]:
+    return {p["entity"] for p in event.get("participants", [])} | set(event.get("systems", [])) | (
+        {event["place"]} if event.get("place") else set())

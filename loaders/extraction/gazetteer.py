@@ -3,11 +3,13 @@
 Built from three sources, so recognition improves as the graph grows without
 retraining anything:
 
-1. ``lexicon.yaml`` beside this module: general knowledge of the domain (all
-   states with capitals and demonyms, international organisations, government
-   agencies, defence companies, armed forces, well-known weapon systems);
-2. the resolver's reference table (``loaders/reference_entities.yaml``), whose
-   canonical entries and metonyms the loader will link to anyway;
+1. the reference set (:mod:`loaders.reference`), which entity resolution reads
+   too: every state with its codes, names, capital and demonyms, the defence
+   companies, and the other canonical entries and metonyms ("the Pentagon"), so
+   the extractor and the loader give a name the same id;
+2. ``lexicon.yaml`` beside this module: the rest of the domain's vocabulary
+   (international organisations, government agencies, armed forces, well-known
+   weapon systems, officials' titles), for recognition only;
 3. optionally the graph: the names and aliases of every entity already stored.
 
 Lookup is exact on the surface form (news text capitalises names), longest
@@ -27,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from loaders.resolution import REFERENCE_FILE, slug
+from loaders import reference
+from loaders.resolution import slug
 
 if TYPE_CHECKING:
     from kg.graph import Graph
@@ -132,7 +135,7 @@ class Gazetteer:
                     self._surface(f"{demonym} {head}", forces_key, "demonym")
 
     def rekey(self, old: str, new: str) -> None:
-        """The lexicon's entry ``old`` is the reference table's ``new``: keep one entry, under the canonical key."""
+        """The lexicon's entry ``old`` is the reference set's ``new``: keep one entry, under the canonical key."""
         entry = self.entries.pop(old)
         known = self.entries.get(new)
         aliases = tuple(dict.fromkeys([*(known.aliases if known else ()), entry.name, *entry.aliases]))
@@ -183,34 +186,30 @@ def _lexicon() -> dict[str, Any]:
     return yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8")) if LEXICON_FILE.exists() else {}
 
 
-@cache
-def _reference() -> list[dict[str, Any]]:
-    return yaml.safe_load(REFERENCE_FILE.read_text(encoding="utf-8"))["entities"]
-
-
 def build_gazetteer(graph_entities: Iterable[dict[str, Any]] = ()) -> Gazetteer:
-    """The gazetteer from the lexicon, the reference table and (optionally) the graph's entities.
+    """The gazetteer from the reference set, the lexicon and (optionally) the graph's entities.
 
     ``graph_entities`` are rows with ``id``, ``name``, ``type`` (most specific class) and ``aliases``.
     """
     gaz = Gazetteer()
     lex = _lexicon()
     demonyms: dict[str, list[str]] = {}
-    for item in lex.get("states", []):
-        iso = str(item["iso"])
-        entry = Entry(key=f"state:{iso}", type="State", name=item["name"], iso_code=iso, capital=item.get("capital"),
-                      aliases=tuple(str(a) for a in item.get("aliases") or ()))
+    for state in reference.states():
+        names = tuple(n for n in (state.official_name, *state.aliases, *state.metonyms) if n)
+        entry = Entry(key=state.id, type="State", name=state.name, iso_code=state.iso, wikidata=state.wikidata,
+                      capital=state.capital, aliases=tuple(names))
         gaz.add(entry)
-        demonyms[entry.key] = [str(d) for d in item.get("demonyms") or ()]
+        demonyms[entry.key] = list(state.demonyms)
+    for company in reference.companies():
+        gaz.add(Entry(key=company.id, type="Contractor", name=company.name, aliases=company.names[1:],
+                      country=company.country, wikidata=company.wikidata))
     for section, kind, type_ in (("organizations", "org", "Organization"), ("agencies", "agency", "GovernmentAgency"),
-                                 ("contractors", "contractor", "Contractor"), ("military_units", "org", "MilitaryUnit"),
-                                 ("weapon_systems", "system", "WeaponSystem")):
+                                 ("military_units", "org", "MilitaryUnit"), ("weapon_systems", "system", "WeaponSystem")):
         for item in lex.get(section, []):
             gaz.add(_entry(kind, item, type_))
-    for item in _reference():  # canonical ids win: the loader links to these
-        aliases = tuple(str(a) for a in item.get("aliases") or ())
-        entry = Entry(key=item["id"], type=item["type"], name=item["name"], aliases=aliases, iso_code=item.get("iso_code"),
-                      wikidata=item.get("wikidata"))
+    for other in reference.other_entities():  # canonical ids win: the loader links to these
+        aliases = other.aliases
+        entry = Entry(key=other.id, type=other.type, name=other.name, aliases=aliases, wikidata=other.wikidata)
         same = {gaz.surfaces[n][0] for n in (entry.name, *aliases) if n in gaz.surfaces} - {entry.key}
         for old in same:
             if gaz.entries[old].type == entry.type:

@@ -48,8 +48,8 @@ def get_event(
 def event_neighbors(
     event_id: EventId,
     graph: Annotated[Graph, Depends(get_graph)],
-    depth: Annotated[int, Query(ge=1, le=3, description="Hops from the event")] = 1,
-    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many edges")] = 200,
+    depth: Annotated[int, Query(ge=1, le=3, description="Hops from the event", examples=[1])] = 1,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many edges", examples=[200])] = 200,
 ) -> Subgraph:
     """Participants, systems, places and linked stages of an event as nodes and edges (the explorer expands events with it)."""
     rows = graph.read(cypher.EXISTS_NODE, id=event_id)

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path
 
-from kg.api.deps import get_graph, require_read_access
+from kg.api.deps import get_graph, get_name_index, require_read_access
 from kg.api.models import Links, QueryInfo, QueryParamOut, QueryResult, QueryRun
 from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
+from kg.api.resolve import require_named
+from kg.api.search_index import NameIndex
 from kg.graph import Graph
 from kg.queries import NamedQuery, QueryError, load_queries
 
@@ -17,7 +19,8 @@ router = APIRouter(prefix="/queries", tags=["queries"], dependencies=[Depends(re
 
 def info(q: NamedQuery) -> QueryInfo:
     return QueryInfo(name=q.name, title=q.title, description=q.description, examples=list(q.examples),
-                     params=[QueryParamOut(name=p.name, type=p.type, default=p.default, description=p.description) for p in q.params],
+                     params=[QueryParamOut(name=p.name, type=p.type, default=p.default, minimum=p.minimum, maximum=p.maximum,
+                                           description=p.description) for p in q.params],
                      links=Links(self=f"/queries/{q.name}"))
 
 
@@ -28,10 +31,13 @@ def list_queries() -> list[QueryInfo]:
 
 @router.post("/{name}", response_model=QueryResult, summary="Run a named query")
 def run_query(
-    name: Annotated[str, Path(max_length=100, examples=["arms_sales"])],
+    name: Annotated[str, Path(max_length=100, description="The query's name (GET /queries lists them)", examples=["arms_sales"])],
     graph: Annotated[Graph, Depends(get_graph)],
+    index: Annotated[NameIndex, Depends(get_name_index)],
     body: Annotated[QueryRun, Body()] = QueryRun(),
 ) -> QueryResult:
+    """Parameters are checked against the query's header (types, ranges, real dates: 422 naming the
+    parameter); an ``entity`` parameter the graph holds no entity for is a 404 with the closest names."""
     queries = load_queries()
     if name not in queries:
         raise NotFound(f"no query named {name!r}; GET /queries lists them")
@@ -40,4 +46,5 @@ def run_query(
         bound = named.bind(body.params)
     except QueryError as exc:
         raise InvalidInput(str(exc), [{"where": "body.params", "message": str(exc)}]) from None
+    require_named(graph, index, {f"body.params.{p.name}": bound[p.name] for p in named.params if p.type == "entity"})
     return QueryResult(name=name, params=bound, rows=named.run(graph, body.params))

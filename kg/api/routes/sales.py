@@ -16,46 +16,58 @@ from fastapi import APIRouter, Depends, Query
 
 from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, get_graph, get_name_index, require_read_access
 from kg.api.named import paged, run_named
-from kg.api.models import Page
+from kg.api.models import Page, PathRow, SaleRow
 from kg.api.problems import ERROR_RESPONSES
+from kg.api.resolve import require_named
 from kg.api.search_index import NameIndex
 from kg.graph import Graph
 from kg.paths import shortest_connections
 
 router = APIRouter(tags=["sales and paths"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
-Name = Annotated[str | None, Query(max_length=200)]
+def _name(what: str, example: str) -> object:
+    return Query(max_length=200, description=f"{what}: canonical id or name (404 when the graph holds neither)", examples=[example])
 
 
-@router.get("/sales", response_model=Page[dict[str, Any]], summary="Arms sales with their stages, values and sources")
+@router.get("/sales", response_model=Page[SaleRow], summary="Arms sales with their stages, values and sources")
 def sales(
     graph: Annotated[Graph, Depends(get_graph)],
-    seller: Name = None, buyer: Name = None, system: Name = None, contractor: Name = None,
+    index: Annotated[NameIndex, Depends(get_name_index)],
+    seller: Annotated[str | None, _name("Seller or supplier", "United States")] = None,
+    buyer: Annotated[str | None, _name("Buyer or recipient", "Taiwan")] = None,
+    system: Annotated[str | None, _name("Weapon system", "system:nasams")] = None,
+    contractor: Annotated[str | None, _name("Contractor", "contractor:rtx")] = None,
     from_: FromDate = None,
     to: ToDate = None,
-    min_value: Annotated[float | None, Query(ge=0, le=1e15, description="Smallest amount in the sale's currency")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    min_value: Annotated[float | None, Query(ge=0, le=1e15, description="Smallest amount in the sale's currency",
+                                             examples=[500000000])] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size", examples=[50])] = 50,
     cursor: Cursor = None,
 ) -> Page[dict[str, Any]]:
     """Each item is one sale (id, date, value, seller, buyer, systems, stages, sources and sentences).
-    Actors and systems: a canonical id (``state:TW``) or a name (``Taiwan``)."""
+    Actors and systems: a canonical id (``state:TW``) or a name (``Taiwan``); one the graph does not
+    hold is a 404 naming it, with the closest names."""
     offset = decode_cursor(cursor)
+    require_named(graph, index, {"query.seller": seller, "query.buyer": buyer, "query.system": system,
+                                 "query.contractor": contractor})
     rows = run_named(graph, "arms_sales", {"seller": seller, "buyer": buyer, "system": system, "contractor": contractor,
                                            "from": from_, "to": to, "min_value": min_value, "limit": offset + limit + 1})
     return paged(rows, offset, limit)
 
 
-@router.get("/paths", response_model=Page[dict[str, Any]], summary="The shortest connections between two actors")
+@router.get("/paths", response_model=Page[PathRow], summary="The shortest connections between two actors")
 def paths(
     graph: Annotated[Graph, Depends(get_graph)],
     index: Annotated[NameIndex, Depends(get_name_index)],
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=200, description="Canonical id or name", examples=["contractor:rtx"])],
     to: Annotated[str, Query(min_length=1, max_length=200, description="Canonical id or name", examples=["state:TW"])],
-    max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path, in relationships", examples=[4])] = 4,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size", examples=[25])] = 25,
     cursor: Cursor = None,
 ) -> Page[dict[str, Any]]:
-    """Each item is one path: its nodes (id, name, labels) and each hop's relationship and event."""
+    """Each item is one path: its nodes (id, name, labels) and each hop's relationship and event.
+    An end the graph does not hold is a 404 naming it, with the closest names."""
     offset = decode_cursor(cursor)
+    require_named(graph, index, {"query.from": from_, "query.to": to})
     rows = shortest_connections(graph, from_, to, max_hops=max_hops, limit=offset + limit + 1, known=index.names(graph).path_ends)
     return paged(rows, offset, limit)

@@ -179,10 +179,11 @@ def _where(connection: Connection) -> str:
 
 
 def _next_step(connection: Connection) -> str:
+    # "Does not answer" is also a running engine that is paused or stuck, which starting cannot fix.
     if connection.embedded:
-        return "start it with `kg engine start`, or run `kg doctor` to see why"
+        return "if it is stopped, start it with `kg engine start`; run `kg doctor` to see why"
     if connection.local_neo4j:
-        return "start it with `kg engine start --engine neo4j`, or run `kg doctor` to see why"
+        return "if it is stopped, start it with `kg engine start --engine neo4j`; run `kg doctor` to see why"
     return "run `kg doctor` to see why (is the server up, is NEO4J_URI right?)"
 
 

@@ -32,7 +32,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 import yaml
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
@@ -501,9 +500,26 @@ def frozen(settings: Settings) -> Iterator[int]:
     assert pid is not None, "the engine is not running"
     os.kill(pid, signal.SIGSTOP)
     try:
+        # kill() returns once the signal is queued; on a loaded machine the process's threads
+        # stop a moment later. The block starts only when the kernel reports every thread stopped.
+        deadline = time.monotonic() + 10
+        while not all_threads_stopped(pid):
+            assert time.monotonic() < deadline, f"the engine ({pid}) did not stop within 10 s of SIGSTOP"
+            time.sleep(0.02)
         yield pid
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+def all_threads_stopped(pid: int) -> bool:
+    """Whether every thread of ``pid`` is in the stopped state (``T``, or ``t`` when traced)."""
+    states = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+        except (OSError, IndexError):
+            continue  # a thread that ended meanwhile
+    return bool(states) and all(state in "tT" for state in states)
 
 
 def timed(call: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:

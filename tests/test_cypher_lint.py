@@ -57,7 +57,7 @@ def lint(statements: dict[str, str]) -> dict[str, list[dict[str, object]]]:
         f"the Cypher linter is not installed: run  npm ci --prefix {LINT_DIR.relative_to(PROJECT_ROOT)}"
     )
     payload = json.dumps([{"id": k, "text": v} for k, v in statements.items()])
-    done = subprocess.run([node, str(LINT_DIR / "lint.mjs")], input=payload, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run([node, str(LINT_DIR / "lint.mjs")], input=payload, capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr
     return {item["id"]: item["diagnostics"] for item in json.loads(done.stdout)}
 

@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 import yaml
 from neo4j.exceptions import ServiceUnavailable, SessionExpired

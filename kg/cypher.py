@@ -93,18 +93,29 @@ ENTITIES_BACKED_BY = "MATCH (:Evidence {{sourceId: $sourceId}})-[:MENTIONS]->(n:
 
 ENTITIES_BY_ID = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
 
-ENTITY_RELS_OF_SOURCE = Cypher(
-    "MATCH (a)-[r]->(b) WHERE $sourceId IN r.sourceIds "
+#: The entity relationships a source states, as keys its Evidence nodes hold (kg.property_graph
+#: STATED_RELATIONS): found from the source's evidence by its indexed sourceId, not by reading
+#: every relationship for ``$sourceId IN r.sourceIds`` (a scan that grew with the graph).
+RELATIONS_STATED_BY = Cypher(
+    "MATCH (ev:Evidence {sourceId: $sourceId}) UNWIND coalesce(ev.statesRelations, []) AS key RETURN DISTINCT key"
+)
+
+# Entity relationships by their ends (each found by its id under its root label, so by index).
+ENTITY_RELS_BY_ENDS = (
+    "UNWIND $rows AS row MATCH (a:{start} {{id: row.start}})-[r:{type}]->(b:{end} {{id: row.end}}) "
     "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
 )
 
-RETRACT_ENTITY_RELS = Cypher(
-    "MATCH ()-[r]->() WHERE $sourceId IN r.sourceIds "
+RETRACT_ENTITY_RELS = (
+    "UNWIND $rows AS row MATCH (a:{start} {{id: row.start}})-[r:{type}]->(b:{end} {{id: row.end}}) "
     "SET r.sourceIds = [s IN r.sourceIds WHERE s <> $sourceId], "
     "r.evidenceIds = [e IN r.evidenceIds WHERE NOT e STARTS WITH $evidencePrefix]"
 )
 
-DELETE_UNBACKED_RELS = Cypher("MATCH ()-[r]->() WHERE r.sourceIds = [] DELETE r")
+DELETE_UNBACKED_RELS = (
+    "UNWIND $rows AS row MATCH (a:{start} {{id: row.start}})-[r:{type}]->(b:{end} {{id: row.end}}) "
+    "WHERE r.sourceIds = [] DELETE r"
+)
 
 CREATE_CLAIMS = "UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props"
 
@@ -131,7 +142,8 @@ MERGE_ENTITY_RELS = (
 ENTITY_MENTIONS = (
     "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) "
     "OPTIONAL MATCH (e:Evidence)-[m:MENTIONS]->(n) "
-    "RETURN n.id AS id, n.name AS name, count(e) AS mentions, collect(m.names) AS names"
+    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, count(e) AS mentions, collect(m.names) AS names, "
+    "collect(m.typedAs) AS types"
 )
 
 SET_ENTITY_BACKING = (
@@ -141,10 +153,17 @@ SET_ENTITY_BACKING = (
 
 DELETE_ENTITIES = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) DETACH DELETE n"
 
+# Retyping an entity (kg.entity_types): the labels it gains, and those it loses. Separate
+# statements, because the embedded engine refuses a REMOVE and a SET of labels on one node in
+# one transaction (kg.graph difference 5).
+ADD_LABELS = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) SET n:{labels}"
+
+REMOVE_LABELS = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) REMOVE n:{labels}"
+
 
 # -- REST API (kg.api) ------------------------------------------------------------
 
-#: What the API's name index watches (kg.api.search_index): a load or retraction changes these counts.
+#: What the API's name index watches (kg.reads.name_index): a load or retraction changes these counts.
 GRAPH_SIGNATURE = Cypher(
     "RETURN COUNT { MATCH (s:Source) } AS sources, COUNT { MATCH (e:Evidence) } AS evidence, "
     "COUNT { MATCH (a:Actor) } AS actors, COUNT { MATCH (w:WeaponSystem) } AS systems, COUNT { MATCH (p:Place) } AS places"

@@ -15,7 +15,7 @@ know of, and how this layer deals with them, are listed here and nowhere else:
 1. **Full-text indexes.** ArcadeDB has no ``CREATE FULLTEXT INDEX`` and no
    ``db.index.fulltext.*`` procedures. Entity search reads the normalised
    name/alias properties (``searchName``) with ordinary Cypher, which both
-   engines run, and ranks them in the API's memory (:mod:`kg.api.search_index`);
+   engines run, and ranks them in the API's memory (:mod:`kg.reads.name_index`);
    :attr:`Dialect.fulltext` is False on the embedded engine.
 2. **Paths.** A returned path arrives from ArcadeDB as a list of nodes and
    relationships, from Neo4j as a ``neo4j.graph.Path``. Call
@@ -34,8 +34,13 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    record's type, so adding or removing a label rewrites the record; inside a
    transaction that already created or changed that node this trips the
    uniqueness index (``ConstraintError``). Delete-and-create of the same id in
-   one transaction is fine. So nodes get their full label set when created and
-   keep it (:mod:`kg.store`), which Neo4j runs identically.
+   one transaction is fine. A ``REMOVE`` and a ``SET`` of labels on one node in
+   one transaction fail the same way. So nodes get their full label set when
+   created, and a source that retypes a stored entity (:mod:`kg.entity_types`)
+   relabels it after the load's transaction commits, in a transaction that
+   removes labels and then one that adds them
+   (:attr:`Dialect.relabel_in_transaction` is False); on Neo4j the relabel is
+   part of the load's own transaction.
 6. **Server identity.** ArcadeDB answers with the agent
    ``Neo4j/5.x compatible (ArcadeDB ...)``; :attr:`Graph.dialect` is derived from
    the agent string so code never guesses from the URI.
@@ -48,7 +53,7 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    (:data:`READ_ATTEMPTS` times in all). A read that must show
    one version of a source checks the source's version before and after, in
    the same transaction, and repeats when it moved
-   (:func:`kg.api.routes.sources.read_one_version`).
+   (:func:`kg.reads.sources.read_one_version`).
 8. **Query planning.** Both engines give the same rows, but ArcadeDB plans some
    shapes far worse; measured at 755k nodes (100k events), the project's
    queries avoid them, in the form Neo4j also runs well:
@@ -206,11 +211,13 @@ class Dialect:
     name: str  # "neo4j" or "arcadedb"
     fulltext: bool
     paths_as_lists: bool
+    #: Whether a node's labels can change inside the transaction that writes it (difference 5).
+    relabel_in_transaction: bool = True
 
     @classmethod
     def from_agent(cls, agent: str) -> "Dialect":
         if "arcadedb" in agent.lower():
-            return cls(name="arcadedb", fulltext=False, paths_as_lists=True)
+            return cls(name="arcadedb", fulltext=False, paths_as_lists=True, relabel_in_transaction=False)
         return cls(name="neo4j", fulltext=True, paths_as_lists=False)
 
 

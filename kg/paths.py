@@ -13,7 +13,7 @@ middle:
 1. Both ends are resolved in one pass, as the named query resolves them, with
    the number of relationships each has. That pass reads every entity (about
    30 ms at 100k events, half of a typical search), so a caller holding a
-   snapshot of the names (the API's, :mod:`kg.api.search_index`) passes an
+   snapshot of the names (the API's, :mod:`kg.reads.name_index`) passes an
    :data:`EndLookup`: the engine then reads only the entities it names and
    checks them against the ends as the pass would (about 1 ms). A snapshot out
    of date (an entity it names is gone or no longer matches, or it knows no

@@ -23,6 +23,7 @@ entity, the evidence for a relation between entities) are reified
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +41,12 @@ CATEGORY_PREFIX = "category:"
 #: ``sourceIds`` belongs to relationships between entities (an entity's sources are those of
 #: the evidence that mentions it).
 RDF_SKIPPED_ENTITY_KEYS = ("sourceName", "alias", "searchName", "sourceIds")
+#: On an Evidence node: the entity relationships it states, as :func:`relation_key` strings
+#: (derived from the rows, never from RDF: the export states them as reified statements).
+STATED_RELATIONS = "statesRelations"
+#: On a MENTIONS relationship: the class the mentioning source gives the entity, from which the
+#: entity's labels are derived (kg.entity_types) and re-derived when a source is retracted.
+TYPED_AS = "typedAs"
 
 
 def iri(node_id: str) -> URIRef:
@@ -177,9 +184,12 @@ def source_rows(g: Graph, onto: Ontology) -> list[SourceRows]:
                     target_cls = "WeaponCategory"
                 if target_id is None or target_cls is None:
                     continue
+                typed: tuple[tuple[str, Any], ...] = ()
                 if onto.cls(target_cls).root in ENTITY_ROOTS:
                     entity_terms.add(o)
-                rows.claim_rels.append(Rel(node.id, prop.rel_type, target_id, node.root, onto.cls(target_cls).root))
+                    if prop.rel_type == "MENTIONS":
+                        typed = ((TYPED_AS, target_cls),)
+                rows.claim_rels.append(Rel(node.id, prop.rel_type, target_id, node.root, onto.cls(target_cls).root, typed))
         # Names each mention used, and evidence for relations between entities (reified).
         mention_names: dict[tuple[str, str], list[str]] = defaultdict(list)
         rel_evidence: dict[tuple[URIRef, URIRef, URIRef], list[str]] = defaultdict(list)
@@ -193,7 +203,8 @@ def source_rows(g: Graph, onto: Ontology) -> list[SourceRows]:
                 if ev in evidence:
                     rel_evidence[(subj, pred, obj)].append(r.node_id(ev))  # type: ignore[arg-type,index]
         rows.claim_rels = [
-            Rel(x.start, x.type, x.end, x.start_root, x.end_root, (("names", sorted(set(mention_names[(x.start, x.end)]))),))
+            Rel(x.start, x.type, x.end, x.start_root, x.end_root,
+                (("names", sorted(set(mention_names[(x.start, x.end)]))), *x.props))
             if x.type == "MENTIONS" and mention_names.get((x.start, x.end)) else x
             for x in rows.claim_rels
         ]
@@ -208,6 +219,7 @@ def source_rows(g: Graph, onto: Ontology) -> list[SourceRows]:
                                         (("evidenceIds", sorted(set(ev_ids))),)))
             if o_cls == "WeaponCategory":
                 rows.vocabulary.append(r.category_node(obj))  # type: ignore[arg-type]
+        _record_stated_relations(rows)
         for term in sorted(entity_terms, key=str):
             node = r.node(term)
             if node is not None:
@@ -215,6 +227,31 @@ def source_rows(g: Graph, onto: Ontology) -> list[SourceRows]:
         rows.vocabulary = list({v.id: v for v in rows.vocabulary}.values())
         out.append(rows)
     return out
+
+
+def relation_key(rel: Rel) -> str:
+    """How an Evidence node names an entity relationship it states (see :data:`STATED_RELATIONS`)."""
+    return json.dumps([rel.start_root, rel.type, rel.end_root, rel.start, rel.end])
+
+
+def parse_relation_key(key: str) -> Rel:
+    start_root, type_, end_root, start, end = json.loads(key)
+    return Rel(start, type_, end, start_root, end_root)
+
+
+def _record_stated_relations(rows: SourceRows) -> None:
+    """Give each Evidence node the keys of the entity relationships it states.
+
+    Retracting a source then finds its entity relationships from its own Evidence
+    nodes (indexed by ``sourceId``) and matches each by its two ends' ids, instead of
+    reading every relationship of the graph for ``sourceIds``."""
+    stated: dict[str, list[str]] = defaultdict(list)
+    for rel in rows.entity_rels:
+        for ev_id in dict(rel.props).get("evidenceIds", []):
+            stated[ev_id].append(relation_key(rel))
+    for node in rows.claims:
+        if node.id in stated:
+            node.props[STATED_RELATIONS] = sorted(set(stated[node.id]))
 
 
 def _akg_object_property(onto: Ontology, predicate: object):  # -> ObjectProperty | None

@@ -16,12 +16,16 @@ node: a busy state is named by tens of thousands of sources, and a list of them
 on the node made every read of it (every path or neighbourhood through it)
 deserialise the whole list, and every load naming it rewrite the list. Entity
 relationships (``MANUFACTURER``...) keep the ids of the sources and evidence that
-state them, and go when none is left.
+state them, and go when none is left; a source's Evidence nodes name the entity
+relationships they state, so retracting it finds them by index, not by reading
+every relationship.
 
-Entity labels are fixed when the entity is created: the embedded engine cannot
-relabel a node inside the transaction that writes it (see :mod:`kg.graph`), and
-an entity's class is stable per canonical id anyway. A source that types an
-existing entity differently gets a warning, not a relabel.
+An entity's labels are those of the class its sources give it (each mention
+records its source's class; the rule is in :mod:`kg.entity_types`): a later
+source can correct the type, and retracting a source derives it again from the
+sources left. The embedded engine cannot relabel a node inside the transaction
+that writes it, so there the relabel follows the load's transaction
+(:meth:`Store._relabel`, kg.graph difference 5).
 """
 
 from __future__ import annotations
@@ -29,17 +33,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j.exceptions import ConstraintError
 
 from kg import cypher
 from kg.cypher import Cypher
+from kg.entity_types import combine, derive, label_changes
 from kg.graph import Graph, Tx
 from kg.names import normalise_name
 from kg.ontology import Ontology, load_ontology
 from kg.source_identity import IDENTITY_PROPS, described, difference
-from kg.property_graph import CLAIM_ROOTS, ENTITY_ROOTS, Node, Rel, SourceRows
+from kg.property_graph import CLAIM_ROOTS, ENTITY_ROOTS, Node, Rel, SourceRows, parse_relation_key
+
+#: What a write transaction of the store returns (one report, or one per source of a batch).
+SourceReportT = TypeVar("SourceReportT")
 
 #: What the load summary counts.
 KINDS = ("sources", "entities", "events", "relationships")
@@ -162,8 +170,9 @@ class Store:
                 claims[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
             for row in tx.run(_t(cypher.CLAIM_RELS_OF_SOURCE, root=root), sourceId=source_id):
                 rels[(row["start"], row["type"], row["end"], _frozen(row["props"]))] = True
-        for row in tx.run(cypher.ENTITY_RELS_OF_SOURCE, sourceId=source_id):
-            rels[(row["start"], row["type"], row["end"])] = _frozen(row["props"])
+        for (start, type_, end), group in self._stated_relations(tx, source_id):
+            for row in tx.run(_t(cypher.ENTITY_RELS_BY_ENDS, start=start, type=type_, end=end), rows=group):
+                rels[(row["start"], row["type"], row["end"])] = _frozen(row["props"])
         extra: dict[str, set[str]] = defaultdict(set)
         for node in also:
             extra[node.root].add(node.id)
@@ -174,6 +183,13 @@ class Store:
                 for row in tx.run(_t(cypher.ENTITIES_BY_ID, root=root), ids=sorted(ids)):
                     entities[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
         return _Footprint(source, claims, entities, rels)
+
+    def _stated_relations(self, tx: Tx, source_id: str) -> list[tuple[tuple[str, str, str], list[dict[str, str]]]]:
+        """The entity relationships the source states, by (start root, type, end root): read from
+        the keys on its own Evidence nodes, so no statement reads every relationship."""
+        rels = [parse_relation_key(row["key"]) for row in tx.run(cypher.RELATIONS_STATED_BY, sourceId=source_id)]
+        return [(group, [{"start": r.start, "end": r.end} for r in members])
+                for group, members in _grouped(rels, lambda r: (r.start_root, r.type, r.end_root))]
 
     def _backed_entities(self, tx: Tx, source_id: str) -> dict[str, list[str]]:
         return {root: [r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)]
@@ -190,21 +206,26 @@ class Store:
     # -- writing -------------------------------------------------------------
 
     def _retract(self, tx: Tx, source_id: str) -> None:
+        stated = self._stated_relations(tx, source_id)  # read before the evidence that holds the keys goes
         for root in CLAIM_ROOTS:
             tx.run(_t(cypher.DELETE_CLAIMS, root=root), sourceId=source_id)
-        tx.run(cypher.RETRACT_ENTITY_RELS, sourceId=source_id, evidencePrefix=f"evidence:{source_id}:")
-        tx.run(cypher.DELETE_UNBACKED_RELS)
+        for (start, type_, end), group in stated:
+            tx.run(_t(cypher.RETRACT_ENTITY_RELS, start=start, type=type_, end=end), rows=group,
+                   sourceId=source_id, evidencePrefix=f"evidence:{source_id}:")
+            tx.run(_t(cypher.DELETE_UNBACKED_RELS, start=start, type=type_, end=end), rows=group)
         tx.run(cypher.DELETE_SOURCE, sourceId=source_id)
 
-    def _write(self, tx: Tx, batch: list[SourceRows], stored: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    def _write(self, tx: Tx, batch: list[SourceRows], stored: dict[str, dict[str, Any]],
+               retypes: dict[str, tuple[str, set[str], str]]) -> dict[str, list[str]]:
         """Write the sources in ``batch``, in order, as that many statements as one source takes.
 
         Every statement carries the rows of the whole batch, so a batch costs about what one
-        source costs. What one source's write does to the next is kept: an entity's labels
-        come from the first source that names it (the stored ones win), properties from the
-        last, and an entity relationship gains each source's id and evidence in turn.
-        ``stored``: the entities' labels and properties before the batch. Returns warnings
-        per source id.
+        source costs. What one source's write does to the next is kept: an entity's class
+        is the stored one refined by each source in turn (:func:`kg.entity_types.combine`),
+        properties come from the last, and an entity relationship gains each source's id and
+        evidence in turn. ``stored``: the entities' labels and properties before the batch.
+        Stored entities whose class changes go into ``retypes`` (id -> old class, stored labels,
+        new class) for :meth:`_relabel`. Returns warnings per source id.
         """
         warnings: dict[str, list[str]] = {rows.source_id: [] for rows in batch}
         for labels, sources in _grouped([rows.source for rows in batch], lambda n: n.labels):
@@ -213,19 +234,25 @@ class Store:
         for labels, nodes in _grouped(vocabulary.values(), lambda n: n.labels):
             tx.run(_t(cypher.MERGE_VOCABULARY, labels=":".join(labels[::-1])),
                    rows=[{"id": n.id, "name": n.props.get("name")} for n in nodes])
-        known = {node_id: entry["labels"] for node_id, entry in stored.items()}
+        known = {node_id: self._class_of(entry["labels"]) for node_id, entry in stored.items()}
         created: dict[str, Node] = {}
         props: dict[str, dict[str, Any]] = {}
         for rows in batch:
             for node in rows.entities:
                 if node.id not in known:
-                    known[node.id] = set(node.labels)
+                    known[node.id] = node.labels[0]
                     created[node.id] = node
-                elif not set(node.labels) <= known[node.id]:
-                    warnings[rows.source_id].append(
-                        f"{node.id} is stored as {':'.join(sorted(known[node.id]))}; "
-                        f"{rows.source_id} says {node.labels[0]}: the stored type is kept")
+                else:
+                    typing = combine(self.onto, known[node.id], node.labels[0])
+                    if typing.conflict:
+                        warnings[rows.source_id].append(f"{node.id}: {typing.conflict}")
+                    known[node.id] = typing.cls
                 props.setdefault(node.id, {}).update(node.props)
+        for node_id, entry in stored.items():
+            if known[node_id] != self._class_of(entry["labels"]):
+                retypes[node_id] = (self._class_of(entry["labels"]), entry["labels"], known[node_id])
+        # A new entity gets the class the whole batch gives it at once (no relabel of a node just created).
+        created = {i: Node(i, self.onto.cls(known[i]).labels, n.props) for i, n in created.items()}
         for (root, labels), nodes in _grouped(created.values(), lambda n: (n.root, n.labels)):
             tx.run(_t(cypher.CREATE_MISSING_ENTITIES, root=root, labels=":".join(labels[::-1])), rows=[{"id": n.id} for n in nodes])
         roots = {node.id: node.root for rows in batch for node in rows.entities}
@@ -260,12 +287,17 @@ class Store:
         if orphans:
             tx.run(_t(cypher.DELETE_ENTITIES, root=root), ids=orphans)
 
-    def _rederive_entities(self, tx: Tx, ids_by_root: dict[str, set[str]]) -> None:
-        """Recompute each entity's backing from every mention left; remove the unbacked.
+    def _rederive_entities(self, tx: Tx, ids_by_root: dict[str, set[str]],
+                           retypes: dict[str, tuple[str, set[str], str]],
+                           prefer: dict[str, str] | None = None) -> list[str]:
+        """Recompute each entity's backing and class from every mention left; remove the unbacked.
 
         Reads every mention of the entity: needed after a retraction, and too slow for
         adding sources (a hub has thousands), which :meth:`_extend_backing` does instead.
+        Class changes go into ``retypes`` (``prefer``: the class the latest source gives, which
+        wins a conflict); returns a warning per conflict left.
         """
+        warnings = []
         for root, ids in ids_by_root.items():
             if not ids:
                 continue
@@ -274,9 +306,73 @@ class Store:
                 if row["mentions"]:
                     used = {name for names in row["names"] for name in (names or [])}
                     updates.append(self._backing(row["id"], row["name"], used))
+                    labels = set(row["labels"])
+                    # A relabel the batch asked for is the current class here: this pass decides instead.
+                    current = retypes.pop(row["id"], (self._class_of(labels), labels, ""))[0]
+                    typing = derive(self.onto, current, row["types"], (prefer or {}).get(row["id"]))
+                    if typing.conflict:
+                        warnings.append(f"{row['id']}: {typing.conflict}")
+                    if typing.cls != self._class_of(labels):
+                        retypes[row["id"]] = (current, labels, typing.cls)
                 else:
                     orphans.append(row["id"])
+                    retypes.pop(row["id"], None)
             self._set_backing(tx, root, updates, orphans)
+        return warnings
+
+    def _class_of(self, labels: Iterable[str]) -> str:
+        cls = self.onto.most_specific(labels)
+        assert cls is not None, f"no ontology class among the labels {sorted(labels)}"
+        return cls.name
+
+    def _relabel(self, tx: Tx | None, retypes: dict[str, tuple[str, set[str], str]]) -> list[str]:
+        """Give retyped entities their new class's labels: in ``tx`` where the engine can relabel
+        inside a writing transaction, else (``tx`` None) in transactions of their own after it
+        (kg.graph difference 5): one that removes labels, then one that adds them. Returns a
+        note per entity retyped."""
+        removals: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        additions: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        notes = []
+        for node_id, (old, labels, new) in sorted(retypes.items()):
+            add, remove = label_changes(self.onto, labels, new)
+            root = self.onto.cls(new).root
+            if remove:
+                removals[(root, remove)].append(node_id)
+            if add:
+                additions[(root, add)].append(node_id)
+            notes.append(f"{node_id} is now {new} (was {old})")
+
+        def run(changes: dict[tuple[str, tuple[str, ...]], list[str]], template: str) -> Callable[[Tx], None]:
+            def work(t: Tx) -> None:
+                for (root, names), ids in sorted(changes.items()):
+                    t.run(_t(template, root=root, labels=":".join(names)), ids=ids)
+            return work
+
+        for changes, template in ((removals, cypher.REMOVE_LABELS), (additions, cypher.ADD_LABELS)):
+            if not changes:
+                continue
+            if tx is not None:
+                run(changes, template)(tx)
+            else:
+                self.graph.write_transaction(run(changes, template))
+        return notes
+
+    def _write_and_relabel(self, work: Callable[[Tx, dict[str, tuple[str, set[str], str]]], SourceReportT]) -> SourceReportT:
+        """Run ``work`` in one write transaction, with the relabels it asks for in it or after it."""
+        in_tx = self.graph.dialect.relabel_in_transaction
+        pending: dict[str, tuple[str, set[str], str]] = {}
+
+        def transaction(tx: Tx) -> SourceReportT:
+            pending.clear()  # a retried transaction starts afresh
+            result = work(tx, pending)
+            if in_tx:
+                _add_notes(result, self._relabel(tx, pending))
+            return result
+
+        result = self.graph.write_transaction(transaction)
+        if not in_tx and pending:
+            _add_notes(result, self._relabel(None, pending))
+        return result
 
     def _extend_backing(self, tx: Tx, batch: list[SourceRows], stored: dict[str, dict[str, Any]]) -> None:
         """Add the mentions of new sources to the backing of the entities they name.
@@ -337,20 +433,21 @@ class Store:
             }.items()}
             return report
 
-        def work(tx: Tx) -> SourceReport:
+        def work(tx: Tx, retypes: dict[str, tuple[str, set[str], str]]) -> SourceReport:
             if not replace:
                 self._refuse_another_source(tx, rows)
             before = self._footprint(tx, sid, also=rows.entities)
             touched = {root: set(ids) for root, ids in self._backed_entities(tx, sid).items()}
             self._retract(tx, sid)
-            warnings = self._write(tx, [rows], self._stored_entities(tx, rows.entities))[sid]
+            self._write(tx, [rows], self._stored_entities(tx, rows.entities), retypes)
             for node in rows.entities:
                 touched.setdefault(node.root, set()).add(node.id)
-            self._rederive_entities(tx, touched)
+            # Every mention left decides each class; the conflicts it finds replace the batch's.
+            warnings = self._rederive_entities(tx, touched, retypes, {n.id: n.labels[0] for n in rows.entities})
             after = self._footprint(tx, sid)
             return SourceReport(sid, "updated", after.tallies(before), warnings)
 
-        return self.graph.write_transaction(work)
+        return self._write_and_relabel(work)
 
     def _same_identity(self, rows: SourceRows) -> bool:
         """Whether the stored source records the same identifying properties (a graph loaded before
@@ -384,28 +481,28 @@ class Store:
         if len(set(ids)) != len(ids):
             raise ValueError(f"a batch of new sources names a source twice: {sorted(i for i in set(ids) if ids.count(i) > 1)}")
 
-        def work(tx: Tx) -> list[SourceReport]:
+        def work(tx: Tx, retypes: dict[str, tuple[str, set[str], str]]) -> list[SourceReport]:
             stored = self._stored_entities(tx, [n for rows in batch for n in rows.entities])
-            warnings = self._write(tx, batch, stored)
+            warnings = self._write(tx, batch, stored, retypes)
             self._extend_backing(tx, batch, stored)
             return _new_source_reports(batch, set(stored), warnings)
 
-        return self.graph.write_transaction(work)
+        return self._write_and_relabel(work)
 
     def unload(self, source_id: str) -> SourceReport:
         """Retract a source: its claims go, and entities no other source backs."""
 
-        def work(tx: Tx) -> SourceReport:
+        def work(tx: Tx, retypes: dict[str, tuple[str, set[str], str]]) -> SourceReport:
             before = self._footprint(tx, source_id)
             if before.source is None:
                 raise UnknownSource(f"no source {source_id!r} in the graph")
             touched = {root: set(ids) for root, ids in self._backed_entities(tx, source_id).items()}
             self._retract(tx, source_id)
-            self._rederive_entities(tx, touched)
+            warnings = self._rederive_entities(tx, touched, retypes)
             after = self._footprint(tx, source_id)
-            return SourceReport(source_id, "retracted", after.tallies(before))
+            return SourceReport(source_id, "retracted", after.tallies(before), warnings)
 
-        return self.graph.write_transaction(work)
+        return self._write_and_relabel(work)
 
     def dump(self) -> tuple[list[Node], list[Rel]]:
         """Every node and relationship, for export and comparison."""
@@ -416,6 +513,13 @@ class Store:
                     for r in tx.run(cypher.DUMP_RELATIONSHIPS)]
             return nodes, rels
         return self.graph.read_transaction(work)
+
+
+def _add_notes(result: SourceReport | list[SourceReport], notes: list[str]) -> None:
+    """Say in the report which entities a load or unload retyped (a batch's first report carries them)."""
+    reports = result if isinstance(result, list) else [result]
+    if reports and notes:
+        reports[0].warnings.extend(notes)
 
 
 def _new_source_reports(batch: list[SourceRows], stored: set[str], warnings: dict[str, list[str]]) -> list[SourceReport]:
@@ -465,6 +569,8 @@ def cypher_statements() -> list[Cypher]:
             out.append(_t(template, root=root))
     for name, cls in sorted(onto.classes.items()):
         labels = ":".join(cls.labels[::-1])
+        if cls.root in ENTITY_ROOTS and name != cls.root:
+            out += [_t(cypher.ADD_LABELS, root=cls.root, labels=name), _t(cypher.REMOVE_LABELS, root=cls.root, labels=name)]
         if cls.root == "Source":
             out.append(_t(cypher.CREATE_SOURCES, labels=labels))
         elif cls.root in CLAIM_ROOTS:
@@ -480,4 +586,8 @@ def cypher_statements() -> list[Cypher]:
             for end in ends:
                 template = cypher.CREATE_CLAIM_RELS if start in CLAIM_ROOTS else cypher.MERGE_ENTITY_RELS
                 out.append(_t(template, start=start, type=prop.rel_type, end=end))
+        if starts[0] not in CLAIM_ROOTS:
+            # Only the names differ between a type's pairs of roots: one pair each keeps the linter's run short.
+            for template in (cypher.ENTITY_RELS_BY_ENDS, cypher.RETRACT_ENTITY_RELS, cypher.DELETE_UNBACKED_RELS):
+                out.append(_t(template, start=starts[0], type=prop.rel_type, end=ends[0]))
     return out

@@ -19,10 +19,10 @@ from fastapi import Depends, FastAPI
 
 from kg.api import docs, problems
 from kg.api.deps import reject_unknown_query_parameters
-from kg.api.search_index import NameIndex
 from kg.api.routes import browser, entities, events, health, queries, sales, sources
 from kg.graph import Graph
 from kg.ontology import load_ontology
+from kg.reads.name_index import NameIndex
 from kg.settings import Settings, load_settings
 from kg.web import routes as web
 
@@ -38,7 +38,7 @@ next call. Lists page with `next_cursor`. Errors are RFC 9457 problem+json.
 
 
 #: Set by ``kg serve`` for its worker processes: the file through which a write in one worker
-#: tells the others' name indexes to re-read (:class:`kg.api.search_index.NameIndex`).
+#: tells the others' name indexes to re-read (:class:`kg.reads.name_index.NameIndex`).
 SHARED_WRITES_ENV = "KG_API_SHARED_WRITES"
 
 

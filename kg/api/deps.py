@@ -30,7 +30,7 @@ async def get_graph(request: Request) -> Graph:
     return request.app.state.graph
 
 
-async def get_name_index(request: Request):  # -> kg.api.search_index.NameIndex
+async def get_name_index(request: Request):  # -> kg.reads.name_index.NameIndex
     return request.app.state.names
 
 

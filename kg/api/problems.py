@@ -18,16 +18,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kg.graph import GraphUnavailable
+from kg.reads.models import Suggestion
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
-
-
-class Suggestion(BaseModel):
-    """An entity whose id or name is close to one the graph does not hold."""
-
-    id: str = Field(examples=["state:TW"])
-    name: str = Field(examples=["Taiwan"])
 
 
 class Problem(BaseModel):

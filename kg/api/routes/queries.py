@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path
 
+from kg import reads
 from kg.api.deps import get_graph, get_name_index, require_read_access
 from kg.api.models import Links, QueryInfo, QueryParamOut, QueryResult, QueryRun
-from kg.api.problems import ERROR_RESPONSES, InvalidInput, NotFound
-from kg.api.resolve import require_named
-from kg.api.search_index import NameIndex
+from kg.api.problems import ERROR_RESPONSES
+from kg.api.read_errors import read_errors
 from kg.graph import Graph
-from kg.queries import NamedQuery, QueryError, load_queries
+from kg.queries import NamedQuery
+from kg.reads.name_index import NameIndex
 
 router = APIRouter(prefix="/queries", tags=["queries"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
@@ -26,7 +27,7 @@ def info(q: NamedQuery) -> QueryInfo:
 
 @router.get("", response_model=list[QueryInfo], summary="The named queries and their parameters")
 def list_queries() -> list[QueryInfo]:
-    return [info(q) for q in load_queries().values()]
+    return [info(q) for q in reads.named_queries()]
 
 
 @router.post("/{name}", response_model=QueryResult, summary="Run a named query")
@@ -38,13 +39,6 @@ def run_query(
 ) -> QueryResult:
     """Parameters are checked against the query's header (types, ranges, real dates: 422 naming the
     parameter); an ``entity`` parameter the graph holds no entity for is a 404 with the closest names."""
-    queries = load_queries()
-    if name not in queries:
-        raise NotFound(f"no query named {name!r}; GET /queries lists them")
-    named = queries[name]
-    try:
-        bound = named.bind(body.params)
-    except QueryError as exc:
-        raise InvalidInput(str(exc), [{"where": "body.params", "message": str(exc)}]) from None
-    require_named(graph, index, {f"body.params.{p.name}": bound[p.name] for p in named.params if p.type == "entity"})
-    return QueryResult(name=name, params=bound, rows=named.run(graph, body.params))
+    with read_errors(place="body"):
+        answer = reads.run_query(graph, index, name, dict(body.params))
+    return QueryResult(name=answer.name, params=answer.params, rows=answer.rows)

@@ -5,7 +5,7 @@ Neo4j Browser always agree. ``GET /paths`` gives the rows of
 ``queries/shortest_connections.cypher``, searched from both ends by
 :mod:`kg.paths` (the embedded engine's own search starts from one end and
 walks every event of the hubs it meets); ``tests/test_paths.py`` holds the two
-equal.
+equal. Both are read by :mod:`kg.reads`; the routes parse and page.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, get_graph, get_name_index, require_read_access
-from kg.api.named import paged, run_named
+from kg import reads
+from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, encode_cursor, get_graph, get_name_index, require_read_access
 from kg.api.models import Page, PathRow, SaleRow
 from kg.api.problems import ERROR_RESPONSES
-from kg.api.resolve import require_named
-from kg.api.search_index import NameIndex
+from kg.api.read_errors import read_errors
 from kg.graph import Graph
-from kg.paths import shortest_connections
+from kg.reads.name_index import NameIndex
 
 router = APIRouter(tags=["sales and paths"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
@@ -48,11 +47,10 @@ def sales(
     Actors and systems: a canonical id (``state:TW``) or a name (``Taiwan``); one the graph does not
     hold is a 404 naming it, with the closest names."""
     offset = decode_cursor(cursor)
-    require_named(graph, index, {"query.seller": seller, "query.buyer": buyer, "query.system": system,
-                                 "query.contractor": contractor})
-    rows = run_named(graph, "arms_sales", {"seller": seller, "buyer": buyer, "system": system, "contractor": contractor,
-                                           "from": from_, "to": to, "min_value": min_value, "limit": offset + limit + 1})
-    return paged(rows, offset, limit)
+    with read_errors():
+        found = reads.arms_sales(graph, index, seller=seller, buyer=buyer, system=system, contractor=contractor, from_=from_, to=to,
+                                 min_value=min_value, offset=offset, limit=limit)
+    return Page[dict[str, Any]](items=found.items, next_cursor=encode_cursor(offset + limit) if found.more else None)
 
 
 @router.get("/paths", response_model=Page[PathRow], summary="The shortest connections between two actors")
@@ -68,6 +66,6 @@ def paths(
     """Each item is one path: its nodes (id, name, labels) and each hop's relationship and event.
     An end the graph does not hold is a 404 naming it, with the closest names."""
     offset = decode_cursor(cursor)
-    require_named(graph, index, {"query.from": from_, "query.to": to})
-    rows = shortest_connections(graph, from_, to, max_hops=max_hops, limit=offset + limit + 1, known=index.names(graph).path_ends)
-    return paged(rows, offset, limit)
+    with read_errors():
+        found = reads.connections(graph, index, from_, to, max_hops=max_hops, offset=offset, limit=limit)
+    return Page[dict[str, Any]](items=found.items, next_cursor=encode_cursor(offset + limit) if found.more else None)

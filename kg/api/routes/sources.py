@@ -9,13 +9,14 @@ from typing import Annotated
 import yaml
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from kg import cypher
+from kg import reads
 from kg.api.deps import (Cursor, Limit, decode_cursor, encode_cursor, get_graph, get_loader, get_name_index, get_settings,
                          require_read_access, require_write_access)
-from kg.api.models import LoadReport, Links, Page, SourceFacts, SourceSummary, Tally
+from kg.api.models import LoadReport, Page, SourceFacts, SourceSummary, Tally
 from kg.api.problems import ERROR_RESPONSES, PROBLEM_JSON, Conflict, InvalidInput, NotFound, Problem, TooLarge
-from kg.api.routes.entities import ordered_types
-from kg.graph import Graph, Tx
+from kg.api.read_errors import read_errors
+from kg.graph import Graph
+from kg.reads.sources import links as _links
 from kg.settings import Settings
 from kg.store import SourceConflict, SourceReport, UnknownSource, source_node_id
 from loaders.annotations import SOURCE_ID_MAX, source_id_problem
@@ -24,10 +25,6 @@ from loaders.pipeline import Rejected
 router = APIRouter(prefix="/sources", tags=["sources"], responses=ERROR_RESPONSES)
 SourceId = Annotated[str, Path(max_length=300, description="Source id, with or without the 'source:' prefix",
                                examples=["source:2025-11-19-nasams-taiwan"])]
-
-
-def _links(source_id: str) -> Links:
-    return Links(self=f"/sources/{source_id}")
 
 
 def _report(report: SourceReport) -> LoadReport:
@@ -39,46 +36,15 @@ def _report(report: SourceReport) -> LoadReport:
             dependencies=[Depends(require_read_access)])
 def list_sources(graph: Annotated[Graph, Depends(get_graph)], limit: Limit = 50, cursor: Cursor = None) -> Page[SourceSummary]:
     offset = decode_cursor(cursor)
-    rows = graph.read(cypher.SOURCES_PAGE, skip=offset, limit=limit + 1)
-    items = [SourceSummary(id=r["id"], types=ordered_types(r["labels"]), title=r["title"], publication_date=r["publicationDate"],
-                           outlet=r["outlet"], url=r["url"], events=r["events"], links=_links(r["id"])) for r in rows[:limit]]
-    return Page[SourceSummary](items=items, next_cursor=encode_cursor(offset + limit) if len(rows) > limit else None)
+    found = reads.list_sources(graph, offset=offset, limit=limit)
+    return Page[SourceSummary](items=found.items, next_cursor=encode_cursor(offset + limit) if found.more else None)
 
 
 @router.get("/{source_id}", response_model=SourceFacts, summary="A source and every fact it backs",
             dependencies=[Depends(require_read_access)])
 def get_source(source_id: SourceId, graph: Annotated[Graph, Depends(get_graph)]) -> SourceFacts:
-    rows = read_one_version(graph, source_node_id(source_id))
-    if not rows:
-        raise NotFound(f"no source with id {source_node_id(source_id)!r}; GET /sources lists them")
-    row = rows[0]
-    return SourceFacts(
-        id=row["id"], types=ordered_types(row["labels"]), properties=row["props"],
-        events=sorted((dict(e, types=ordered_types(e.pop("labels"))) for e in row["events"] if e), key=lambda e: e["id"]),
-        posts=sorted((p for p in row["posts"] if p), key=lambda p: p["id"]),
-        relations=sorted((r for r in row["relations"] if r), key=lambda r: (r["start"], r["type"], r["end"])),
-        entities=sorted((dict(x, types=ordered_types(x.pop("labels"))) for x in row["entities"] if x), key=lambda x: x["id"]),
-    )
-
-
-def read_one_version(graph: Graph, source_id: str, attempts: int = 5) -> list[dict]:
-    """The source's facts as one stored version, even while it is being reloaded.
-
-    Both engines read committed data statement by statement, so a load that
-    commits while the detail statement runs could show part of each version
-    (see :mod:`kg.graph`, difference 7). The version is read before and after
-    the detail in the same transaction; if it moved, the read is repeated.
-    """
-    def work(tx: Tx) -> tuple[bool, list[dict]]:
-        before = tx.run(cypher.SOURCE_VERSION, sourceId=source_id)
-        rows = tx.run(cypher.SOURCE_DETAIL, id=source_id)
-        return before == tx.run(cypher.SOURCE_VERSION, sourceId=source_id), rows
-
-    for _ in range(attempts - 1):
-        steady, rows = graph.read_transaction(work)
-        if steady:
-            return rows
-    return graph.read_transaction(work)[1]
+    with read_errors():
+        return reads.source_facts(graph, source_id)
 
 
 async def read_limited_body(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> bytes:

@@ -1,0 +1,234 @@
+"""`kg extract`, `kg eval` and `kg validate`: articles to annotations, scores, and the shapes' verdict on files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kg.cli.common import (PROGRESS_MIN_FILES, JsonFlag, _examples, _fail, _open_graph, _print_json, _progress, app, err,
+                           load_settings, out)
+from kg.exit_codes import ExitCode
+
+
+@app.command(epilog=_examples("kg validate data/annotations/2025-11-19-nasams-taiwan.yaml",
+                              "kg validate data/annotations/*.yaml --json"))
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml/.yml) or RDF files (.ttl, .nt, .jsonld, .rdf).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Validate annotation or RDF files against the ontology's shapes. Exit 1 on violations."""
+    # imported here, not at the top: pyshacl and rdflib add ~0.3 s to every kg start-up
+    from kg.ontology import load_ontology
+    from loaders.validation import validate_file
+
+    onto = load_ontology()
+    report: dict[str, list[Any]] = {}
+    with _progress(quiet=as_json or len(files) < PROGRESS_MIN_FILES) as progress:
+        task = progress.add_task("validating", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+            report[str(path)] = validate_file(path, onto)
+            progress.advance(task)
+    if as_json:
+        _print_json({f: [v.as_dict() for v in vs] for f, vs in report.items()})
+    else:
+        for name, found in report.items():
+            violations = [v for v in found if v.severity == "violation"]
+            # soft_wrap: a long path stays whole (and copyable) when the report goes to a pipe or a file
+            if not violations:
+                out.print(f"[green]ok[/]   {escape(name)}", highlight=False, soft_wrap=True)
+            else:
+                out.print(f"[red]FAIL[/] {escape(name)}: {len(violations)} problem{'s' if len(violations) > 1 else ''}",
+                          highlight=False, soft_wrap=True)
+            for v in found:  # warnings (an official with no post) are shown but do not fail the file
+                field = f" · {v.field}" if v.field else ""
+                tag = "" if v.severity == "violation" else f"{v.severity}: "
+                out.print(escape(f"       {tag}{v.where}{field}: {v.message}"), highlight=False, soft_wrap=True)
+    if any(v.severity == "violation" for found in report.values() for v in found):
+        raise typer.Exit(ExitCode.PROBLEM)
+
+
+def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -> Any:
+    """The annotation document of one article text (loaders.extraction.document, the one path of
+    `kg extract`, `kg load ARTICLE.txt` and `kg eval --articles`); its warnings go to stderr.
+    An unreadable article is bad usage (exit 2) and an extractor failure a problem (exit 1),
+    each in one line naming the file."""
+    # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    from loaders.extraction.article import ArticleError
+    from loaders.extraction.document import extract_document
+
+    try:
+        document = extract_document(path, date=date, gaz=gaz)
+    except ArticleError as exc:
+        raise _fail(str(exc), ExitCode.USAGE) from None
+    except Exception as exc:  # an extractor bug: name the article, not a traceback
+        raise _fail(f"the extractor failed on {path}: {type(exc).__name__}: {exc}") from None
+    for warning in document.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    return document
+
+
+@app.command(epilog=_examples("kg extract article.txt", "kg extract article.txt --date 2025-11-19 --out article.yaml",
+                              "kg extract article.txt --use-graph --json"))
+def extract(
+    article: Annotated[Path, typer.Argument(help="Article text: optional `key: value` header lines (url, title, date, outlet), "
+                                                 "a blank line, then the body.")],
+    date: Annotated[str | None, typer.Option("--date", help="Publication date YYYY-MM-DD (overrides the header's).")] = None,
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Annotation file to write; stdout when omitted.")] = None,
+    use_graph: Annotated[bool, typer.Option("--use-graph", help="Also recognise every entity the graph holds.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Extract actors and events from raw news text into an annotation file (docs/annotation-format.md).
+
+    Every entity and event gets a confidence and the sentence it comes from. Offline and
+    CPU-only: a gazetteer (reference set, lexicon, optionally the graph) and rules.
+    The file holds what the ontology's shapes accept; events they refuse are listed in
+    its notes (YAML comments at the top) and counted in the summary. Header keys other
+    than url, title, date, outlet and id are kept as the source's metadata; a date that
+    cannot be read is a warning and the date stays unknown.
+    """
+    from loaders.extraction.gazetteer import build_gazetteer, graph_entities  # imported here, not at the top: rdflib, ~0.1 s of start-up
+
+    gaz = None
+    if use_graph:
+        with _open_graph(load_settings()) as graph:
+            gaz = build_gazetteer(graph_entities(graph))
+    document = _extract_document(article, date=date, gaz=gaz)
+    annotation = document.annotation
+    base = (output.parent if output else Path.cwd()).resolve()
+    annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    for event in document.dropped_events:
+        err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)
+    if output is not None:
+        output.write_text(document.yaml(), encoding="utf-8")
+    summary = document.summary()
+    if as_json:
+        _print_json({**annotation, "notes": document.notes()} if output is None else
+                    {"out": str(output), **{k: v for k, v in summary.items() if k != "article"}})
+    elif output is None:
+        typer.echo(document.yaml(), nl=False)
+    else:
+        left_out = f"; {summary['dropped_events']} event(s) left out, listed in the file's notes" if summary["dropped_events"] else ""
+        err.print(f"wrote {escape(str(output))}: {summary['entities']} entities, {summary['events']} events{left_out}",
+                  highlight=False)
+
+
+# -- evaluation ------------------------------------------------------------------------
+
+
+def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
+    """Extract every ``*.txt`` of a folder exactly as `kg extract --out` does (one code path, so the
+    scores are those of the files it writes): one AnnotationFile per text."""
+    # imported here, not at the top: pyshacl and rdflib, ~0.3 s of start-up
+    from loaders.annotations import AnnotationError, AnnotationFile
+    from loaders.evaluation import annotation_from_data
+
+    articles = sorted(p for p in directory.glob("*.txt") if p.is_file())
+    if not articles:
+        raise _fail(f"--articles {directory} holds no article texts (*.txt)", ExitCode.USAGE)
+    predicted = []
+    with _progress(quiet=quiet) as progress:
+        task = progress.add_task("extracting", total=len(articles))
+        for path in articles:
+            progress.update(task, description=path.name)
+            data = _extract_document(path).annotation
+            try:
+                annotation = annotation_from_data(data, path)
+            except AnnotationError as exc:
+                raise _fail(f"the extractor's output for {exc}") from None
+            predicted.append(AnnotationFile(path=path, source_id=annotation.article.id or path.stem,
+                                            annotation=annotation, content_hash=""))
+            progress.advance(task)
+    return predicted
+
+
+def _print_eval(report: Any, *, details: bool) -> None:
+    table = Table(title="Extraction scores", title_justify="left")
+    table.add_column("")
+    for column in ("tp", "fp", "fn", "precision", "recall", "f1"):
+        table.add_column(column, justify="right")
+
+    def row(label: str, counts: Any, **style: Any) -> None:
+        table.add_row(escape(label), str(counts.tp), str(counts.fp), str(counts.fn),
+                      f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}", **style)
+
+    row("entities", report.entities, style="bold")
+    row("events", report.events, style="bold", end_section=True)
+    per_type = report.per_type
+    for kind in ("entities", "events"):
+        for name, counts in per_type[kind].items():
+            row(f"  {kind[:-1] if kind == 'events' else 'entity'} {name}", counts)
+    out.print(table)
+    for item in report.missing_prediction:
+        err.print(f"[yellow]missing prediction:[/] {escape(item)} (its items count as missed)", highlight=False)
+    for item in report.without_gold:
+        err.print(f"[yellow]no gold for:[/] {escape(item)} (not scored)", highlight=False)
+    if not details:
+        return
+    for score in report.files:
+        lines = [(f"{kind[:-1] if kind == 'events' else 'entity'}", tag, item)
+                 for kind in ("entities", "events")
+                 for tag, items in (("missed", getattr(score, kind).false_negatives),
+                                    ("extra ", getattr(score, kind).false_positives))
+                 for item in items]
+        out.print(f"[bold]{escape(score.id)}[/]: {len(lines)} missed or extra", highlight=False)
+        for kind, tag, item in lines:
+            label = item.name if kind == "event" else f"{item.type} {item.name!r}"
+            out.print(escape(f"  {tag} {kind} {label}"), highlight=False, soft_wrap=True)
+
+
+@app.command("eval", epilog=_examples("kg eval --gold data/annotations --pred out/predicted",
+                                      "kg eval --gold data/annotations --articles data/articles --details",
+                                      "kg eval --gold data/annotations --pred out/predicted --json"))
+def eval_(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold annotation files (*.yaml).")],
+    pred: Annotated[Path | None, typer.Option("--pred", help="Folder of predicted annotation files (*.yaml).")] = None,
+    articles: Annotated[Path | None, typer.Option("--articles", help="Folder of article texts (*.txt): extract, then score.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Also list, per file, the missed (FN) and extra (FP) items.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Score extraction output against gold annotations: precision, recall and F1 for entities and events.
+
+    Give exactly one of --pred (annotation files) or --articles (texts to run the
+    extractor on). Files pair by article id (else file stem); the rules are in
+    docs/annotation-format.md and loaders/evaluation.py. Low scores are not a
+    failure (exit 0); a missing or empty folder is bad usage (exit 2), a file
+    that does not parse exit 1.
+    """
+    # imported here, not at the top: pyshacl and rdflib, ~0.3 s of start-up
+    from loaders.annotations import AnnotationError
+    from loaders.evaluation import EvaluationError, annotation_files, read_dir, score_files
+
+    if (pred is None) == (articles is None):
+        raise _fail("give exactly one of --pred DIR (predicted annotations) or --articles DIR (texts to extract)",
+                    ExitCode.USAGE)
+    for option, directory in (("--gold", gold), ("--pred", pred), ("--articles", articles)):
+        if directory is not None and not directory.is_dir():
+            what = "is not a folder" if directory.exists() else "does not exist"
+            raise _fail(f"{option} {directory} {what}", ExitCode.USAGE)
+        if directory is not None and option != "--articles":
+            try:
+                annotation_files(directory)
+            except EvaluationError as exc:
+                raise _fail(f"{option} {exc}", ExitCode.USAGE) from None
+    try:
+        gold_files = read_dir(gold)
+        if pred is not None:
+            predicted = read_dir(pred)
+        else:
+            assert articles is not None
+            predicted = _extract_articles(articles, quiet=as_json)
+        report = score_files(gold_files, predicted)
+    except EvaluationError as exc:
+        raise _fail(str(exc), ExitCode.USAGE) from None
+    except AnnotationError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _print_json(report.as_dict(details=details))
+    else:
+        _print_eval(report, details=details)

@@ -1,0 +1,189 @@
+"""What the read layer returns: entities, events, sources, subgraphs, each as a plain pydantic model.
+
+The API publishes these models as they are (its OpenAPI document is built from
+them), and ``kg viz`` embeds them in its pages, so both show an analyst the same
+fields. Nothing here knows about HTTP; ``links`` are the API paths of the next
+calls, which are part of what an item is.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Suggestion(BaseModel):
+    """An entity whose id or name is close to one the graph does not hold."""
+
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+
+
+class Links(BaseModel):
+    self: str = Field(examples=["/entities/state:TW"])
+    events: str | None = Field(None, examples=["/entities/state:TW/events"])
+    neighbors: str | None = Field(None, examples=["/entities/state:TW/neighbors"])
+    evidence: str | None = Field(None, examples=["/entities/state:TW/evidence"])
+
+
+
+class EntityHit(BaseModel):
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+    types: list[str] = Field(examples=[["State", "Actor"]])
+    match: Literal["exact", "prefix", "contains", "fuzzy", "all"] = Field(examples=["exact"])
+    score: float = Field(ge=0, le=1, examples=[1.0])
+    links: Links
+
+
+
+class Post(BaseModel):
+    id: str = Field(examples=["post:2025-11-19-nasams-taiwan:koo"])
+    title: str = Field(examples=["Defence Minister"])
+    start_date: str | None = Field(None, examples=["2024-05-20"])
+    end_date: str | None = None
+    organization: str | None = Field(None, examples=["state:TW"])
+    organization_name: str | None = Field(None, examples=["Taiwan"])
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+
+
+
+class Relation(BaseModel):
+    type: str = Field(examples=["MANUFACTURER"])
+    direction: Literal["out", "in"]
+    id: str = Field(examples=["contractor:rtx"])
+    name: str | None = Field(None, examples=["RTX"])
+    source_ids: list[str] = Field(examples=[["source:2025-11-19-nasams-taiwan"]])
+
+
+
+class EvidenceOut(BaseModel):
+    id: str = Field(examples=["evidence:2025-11-19-nasams-taiwan:nasams-contract"])
+    sentence: str = Field(examples=["The Pentagon said on Monday the company was given a firm fixed-price contract ..."])
+    start_offset: int | None = Field(None, examples=[520])
+    end_offset: int | None = Field(None, examples=[760])
+    method: str | None = Field(None, examples=["curated"])
+    confidence: float | None = None
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    source_title: str | None = None
+    publication_date: str | None = Field(None, examples=["2025-11-19"])
+    url: str | None = None
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, Any] | None]) -> list["EvidenceOut"]:
+        """Evidence maps as the detail queries collect them (nulls from optional matches dropped)."""
+        return [cls(id=e["id"], sentence=e["sentence"], start_offset=e.get("startOffset"), end_offset=e.get("endOffset"),
+                    method=e.get("method"), confidence=e.get("confidence"), source_id=e["sourceId"],
+                    source_title=e.get("sourceTitle"), publication_date=e.get("publicationDate"), url=e.get("url"))
+                for e in rows if e and e.get("id")]
+
+
+
+class EntityDetail(BaseModel):
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+    types: list[str] = Field(examples=[["State", "Actor"]])
+    properties: dict[str, Any] = Field(examples=[{"isoCode": "TW", "wikidataId": "Q865"}])
+    aliases: list[str] = Field(examples=[["Taipei", "Republic of China"]])
+    source_names: list[str] = Field(description="Every name a source used for this entity", examples=[["Taipei", "Taiwan"]])
+    sources: list[str] = Field(description="The sources whose sentences name this entity: the first ones by id "
+                               "(as many as the evidence preview holds)", examples=[["source:2025-11-19-nasams-taiwan"]])
+    source_total: int = Field(description="How many sources name this entity", examples=[2])
+    posts: list[Post]
+    relations: list[Relation]
+    evidence: list[EvidenceOut] = Field(description="The first sentences that name this entity (by evidence id), each with "
+                                        "its source; links.evidence pages through all of them")
+    evidence_total: int = Field(description="How many sentences name this entity", examples=[12])
+    links: Links
+
+
+
+class GraphNode(BaseModel):
+    id: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    name: str | None = Field(None, examples=["RTX"])
+    types: list[str] = Field(examples=[["ContractAward", "Event"]])
+    date: str | None = Field(None, examples=["2025-11-17"])
+    label: str | None = Field(None, description="Caption for pictures: an event's what, who, value and when, a post's "
+                              "holder and title; null for other nodes (their name is their caption)",
+                              examples=["NASAMS contract to RTX · $699m · Nov 2025"])
+
+
+
+class GraphEdge(BaseModel):
+    source: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    target: str = Field(examples=["contractor:rtx"])
+    type: str = Field(examples=["CONTRACTOR"])
+
+
+
+class Subgraph(BaseModel):
+    center: str = Field(examples=["contractor:rtx"])
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool = Field(description="True when the limit cut the subgraph short")
+
+
+
+class Participant(BaseModel):
+    role: str = Field(examples=["contractor"])
+    id: str = Field(examples=["contractor:rtx"])
+    name: str | None = Field(None, examples=["RTX"])
+    types: list[str] = Field(examples=[["Contractor", "Organization", "Actor"]])
+
+
+
+class Ref(BaseModel):
+    id: str
+    name: str | None = None
+    types: list[str] | None = None
+    date: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+
+
+
+class EventDetail(BaseModel):
+    id: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
+    types: list[str] = Field(examples=[["ContractAward", "Event"]])
+    date: str | None = Field(None, examples=["2025-11-17"])
+    date_precision: str | None = Field(None, examples=["day"])
+    end_date: str | None = Field(None, examples=["2031-02"])
+    amount: float | None = Field(None, examples=[698948760])
+    currency: str | None = Field(None, examples=["USD"])
+    quantity: int | None = None
+    status: str | None = None
+    modality: str | None = Field(None, examples=["reported"])
+    quote: str | None = None
+    description: str | None = None
+    source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    participants: list[Participant]
+    systems: list[Ref]
+    places: list[Ref]
+    part_of: list[Ref]
+    stages: list[Ref]
+    evidence: list[EvidenceOut]
+
+
+
+class SourceSummary(BaseModel):
+    id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    types: list[str] = Field(examples=[["Article", "Source"]])
+    title: str | None = None
+    publication_date: str | None = Field(None, examples=["2025-11-19"])
+    outlet: str | None = None
+    url: str | None = None
+    events: int = Field(examples=[16])
+    links: Links
+
+
+
+class SourceFacts(BaseModel):
+    id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    types: list[str]
+    properties: dict[str, Any]
+    events: list[dict[str, Any]] = Field(description="Each event the source states: id, types, date, amount, sentence")
+    posts: list[dict[str, Any]]
+    relations: list[dict[str, Any]] = Field(description="Relations between entities the source backs")
+    entities: list[dict[str, Any]] = Field(description="Entities the source mentions")
+

@@ -415,23 +415,26 @@ class Store:
         (:mod:`kg.source_identity`) or ``replace`` is set; otherwise :class:`SourceConflict`
         and nothing is written."""
         sid = rows.source_id
-        stored = self.stored_hashes([sid])
-        if sid not in stored:
+        stored = self._stored_source(sid)
+        if stored is None:
             try:
                 return self.load_new([rows])[0]
             except ConstraintError:  # another writer stored it in the meantime: replace that
-                stored = self.stored_hashes([sid])
-                if sid not in stored:
+                stored = self._stored_source(sid)
+                if stored is None:
                     raise
-        if rows.content_hash and stored[sid] == rows.content_hash and not self._same_identity(rows):
-            replace = True  # the very same content, found elsewhere: recorded afresh, not a different source
-        elif rows.content_hash and stored[sid] == rows.content_hash:
-            footprint = self.graph.read_transaction(lambda tx: self._footprint(tx, sid))
-            report = SourceReport(sid, "unchanged")
-            report.tallies = {k: Tally(unchanged=len(v)) for k, v in {
-                "sources": [1], "entities": footprint.entities, "events": footprint.events, "relationships": footprint.rels,
-            }.items()}
-            return report
+        if rows.content_hash and stored.get("contentHash") == rows.content_hash:
+            # The same content recorded with other identifying properties (found elsewhere, or
+            # loaded before they were recorded) is the same source, recorded afresh.
+            if any(stored.get(key) != rows.source.props.get(key) for key in IDENTITY_PROPS):
+                replace = True
+            else:
+                footprint = self.graph.read_transaction(lambda tx: self._footprint(tx, sid))
+                report = SourceReport(sid, "unchanged")
+                report.tallies = {k: Tally(unchanged=len(v)) for k, v in {
+                    "sources": [1], "entities": footprint.entities, "events": footprint.events, "relationships": footprint.rels,
+                }.items()}
+                return report
 
         def work(tx: Tx, retypes: dict[str, tuple[str, set[str], str]]) -> SourceReport:
             if not replace:
@@ -449,12 +452,10 @@ class Store:
 
         return self._write_and_relabel(work)
 
-    def _same_identity(self, rows: SourceRows) -> bool:
-        """Whether the stored source records the same identifying properties (a graph loaded before
-        they were recorded gets them on the next load, even of an unchanged file)."""
-        stored = self.graph.read(cypher.SOURCE_PROPS, sourceId=rows.source_id)
-        props = stored[0]["props"] if stored else {}
-        return all(props.get(key) == rows.source.props.get(key) for key in IDENTITY_PROPS)
+    def _stored_source(self, source_id: str) -> dict[str, Any] | None:
+        """The stored source's properties (its content hash and identifying properties), None when absent."""
+        rows = self.graph.read(cypher.SOURCE_PROPS, sourceId=source_id)
+        return rows[0]["props"] if rows else None
 
     def _refuse_another_source(self, tx: Tx, rows: SourceRows) -> None:
         """:class:`SourceConflict` when the stored source of this id is another source."""

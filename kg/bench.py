@@ -5,7 +5,7 @@ JSON). Each corpus size gets its own synthetic corpus
 (:mod:`loaders.synthetic`) and its own fresh engines, so no figure depends on
 what an earlier step left behind. The engines are of the kind ``--engine``
 names: the embedded ArcadeDB (``arcadedb``, the default) or a real Neo4j
-(``neo4j``, :mod:`kg.neo4j_engine`; Neo4j Community serves one database, so
+(``neo4j``, :mod:`kg.engines.neo4j.server`; Neo4j Community serves one database, so
 each fresh graph is a fresh server):
 
 1. **End-to-end load**: ``kg load DIR --json`` in a child process, as users
@@ -58,8 +58,10 @@ from typing import Any, NamedTuple
 import httpx
 import psutil
 
-from kg import cypher, engine, neo4j_engine
+from kg import cypher
 from kg.cypher import Cypher
+from kg.engines.arcadedb import server as engine
+from kg.engines.neo4j import server as neo4j_engine
 from kg.graph import Graph, GraphCounts, connection_for
 from kg.ontology import load_ontology
 from kg.schema import apply_schema
@@ -435,7 +437,10 @@ def _requests(graph: Graph, rng: random.Random, n: int) -> dict[str, list[str]]:
     actors = graph.read(cypher.BENCH_ACTORS)
     states = [a for a in actors if "State" in a["labels"]]
     names = [a["name"] for a in actors if a["name"]]
-    pick = lambda pool: pool[rng.randrange(len(pool))]
+
+    def pick(pool: list[str]) -> str:
+        return pool[rng.randrange(len(pool))]
+
     return {
         "search": [f"/entities?q={httpx.QueryParams({'q': pick(names)[:6]})['q']}&limit=20" for _ in range(n)],
         "entity": [f"/entities/{pick(actors)['id']}" for _ in range(n)],

@@ -98,7 +98,7 @@ def money(amount: float | int | None, currency: str | None) -> str | None:
     if amount is None:
         return None
     value = float(amount)
-    for size, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"), (1, "")):
+    for size, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"), (1, "")):  # noqa: B007 (unit: after the break)
         if abs(value) >= size or size == 1:
             scaled = value / size
             break

@@ -21,7 +21,7 @@ class Cypher(str):
     __slots__ = ()
 
     @classmethod
-    def template(cls, text: str, **names: str) -> "Cypher":
+    def template(cls, text: str, **names: str) -> Cypher:
         """Fill ``{placeholders}`` with label or relationship-type names only
         (``Actor:Organization:Contractor`` is accepted for a set of labels,
         ``SELLER|BUYER`` for alternative relationship types).
@@ -192,6 +192,47 @@ NAMED_VALUES = Cypher(
     "RETURN DISTINCT value"
 )
 
+# -- entity names through Neo4j's full-text index (kg.reads.fulltext; kg.schema creates it) -----------
+
+#: The full-text index of entities' normalised names (``searchName``), on engines that have one.
+NAME_INDEX = "entityNames"
+
+#: Up to ``$candidates`` entities whose names match the Lucene query ``$lucene``, best first by Lucene's score.
+FULLTEXT_CANDIDATES = Cypher(
+    "CALL db.index.fulltext.queryNodes('entityNames', $lucene, {limit: $candidates}) YIELD node "
+    "WHERE $type IS NULL OR $type IN labels(node) "
+    "RETURN node.id AS id, node.name AS name, labels(node) AS labels, node.searchName AS searchNames"
+)
+
+#: Entities of ``$type`` (any when null) in name order, one page: search without a text.
+ENTITIES_BY_NAME = Cypher(
+    "MATCH (n:Actor|WeaponSystem|Place) WHERE $type IS NULL OR $type IN labels(n) "
+    "RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.searchName AS searchNames "
+    "ORDER BY toLower(coalesce(n.name, n.id)), n.id SKIP $offset LIMIT $limit"
+)
+
+#: Entities whose id starts with ``$prefix``: the suggestions for a mistyped id.
+ENTITY_IDS_FROM = Cypher(
+    "MATCH (n:Actor|WeaponSystem|Place) WHERE n.id STARTS WITH $prefix RETURN n.id AS id, n.name AS name"
+)
+
+#: Which of ``$values`` (maps of ``value`` and its normalised ``phrase``, null when it has none) name an
+#: entity as the named queries match one: its id, or a name, alias or source name in any case. The
+#: index finds the few entities a value can name, so no statement reads every entity.
+FULLTEXT_NAMED_VALUES = Cypher(
+    "UNWIND $values AS v "
+    "CALL (v) { "
+    "  UNWIND CASE WHEN v.phrase IS NULL THEN [] ELSE [v.phrase] END AS phrase "
+    "  CALL db.index.fulltext.queryNodes('entityNames', phrase, {limit: $candidates}) YIELD node "
+    "  RETURN node AS x "
+    "  UNION MATCH (x:Actor {id: v.value}) RETURN x "
+    "  UNION MATCH (x:WeaponSystem {id: v.value}) RETURN x "
+    "  UNION MATCH (x:Place {id: v.value}) RETURN x "
+    "} "
+    "WITH v, x WHERE x.id = v.value OR toLower(v.value) IN " + _END_NAMES.format(x="x") + " "
+    "RETURN DISTINCT v.value AS value"
+)
+
 # The parts hang off the entity as COLLECT/COUNT subqueries, never OPTIONAL MATCH: the
 # embedded engine plans an OPTIONAL MATCH after a label-disjunction MATCH as a scan
 # (difference 8 in kg.graph). A hub is named by tens of thousands of sentences in as many
@@ -211,7 +252,7 @@ ENTITY_DETAIL = Cypher(
     "UNION ALL MATCH (n)<-[r]-(m) WHERE r.sourceIds IS NOT NULL "
     "RETURN {type: type(r), direction: 'in', id: m.id, name: m.name, sourceIds: r.sourceIds} AS relation } AS relations, "
     "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH DISTINCT ev.sourceId AS s ORDER BY s LIMIT $evidence_limit RETURN s } AS sources, "
-    # size(COLLECT {DISTINCT}), not COUNT {DISTINCT}: on the most-named state 0.38 s against 1.1 s in the embedded engine.
+    # size(COLLECT {DISTINCT}), not COUNT {DISTINCT}: the embedded engine runs it about three times faster on a hub.
     "size(COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) RETURN DISTINCT ev.sourceId AS s }) AS sourceTotal, "
     "COUNT { (:Evidence)-[:MENTIONS]->(n) } AS evidenceTotal, "
     "COLLECT { MATCH (ev:Evidence)-[:MENTIONS]->(n) WITH ev ORDER BY ev.id LIMIT $evidence_limit "
@@ -300,21 +341,22 @@ SOURCE_DETAIL = Cypher(
     "currency: e.currency, description: e.description, sentence: ev.sentence} END) AS events "
     "OPTIONAL MATCH (p:Post {sourceId: s.id})-[:HOLDER]->(h) "
     "WITH s, events, collect(CASE WHEN p IS NULL THEN NULL ELSE {id: p.id, title: p.title, holder: h.id} END) AS posts "
-    "OPTIONAL MATCH (a)-[r]->(b) WHERE s.id IN coalesce(r.sourceIds, []) "
-    "WITH s, events, posts, collect(CASE WHEN r IS NULL THEN NULL ELSE {type: type(r), start: a.id, end: b.id} END) AS relations "
+    # the entity relationships it states, as its Evidence nodes name them (kg.property_graph.STATED_RELATIONS)
+    "WITH s, events, posts, COLLECT { MATCH (k:Evidence {sourceId: s.id}) UNWIND coalesce(k.statesRelations, []) AS key "
+    "RETURN DISTINCT key } AS relationKeys "
     "OPTIONAL MATCH (m:Evidence {sourceId: s.id})-[mention:MENTIONS]->(x) "
-    "RETURN s.id AS id, labels(s) AS labels, properties(s) AS props, events, posts, relations, "
+    "RETURN s.id AS id, labels(s) AS labels, properties(s) AS props, events, posts, relationKeys, "
     "collect(DISTINCT CASE WHEN x IS NULL THEN NULL ELSE {id: x.id, name: x.name, labels: labels(x)} END) AS entities"
 )
 
 
-# -- shortest connections, from both ends (kg.paths) ----------------------------------
+# -- shortest connections, from both ends (kg.engines.arcadedb.paths) ----------------------------------
 # Templates take {types}, the relationship types a connection may use (from the ontology).
 # Nodes travel between these statements as element ids: looking one up by element id is
 # direct, and reading ``n.id`` on every row would read every record (kg.graph difference 8).
 # Statements that can find thousands of rows return one row of columns (``collect``) instead:
-# the embedded engine sends each record in a message of its own, and a level of 439
-# relationships came in 9.2 ms as rows, 2.1 ms as four lists. ``collect`` skips nulls, so a
+# the embedded engine sends each record in a message of its own, which made rows about four
+# times slower than lists (BENCHMARKS.md, "Paths with 8 clients"). ``collect`` skips nulls, so a
 # column that may hold one is collected wrapped (``[x IN collect([v]) | x[0]]``).
 
 #: Nodes a connection never passes through: they would connect everything.
@@ -344,8 +386,7 @@ PATH_KNOWN_ENDS = (
 )
 
 #: How many relationships growing these nodes by one level would read, counted up to ``$cap``:
-#: a level with a hub has hundreds of thousands, and counting them all cost 57 ms where
-#: stopping at 3,001 cost 12 (both engines stop a pipeline at its LIMIT).
+#: a level with a hub has hundreds of thousands, and both engines stop a pipeline at its LIMIT.
 PATH_GROW_SIZE = (
     "UNWIND $nodes AS node MATCH (n) WHERE elementId(n) = node "
     "MATCH (n)-[r:{types}]-() WITH r LIMIT $cap "
@@ -353,7 +394,7 @@ PATH_GROW_SIZE = (
 )
 
 #: Relationships ``r`` from level nodes ``n`` (element id ``node``) to nodes ``m``, as the columns
-#: kg.paths reads: each relationship's start node, other node, type, and whether it starts at ``n``.
+#: kg.engines.arcadedb.paths reads: each relationship's start node, other node, type, and whether it starts at ``n``.
 _LEVEL_COLUMNS = (
     "RETURN collect(node) AS parents, collect(elementId(m)) AS children, collect(type(r)) AS types, "
     "collect(startNode(r) = n) AS forward"

@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass
 
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 
-from kg import engine, neo4j_engine
 from kg.engine_home import EngineHome
+from kg.engines.arcadedb import server as engine
+from kg.engines.neo4j import server as neo4j_engine
 from kg.graph import Graph, GraphUnavailable, connection_for
 from kg.settings import Settings
 

@@ -1,7 +1,7 @@
 """The embedded engine's home directory: where its files live and what they say.
 
 Pure file handling (no process control, no driver), so both the lifecycle
-(:mod:`kg.engine`) and the graph access layer (:mod:`kg.graph`) can read the
+(:mod:`kg.engines.arcadedb.server`) and the graph access layer (:mod:`kg.graph`) can read the
 password and the running instance's ports without importing each other.
 
 Layout under ``KG_DATA_DIR``::
@@ -68,11 +68,11 @@ class EngineHome:
     root: Path
 
     @classmethod
-    def from_settings(cls, kg: KgSettings) -> "EngineHome":
+    def from_settings(cls, kg: KgSettings) -> EngineHome:
         return cls(Path(kg.data_dir).expanduser().resolve())
 
     @classmethod
-    def neo4j(cls, kg: KgSettings) -> "EngineHome":
+    def neo4j(cls, kg: KgSettings) -> EngineHome:
         """The local Neo4j's home, inside the data directory."""
         return cls(Path(kg.data_dir).expanduser().resolve() / "neo4j")
 

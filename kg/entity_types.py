@@ -62,4 +62,4 @@ def label_changes(onto: Ontology, labels: Iterable[str], cls: str) -> tuple[tupl
     """The labels to add and to remove so a node with ``labels`` has exactly ``cls``'s labels
     (labels that are no ontology class, if any, are left alone)."""
     have, want = set(labels), set(onto.cls(cls).labels)
-    return tuple(sorted(want - have)), tuple(sorted(l for l in have - want if l in onto.classes))
+    return tuple(sorted(want - have)), tuple(sorted(label for label in have - want if label in onto.classes))

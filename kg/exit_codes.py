@@ -24,7 +24,7 @@ class ExitCode(IntEnum):
 
     meaning: str
 
-    def __new__(cls, value: int, meaning: str) -> "ExitCode":
+    def __new__(cls, value: int, meaning: str) -> ExitCode:
         member = int.__new__(cls, value)
         member._value_ = value
         member.meaning = meaning

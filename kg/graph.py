@@ -9,14 +9,16 @@ statements so every statement is lint-checked.
 
 Neo4j 5 and the embedded engine (ArcadeDB over Bolt)
 ----------------------------------------------------
-The project writes Cypher in the subset both engines run. The differences we
+The project writes Cypher in the subset both engines run, except where an
+engine's dialect (:mod:`kg.engines`) chooses its own way. The differences we
 know of, and how this layer deals with them, are listed here and nowhere else:
 
 1. **Full-text indexes.** ArcadeDB has no ``CREATE FULLTEXT INDEX`` and no
-   ``db.index.fulltext.*`` procedures. Entity search reads the normalised
-   name/alias properties (``searchName``) with ordinary Cypher, which both
-   engines run, and ranks them in the API's memory (:mod:`kg.reads.name_index`);
-   :attr:`Dialect.fulltext` is False on the embedded engine.
+   ``db.index.fulltext.*`` procedures. On Neo4j, ``kg schema apply`` (and every
+   load) creates one over the entities' normalised names, and search, name
+   checks and suggestions read it (:mod:`kg.reads.fulltext`); on the embedded
+   engine the API keeps the names in memory (:mod:`kg.reads.name_index`).
+   :attr:`Dialect.fulltext_index` chooses.
 2. **Paths.** A returned path arrives from ArcadeDB as a list of nodes and
    relationships, from Neo4j as a ``neo4j.graph.Path``. Call
    :func:`path_elements` on any returned path value; better still, return
@@ -55,8 +57,8 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    the same transaction, and repeats when it moved
    (:func:`kg.reads.sources.read_one_version`).
 8. **Query planning.** Both engines give the same rows, but ArcadeDB plans some
-   shapes far worse; measured at 755k nodes (100k events), the project's
-   queries avoid them, in the form Neo4j also runs well:
+   shapes far worse (measured at 100k events: BENCHMARKS.md, "What made entity,
+   neighbours, paths and sales slow"); the project's queries avoid them:
 
    - An expansion or ``OPTIONAL MATCH`` after a ``MATCH`` on a label
      disjunction (``(n:Actor|Place {id: $id})``) scans, about 100 ms whatever
@@ -64,31 +66,33 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    - A pattern from an unbound labelled node towards a bound one
      (``(s:Event)-[:PART_OF*1..3]->(deal)``) scans the label per row: write
      it from the bound node.
-   - A pattern tested in ``WHERE`` runs as a subquery per row, about 1 ms: over
-     every sale that is a minute. Walk from the named entities to the rows
+   - A pattern tested in ``WHERE`` runs as a subquery per row: over every sale
+     that is a minute. Walk from the named entities to the rows
      instead (``queries/arms_sales.cypher``).
    - Only one equality on an indexed property uses an index (no ``OR``, ``IN``
      or ``toLower``), and a clause runs even when the rows before it were all
      filtered out, so "by id, else by name" costs the name scan every time.
      Names are matched in one pass per query over the entities.
    - ``x IN $list`` tests the list item by item, on every row: a join of
-     2,000 nodes' relationships against 2,000 others took seconds. Pass a map
+     thousands of nodes' relationships took seconds. Pass a map
      and test ``$map[x] IS NOT NULL`` instead (:data:`kg.cypher.PATH_PROBE`).
    - An ``ORDER BY`` that skips thousands of rows exceeds the engine's query
      heap budget: page by key (``WHERE id > $after``), not ``SKIP``.
    - Reading any property of a node (even ``n.id``) reads its whole record,
      every time a row reaches it. A list that grows with the corpus on a node
-     every path passes through makes that node costly to touch: a 21k-id list
-     on the most-named state cost 5.8 ms per read, and neighbourhoods, paths
-     and entity details went 6 to 12 times faster without it. Keep such lists
+     every path passes through makes that node costly to touch. Keep such lists
      off nodes; derive them from relationships when asked (an entity's sources
      come from the evidence that mentions it, :mod:`kg.store`).
 9. **Shortest paths.** ``allShortestPaths`` gives the same paths on both, but
    ArcadeDB searches from one end: two hops from an actor reach the states
-   its events involve, and the third walks every event of those states. At
-   100k events one pair of ends with 31 and 95 relationships took 1.4 s. The
-   API searches from both ends instead (:mod:`kg.paths`, about 7 ms p50 on
-   the same graph), and a test holds its rows equal to the named query's.
+   its events involve, and the third walks every event of those states, which
+   is slow at scale (BENCHMARKS.md, "Paths searched from both ends"). On the
+   embedded engine the API searches from both ends instead
+   (:mod:`kg.engines.arcadedb.paths`, a test holds its rows equal to the named
+   query's); Neo4j runs the named query (:attr:`Dialect.shortest_paths`). For the
+   same reason the embedded engine runs a ``// bound:`` query with its ``*..N``
+   lowered to the bound (:attr:`Dialect.lowers_path_bounds`), and the API says
+   which text ran.
 
 10. **LIMIT is a Java int.** ArcadeDB keeps a ``LIMIT`` value in 32 bits: 2^31
     fails as a negative limit, and 2^62 silently gives no rows. Keep limits
@@ -100,12 +104,12 @@ that touches the graph once on the embedded engine and once on a real Neo4j
 as a failing ``[neo4j]`` or ``[arcadedb]`` test. None of the project's
 statements gave different rows when that loop was first closed. The
 differences found there are in running the engines, and are handled in
-:mod:`kg.neo4j_engine` and the tests:
+:mod:`kg.engines.neo4j.server` and the tests:
 
 11. **One database, and its password before the first start.** Neo4j
     Community serves one user database, ``neo4j``, and takes an initial
     password only before its first start (``neo4j-admin dbms
-    set-initial-password``, run by :func:`kg.neo4j_engine.start`); ArcadeDB
+    set-initial-password``, run by :func:`kg.engines.neo4j.server.start`); ArcadeDB
     creates the database ``KG_DATABASE`` names and takes its root password at
     every start. A fresh, empty graph on Neo4j is therefore a fresh server
     (``private_graph`` in the tests; ``test_neo4j_engine.py``,
@@ -120,19 +124,13 @@ differences found there are in running the engines, and are handled in
     Recovery completed"); Neo4j's restart takes several times longer
     (``test_faults.py``, each test on both engines).
 14. **Planning.** Neo4j plans a statement text the first time it sees it and
-    caches the plan: the named queries took 0.03 s (``graph_overview``) to
-    2 s (``arms_sales``) to plan on the test machine with its two cores
-    busy, so the first run of a query in Browser, or of a new ``*..N``
-    bound, is that much slower than the next. ArcadeDB's planning is not
-    measurable next to its execution. The suite's first ``[neo4j]`` call of
-    each query shows it (``pytest --durations``: ``test_queries.py``).
-15. **arms_sales at scale.** At 100,000 events the API's sales filter
-    (``queries/arms_sales.cypher``) answers in 128 ms p50 on ArcadeDB and
-    2.2 s p50 (14 s p95) on Neo4j, with one client (BENCHMARKS.md, "API at
-    100,000 events on both engines"); every other endpoint is within a few
-    times of ArcadeDB's figures. Its form was chosen for ArcadeDB's planner
-    (difference 8); Neo4j needs its own text, which the dialect does not
-    yet choose. Not yet profiled on Neo4j.
+    caches the plan, so the first run of a query in Browser is slower than the
+    next (figures in BENCHMARKS.md); ArcadeDB's planning is not measurable next
+    to its execution. The suite's first ``[neo4j]`` call of each query shows it
+    (``pytest --durations``: ``test_queries.py``).
+15. **arms_sales at scale.** ``queries/arms_sales.cypher`` was shaped for
+    ArcadeDB's planner (difference 8) and is many times slower on Neo4j at
+    100,000 events (BENCHMARKS.md, "API at 100,000 events on both engines").
 
 An unreachable graph
 --------------------
@@ -168,6 +166,7 @@ from neo4j.graph import Path
 
 from kg.cypher import COUNT_NODES, COUNT_RELATIONSHIPS, PING, Cypher
 from kg.engine_home import ENGINE_USER, NEO4J_USER, EngineHome
+from kg.engines import Dialect, dialect_for_agent
 from kg.liveness import Call, Liveness
 from kg.settings import KgSettings, Settings
 
@@ -202,23 +201,6 @@ class Connection:
     def describe(self) -> str:
         kind = "embedded engine" if self.embedded else "local Neo4j" if self.local_neo4j else "Neo4j"
         return f"{kind} at {self.uri} (database {self.database!r}, user {self.user!r})"
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """What the connected engine can do, where Neo4j 5 and ArcadeDB differ."""
-
-    name: str  # "neo4j" or "arcadedb"
-    fulltext: bool
-    paths_as_lists: bool
-    #: Whether a node's labels can change inside the transaction that writes it (difference 5).
-    relabel_in_transaction: bool = True
-
-    @classmethod
-    def from_agent(cls, agent: str) -> "Dialect":
-        if "arcadedb" in agent.lower():
-            return cls(name="arcadedb", fulltext=False, paths_as_lists=True, relabel_in_transaction=False)
-        return cls(name="neo4j", fulltext=True, paths_as_lists=False)
 
 
 @dataclass(frozen=True)
@@ -292,7 +274,7 @@ def _rows(result: Result) -> list[dict[str, Any]]:
 
     ``Record.data()`` passes every value, and every item of every list, through
     a chain of ``isinstance`` tests against the driver's graph types and
-    ``collections.abc`` classes: on rows of id lists (:mod:`kg.paths`) that was
+    ``collections.abc`` classes: on rows of id lists (:mod:`kg.engines.arcadedb.paths`) that was
     a sixth of the API's CPU. A row of plain values is taken as it is; any
     other row still goes through ``Record.data()``.
     """
@@ -334,7 +316,7 @@ class Graph:
         self._liveness = Liveness(connection.uri)  # shared with the fail_fast() views
 
     @classmethod
-    def open(cls, settings: Settings) -> "Graph":
+    def open(cls, settings: Settings) -> Graph:
         """Open the graph the settings point at (no network I/O yet)."""
         return cls(connection_for(settings), max_retry_time=settings.kg.transaction_timeout)
 
@@ -344,13 +326,13 @@ class Graph:
         self._liveness.close()
         self._driver.close()
 
-    def __enter__(self) -> "Graph":
+    def __enter__(self) -> Graph:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def fail_fast(self, seconds: float) -> "Graph":
+    def fail_fast(self, seconds: float) -> Graph:
         """This graph (same driver and connections) with reads that give up after ``seconds``.
 
         For request handlers: with the engine down (refused, killed, or frozen:
@@ -375,7 +357,7 @@ class Graph:
     @property
     def dialect(self) -> Dialect:
         if self._dialect is None:  # asked through a statement, so a silent engine cannot hold the caller
-            self._dialect = Dialect.from_agent(self.read_transaction(lambda tx: tx.server_agent()))
+            self._dialect = dialect_for_agent(self.read_transaction(lambda tx: tx.server_agent()))
         return self._dialect
 
     # -- transactions ----------------------------------------------------------

@@ -5,8 +5,8 @@ machine paused, a JVM stuck in a long pause) keeps its Bolt port: the kernel
 still accepts connections and takes the bytes sent, but nothing answers. The
 driver waits on such a socket with no timeout (it sets one only when the
 server sends a ``connection.recv_timeout_seconds`` hint, which the embedded
-engine does not), so a call would wait until the engine came back: 155 s in
-one trial, for ever in another.
+engine does not), so a call would wait until the engine came back, if it ever
+does (BENCHMARKS.md, "Figures moved from the code").
 
 Waiting on the socket with a timeout cannot tell a frozen engine from a slow
 query, so :class:`Liveness` asks the engine directly instead. A call
@@ -73,7 +73,7 @@ def probe(uri: str, timeout: float) -> str | None:
                     return f"{host}:{port} closed the connection during the Bolt handshake"
                 answer += chunk
             return None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return f"{host}:{port} accepts connections but did not answer a Bolt handshake within {timeout:.1f} s"
     except OSError as exc:
         return f"{host}:{port} cannot be reached ({exc.strerror or exc})"

@@ -117,7 +117,8 @@ def render(onto: Ontology) -> str:
         lines.append("")
     lines += ["## Validation rules (SHACL shapes)", "", "| applies to | field | message |", "| --- | --- | --- |"]
     lines += [f"| {t} | {_cell(p)} | {_cell(m)} |" for t, p, m in _shape_rows(onto)]
-    lines += ["", "## Graph schema", "", "Applied by `kg schema apply` and before every load:", "", "```cypher"]
+    lines += ["", "## Graph schema", "", "Applied by `kg schema apply` and before every load (the full-text index of "
+              "entity names on Neo4j only: the embedded engine has none, and ranks names in memory):", "", "```cypher"]
     lines += [f"{s};" for s in schema_statements(onto)]
     lines += ["```", ""]
     return "\n".join(lines)

@@ -93,7 +93,7 @@ class ClassStyle:
 
 def _hex(h: float, s: float, l: float) -> str:  # noqa: E741 - hue, saturation, lightness
     r, g, b = colorsys.hls_to_rgb((h % 360) / 360, max(0.0, min(1.0, l)), max(0.0, min(1.0, s)))
-    return "#{:02x}{:02x}{:02x}".format(round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def _hls(colour: str) -> tuple[float, float, float]:

@@ -30,10 +30,12 @@ and the API (``POST /queries/{name}``) both use.
 
 A variable-length bound cannot be a parameter, so a query that takes a path
 length (``max_hops``) spells the longest one it allows (``*..6``) and filters on
-``length(p) <= $max_hops``. ``// bound: max_hops`` lets the CLI and API run it
-with every ``*..N`` lowered to the parameter's value: the same rows, but the
-engine stops searching at that depth instead of going on to N when no shorter
-path exists (on the embedded engine, seconds instead of a few hundred ms).
+``length(p) <= $max_hops``. ``// bound: max_hops`` lets the CLI and API run it,
+on an engine whose dialect asks for it (:attr:`kg.engines.Dialect.lowers_path_bounds`:
+the embedded engine goes on searching to N when no shorter path exists), with
+every ``*..N`` lowered to the parameter's value: the same rows. Neo4j runs the
+text as written. :meth:`NamedQuery.statement` is the one place that chooses,
+and the API and ``kg query --format json`` say which text ran.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.cypher import Cypher
+from kg.engines import Dialect
 from kg.graph import Graph
 from kg.settings import PROJECT_ROOT
 
@@ -181,7 +184,12 @@ class NamedQuery:
 
     def run(self, graph: Graph, given: dict[str, Any]) -> list[dict[str, Any]]:
         params = self.bind(given)
-        return graph.read(self.bounded(params), **params)
+        return graph.read(self.statement(graph.dialect, params), **params)
+
+    def statement(self, dialect: Dialect, params: dict[str, Any]) -> Cypher:
+        """The text that runs on an engine of ``dialect`` for these (bound) parameters: the file's own,
+        or on an engine that needs it, with its ``*..N`` lowered (:meth:`bounded`)."""
+        return self.bounded(params) if dialect.lowers_path_bounds else self.text
 
     def bounded(self, params: dict[str, Any]) -> Cypher:
         """The text with each ``*..N`` lowered to the bound parameter's value (the text itself without one)."""

@@ -13,7 +13,7 @@ Entities are shared: they exist while at least one source mentions them. Their
 mentions that remain, so retracting a source also retracts what it said about
 names. Which sources back an entity is read from those mentions, not kept on the
 node: a busy state is named by tens of thousands of sources, and a list of them
-on the node made every read of it (every path or neighbourhood through it)
+on the node would make every read of it (every path or neighbourhood through it)
 deserialise the whole list, and every load naming it rewrite the list. Entity
 relationships (``MANUFACTURER``...) keep the ids of the sources and evidence that
 state them, and go when none is left; a source's Evidence nodes name the entity
@@ -43,8 +43,8 @@ from kg.entity_types import combine, derive, label_changes
 from kg.graph import Graph, Tx
 from kg.names import normalise_name
 from kg.ontology import Ontology, load_ontology
-from kg.source_identity import IDENTITY_PROPS, described, difference
 from kg.property_graph import CLAIM_ROOTS, ENTITY_ROOTS, Node, Rel, SourceRows, parse_relation_key
+from kg.source_identity import IDENTITY_PROPS, described, difference
 
 #: What a write transaction of the store returns (one report, or one per source of a batch).
 SourceReportT = TypeVar("SourceReportT")
@@ -76,7 +76,7 @@ class SourceConflict(Exception):
             f"no other source backs. Give it another id (article.id, or rename the file), or replace the stored source "
             f"on purpose with --replace (API: ?replace=true)")
 
-    def __reduce__(self) -> tuple[type["SourceConflict"], tuple[str, str, str, int, int]]:
+    def __reduce__(self) -> tuple[type[SourceConflict], tuple[str, str, str, int, int]]:
         return SourceConflict, (self.source_id, self.reason, self.stored, self.events, self.entities)
 
 
@@ -87,12 +87,12 @@ class Tally:
     unchanged: int = 0
     retracted: int = 0
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for key in ("created", "updated", "unchanged", "retracted"):
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
     @classmethod
-    def diff(cls, old: dict[Any, Any], new: dict[Any, Any]) -> "Tally":
+    def diff(cls, old: dict[Any, Any], new: dict[Any, Any]) -> Tally:
         common = old.keys() & new.keys()
         changed = sum(1 for k in common if old[k] != new[k])
         return cls(created=len(new.keys() - old.keys()), updated=changed,
@@ -122,7 +122,7 @@ class _Footprint:
     def events(self) -> dict[str, Any]:
         return {k: v for k, v in self.claims.items() if "Event" in v[0]}
 
-    def tallies(self, before: "_Footprint") -> dict[str, Tally]:
+    def tallies(self, before: _Footprint) -> dict[str, Tally]:
         return {
             "sources": Tally.diff({0: before.source} if before.source else {}, {0: self.source} if self.source else {}),
             "entities": Tally.diff(before.entities, self.entities),

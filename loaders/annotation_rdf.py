@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
@@ -234,7 +234,7 @@ class _Builder:
                 self.where[node] = f"entities[{i}] ({ent.id}) post {post.title!r}"
 
     def build_events(self) -> None:
-        for i, ev in enumerate(self.ann.events):
+        for ev in self.ann.events:
             if ev.id:
                 self.event_iri[ev.id] = iri(f"event:{self.file.source_id}:{ev.id}")
         for i, ev in enumerate(self.ann.events):

@@ -54,9 +54,9 @@ class _TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
     """Safe YAML without implicit timestamps: dates stay text, so partial and
     impossible dates reach our own check (and its clear message).
 
-    It reads with libyaml (which PyYAML's wheels carry) where there is one: a
-    synthetic source took 4.4 ms to read in Python, a tenth of what checking it
-    cost the loader then, and takes 0.4 ms with libyaml.
+    It reads with libyaml (which PyYAML's wheels carry) where there is one: it reads far
+    faster than PyYAML's Python reader, and every source is read when it is checked
+    (BENCHMARKS.md, "Load with checking at half the cost").
     """
 
 

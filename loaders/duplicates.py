@@ -199,7 +199,7 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
 
 
-def graph_entities(graph: "Graph", onto: "Ontology") -> list[Named]:
+def graph_entities(graph: Graph, onto: Ontology) -> list[Named]:
     """Every entity of the graph, with its most specific type and every name it is known by."""
     from kg import cypher
 
@@ -222,7 +222,7 @@ def find_duplicates(entities: Iterable[Named], reference_ids: Iterable[str] = ()
     return sorted(pairs, key=lambda p: (order[p.rule], -p.score, p.first.type, p.first.id, p.second.id))
 
 
-def new_entities(rows: "SourceRows", index: NameIndex) -> list[Named]:
+def new_entities(rows: SourceRows, index: NameIndex) -> list[Named]:
     """The entities a source names that ``index`` does not hold, with the names its mentions use."""
     new = [node for node in rows.entities if node.id not in index]
     if not new:
@@ -236,7 +236,7 @@ def new_entities(rows: "SourceRows", index: NameIndex) -> list[Named]:
             for node in new]
 
 
-def load_warnings(index: NameIndex, batch: Iterable["SourceRows"]) -> dict[str, list[str]]:
+def load_warnings(index: NameIndex, batch: Iterable[SourceRows]) -> dict[str, list[str]]:
     """For each source, a warning per entity it creates whose name is close to one of the graph's (or of
     an earlier source of the batch); the created entities join ``index``."""
     out: dict[str, list[str]] = {}

@@ -97,10 +97,16 @@ def entail(data: Graph, onto: Ontology) -> Graph:
     The classes and properties themselves are left out: with every type
     materialised, the shapes need no class hierarchy in the data graph.
     """
-    schema = closed_ontology(onto)
     out = Graph()
     for prefix, namespace in data.namespaces():
         out.bind(prefix, namespace, override=False)
+    out.addN((s, p, o, out) for s, p, o in entailed_triples(data, onto))
+    return out
+
+
+def entailed_triples(data: Graph, onto: Ontology) -> set[tuple[Any, Any, Any]]:
+    """The triples of :func:`entail`, as a set (for a graph that holds several sources)."""
+    schema = closed_ontology(onto)
     # Collected in a set first: the same type follows from many triples, and an
     # rdflib add costs far more than a set's.
     triples: set[tuple[Any, Any, Any]] = set()
@@ -124,5 +130,4 @@ def entail(data: Graph, onto: Ontology) -> Graph:
             triples.add((node, RDF.type, sup))
     for term in {o for o in data.objects() if isinstance(o, URIRef)} & schema.individuals:
         triples.update(schema.closed.triples((term, None, None)))
-    out.addN((s, p, o, out) for s, p, o in triples)
-    return out
+    return triples

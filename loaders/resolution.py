@@ -85,7 +85,7 @@ class ReferenceTable:
     entities: list[ReferenceEntity] = field(default_factory=list)
 
     @classmethod
-    def load(cls, items: Iterable[dict[str, Any]] | None = None) -> "ReferenceTable":
+    def load(cls, items: Iterable[dict[str, Any]] | None = None) -> ReferenceTable:
         """The table of ``items`` (id, type, name, aliases, iso_code, wikidata); by default the reference set."""
         entries = []
         for item in reference.resolution_entries() if items is None else items:
@@ -115,7 +115,7 @@ class Resolver:
     reference: ReferenceTable = field(default_factory=ReferenceTable)
 
     @classmethod
-    def with_reference(cls, onto: Ontology) -> "Resolver":
+    def with_reference(cls, onto: Ontology) -> Resolver:
         return cls(onto, ReferenceTable.load())
 
     def _compatible(self, a: str, b: str) -> bool:

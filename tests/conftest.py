@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import engine, neo4j_engine
+from kg.engines.arcadedb import server as engine
+from kg.engines.neo4j import server as neo4j_engine
 from kg.graph import Graph
 from kg.settings import KgSettings, Neo4jSettings, Settings
-
 
 #: A TCP port free on 127.0.0.1 right now.
 free_port = engine.free_port

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import cli_env
 
 from kg.cypher import Cypher
 from kg.graph import Graph
 from kg.store import UnknownSource
-
-from conftest import cli_env
 
 #: Every event type the contract lists, with the roles of a minimal telling (those the type cannot do
 #: without) and of a full one. Each role names one of the entities of ENTITIES.

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import cli_env, headless_chromium, running_api
 from fastapi.testclient import TestClient
 
 from kg.api.app import create_app
@@ -18,8 +19,6 @@ from kg.api.deps import MAX_OFFSET
 from kg.graph import Graph
 from kg.queries import load_queries
 from kg.settings import Settings
-
-from conftest import cli_env, headless_chromium, running_api
 
 QUERIES = load_queries()
 BAD_INTEGERS = [-1, 0, 2**31, 2**63]

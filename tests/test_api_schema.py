@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from conftest import running_api
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from kg.graph import Graph
 from kg.settings import Settings
-
-from conftest import running_api
 
 
 @pytest.fixture(scope="module")

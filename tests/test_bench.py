@@ -15,10 +15,11 @@ import rdflib_neo4j
 from neo4j.exceptions import TransientError
 from typer.testing import CliRunner
 
-from kg import engine, neo4j_engine
 from kg.bench import ENDPOINTS, _peak_mb_of_pid, _peak_mb_of_tree, _run_measured, neo4j_pagecache
 from kg.bench import rdflib_neo4j as write_with_rdflib_neo4j
 from kg.cli import app
+from kg.engines.arcadedb import server as engine
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
 from kg.graph import Graph
 from kg.settings import Settings

@@ -18,8 +18,18 @@ from fastapi.testclient import TestClient
 
 from kg.api.app import create_app
 from kg.browser_kit import (
-    GUIDE_FILE, GUIDE_PATH, KIT_DIR, STYLE_FILE, STYLE_PATH, caption_budget, caption_of, param_command,
-    render_guide, render_style, runnable_commands, write_kit,
+    GUIDE_FILE,
+    GUIDE_PATH,
+    KIT_DIR,
+    STYLE_FILE,
+    STYLE_PATH,
+    caption_budget,
+    caption_of,
+    param_command,
+    render_guide,
+    render_style,
+    runnable_commands,
+    write_kit,
 )
 from kg.cypher import Cypher
 from kg.ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, SHAPES_FILE, load_ontology, parse_ontology

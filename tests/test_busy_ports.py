@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import ENGINES, engine_settings, free_port, settings_env
 from typer.testing import CliRunner, Result
 
-from kg import engine, neo4j_engine
 from kg.cli import app
+from kg.engines.arcadedb import server as engine
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
-
-from conftest import ENGINES, engine_settings, free_port, settings_env
 
 runner = CliRunner()
 

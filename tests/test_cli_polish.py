@@ -20,17 +20,16 @@ from typing import Any
 
 import pytest
 import typer
+from conftest import cli_env, engine_name, engine_settings, free_port, settings_env
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
 import kg.cli
 import kg.cli.common
-from kg import neo4j_engine
 from kg.cli import app
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode, markdown_table
 from kg.settings import PROJECT_ROOT, Settings
-
-from conftest import cli_env, engine_name, engine_settings, free_port, settings_env
 
 runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -18,7 +18,6 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
-
 from kg.cypher import Cypher
 from kg.settings import PROJECT_ROOT
 

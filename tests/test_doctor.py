@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import engine_settings, free_port, settings_env
 from typer.testing import CliRunner
 
-from kg import neo4j_engine
 from kg.cli import app
 from kg.doctor import run_checks
+from kg.engines.neo4j import server as neo4j_engine
 from kg.graph import connection_for
 from kg.settings import Neo4jSettings, Settings
-
-from conftest import engine_settings, free_port, settings_env
 
 runner = CliRunner()
 

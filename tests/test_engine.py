@@ -15,16 +15,15 @@ from pathlib import Path
 
 import psutil
 import pytest
+from conftest import engine_settings, settings_env
 from typer.testing import CliRunner
 
-from kg import engine
 from kg.cli import app
 from kg.cypher import Cypher
 from kg.engine_home import EngineHome
+from kg.engines.arcadedb import server as engine
 from kg.exit_codes import ExitCode
 from kg.graph import Graph, embedded_connection
-
-from conftest import engine_settings, settings_env
 
 runner = CliRunner()
 

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 import yaml
+from conftest import headless_chromium, running_api, scratch_source
 from playwright.sync_api import Browser, Page
 
 from kg.api.routes.entities import build_subgraph
@@ -28,8 +29,6 @@ from kg.ontology import load_ontology
 from kg.palette import EVENT_COLOURS, MIN_EVENT_CONTRAST, class_styles, lab
 from kg.settings import PROJECT_ROOT, Settings
 from kg.viz import UnknownEntity, build_picture
-
-from conftest import headless_chromium, running_api, scratch_source
 
 ARTIFACTS = Path(os.environ.get("KG_TEST_ARTIFACTS") or PROJECT_ROOT / "test-artifacts")
 ANNOTATIONS = PROJECT_ROOT / "data" / "annotations"

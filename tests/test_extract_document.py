@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import cli_env
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -26,8 +27,6 @@ from kg.ontology import load_ontology
 from kg.settings import PROJECT_ROOT, Settings
 from loaders.extraction.document import DROPPED_EVENT, WARNING
 from loaders.validation import validate_file
-
-from conftest import cli_env
 
 runner = CliRunner()
 DATA = PROJECT_ROOT / "data"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import cli_env
 from typer.testing import CliRunner
 
 from kg import cypher
@@ -27,8 +28,6 @@ from loaders.extraction.extract import extract_article, extract_file
 from loaders.extraction.gazetteer import build_gazetteer
 from loaders.extraction.mentions import find_mentions
 from loaders.extraction.review import ReviewError, ReviewStore, split_by_confidence
-
-from conftest import cli_env
 
 DEV = PROJECT_ROOT / "data" / "dev"
 runner = CliRunner()

@@ -35,18 +35,19 @@ import httpx
 import psutil
 import pytest
 import yaml
+from conftest import ENGINES, cli_env, private_graph, running_api
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from pydantic import SecretStr
 
-from kg import cypher, engine, neo4j_engine
+from kg import cypher
 from kg.engine_home import EngineHome
+from kg.engines.arcadedb import server as engine
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
 from kg.graph import Graph, GraphUnavailable, connection_for
 from kg.settings import Settings
 from kg.store import Store
 from loaders.pipeline import Loader
-
-from conftest import ENGINES, cli_env, private_graph, running_api
 
 KG = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "kg")
 #: The first bytes of the statement the proxy watches for. The driver sends each
@@ -577,7 +578,7 @@ def test_frozen_engine_answers_503_in_time_and_recovers(tmp_path: Path, engine_n
                     # One by one: the first waits on a frozen connection until its deadline, the
                     # others find the engine known silent.
                     for method, path, body in reads:
-                        response, took = timed(lambda: http.request(method, path, json=body))
+                        response, took = timed(lambda m=method, p=path, b=body: http.request(m, p, json=b))
                         report(f"{method} {path} with the engine frozen -> {response.status_code}", took)
                         assert_unavailable(response, path)
                         assert took < READ_TIMEOUT + MARGIN, f"{method} {path} took {took:.1f} s to fail"
@@ -598,7 +599,7 @@ def test_frozen_engine_answers_503_in_time_and_recovers(tmp_path: Path, engine_n
                     for method, path, kwargs in (("POST", "/sources", {"content": upload.encode(), "headers": {
                                                     **keyed, "Content-Type": "application/yaml"}}),
                                                  ("DELETE", "/sources/fault-000", {"headers": keyed})):
-                        response, took = timed(lambda: http.request(method, path, **kwargs))
+                        response, took = timed(lambda m=method, p=path, k=kwargs: http.request(m, p, **k))
                         report(f"{method} {path} with the engine frozen -> {response.status_code}", took)
                         assert_unavailable(response, path)
                         assert took < TRANSACTION_TIMEOUT + MARGIN, f"{method} {path} took {took:.1f} s to fail"

@@ -42,12 +42,9 @@ LAYERS: dict[str, int] = {
     "kg.queries": 1,
     "kg.ontology": 1,
     "kg.names": 1,
-    "kg.paths": 1,
     "kg.captions": 1,
     "kg.palette": 1,
     "kg.entity_types": 1,
-    "kg.engine": 1,
-    "kg.neo4j_engine": 1,
     "kg.engines": 1,
     # 2: writing facts and the graph's constraints.
     "kg.store": 2,

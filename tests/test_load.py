@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import cli_env, engine_name, private_graph
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -14,8 +15,6 @@ from kg.cypher import Cypher
 from kg.graph import Graph
 from kg.property_graph import Node, Rel
 from kg.store import Store
-
-from conftest import cli_env, engine_name, private_graph
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 runner = CliRunner()

@@ -20,19 +20,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import cli_env, scratch_source
 from typer.testing import CliRunner
 
-from kg import neo4j_engine
 from kg.admin_import import AdminImportError, write_admin_import
 from kg.cli import app
 from kg.cypher import Cypher
-from kg.graph import Graph, local_neo4j_connection
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
+from kg.graph import Graph, local_neo4j_connection
 from kg.property_graph import Node, Rel
 from kg.settings import Settings
 from kg.store import Store
-
-from conftest import cli_env, scratch_source
 
 runner = CliRunner()
 

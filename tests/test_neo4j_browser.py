@@ -29,16 +29,15 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from conftest import headless_chromium, running_api
 from playwright.sync_api import Browser, Locator, Page
+from test_browser_kit import browser_parse_grass
 
-from kg import neo4j_engine
 from kg.cypher import Cypher
+from kg.engines.neo4j import server as neo4j_engine
 from kg.graph import Graph, local_neo4j_connection
 from kg.queries import load_queries
 from kg.settings import PROJECT_ROOT, Settings
-
-from conftest import headless_chromium, running_api
-from test_browser_kit import browser_parse_grass
 
 pytestmark = pytest.mark.engines("neo4j")
 

@@ -18,10 +18,10 @@ import psutil
 import pytest
 from typer.testing import CliRunner
 
-from kg import neo4j_engine
 from kg.cli import app
 from kg.cypher import Cypher
 from kg.engine_home import EngineHome, write_private
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
 from kg.graph import Graph, local_neo4j_connection
 
@@ -172,7 +172,6 @@ def test_kg_up_engine_neo4j_serves_the_api_over_neo4j_and_prints_a_working_brows
     import time
 
     import httpx
-
     from conftest import free_port
 
     kg = neo4j_engine.scratch_settings(tmp_path / "home", engine_start_timeout=180)

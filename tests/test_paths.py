@@ -1,4 +1,4 @@
-"""GET /paths searches from both ends (kg.paths) and gives exactly the named query's rows."""
+"""GET /paths searches from both ends (kg.engines.arcadedb.paths) and gives exactly the named query's rows."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import renamed_source, scratch_source
-from kg import paths
-from kg.api.search_index import read_names
+
 from kg.cypher import Cypher
+from kg.engines.arcadedb import paths
+from kg.engines.arcadedb.paths import Budget, path_relationship_types, shortest_connections
 from kg.graph import Graph, Tx
 from kg.ontology import load_ontology
-from kg.paths import Budget, path_relationship_types, shortest_connections
 from kg.queries import get_query
+from kg.reads.name_index import read_names
 
 #: Ends of every kind, by id and by name: contractors, states, systems, a person.
 ENDS = ["contractor:rtx", "Taiwan", "Sweden", "China", "system:nasams", "system:excalibur", "state:US", "Wellington Koo"]
@@ -73,7 +73,7 @@ def test_the_comparisons_above_take_every_way_the_ends_can_meet(graph: Graph) ->
             shortest_connections(spy, a, b, max_hops=6, limit=10_000, budget=budget, known=names.path_ends)
     shortest_connections(spy, "Atlantis", "Taiwan", known=names.path_ends)  # an end the names do not know: the pass
     missing = [i for i, statement in enumerate(paths.cypher_statements()) if statement not in spy.statements]
-    assert missing == [], "statements of kg.paths.cypher_statements() no comparison ran"
+    assert missing == [], "statements of paths.cypher_statements() no comparison ran"
 
 
 @pytest.mark.usefixtures("sample")
@@ -112,7 +112,7 @@ class Passes:
         return self.graph.read_transaction(lambda tx: work(self._Counting(tx, self)))
 
     class _Counting:
-        def __init__(self, tx: Tx, spy: "Passes") -> None:
+        def __init__(self, tx: Tx, spy: Passes) -> None:
             self.tx, self.spy = tx, spy
 
         def run(self, query: Cypher, **params: Any) -> list[dict[str, Any]]:

@@ -14,15 +14,14 @@ import re
 from typing import Any
 
 import pytest
+from conftest import cli_env
+from test_queries import _example_params
 from typer.testing import CliRunner
 
 from kg import tables
 from kg.cli import app
 from kg.queries import get_query, load_queries
 from kg.settings import Settings
-
-from conftest import cli_env
-from test_queries import _example_params
 
 runner = CliRunner()
 QUERY_NAMES = sorted(load_queries())

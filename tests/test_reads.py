@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from kg import reads
+from kg.cypher import Cypher
 from kg.graph import Graph
+from kg.reads.fulltext import FulltextNames
+from kg.reads.lookup import NameLookup, name_lookup
 from kg.reads.name_index import NameIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,9 +23,15 @@ CONTRACT = "event:2025-11-19-nasams-taiwan:nasams-contract"
 ARTICLE = "source:2025-11-19-nasams-taiwan"
 
 
-@pytest.fixture(scope="module")
-def index() -> NameIndex:
-    return NameIndex(max_age=3600)
+@pytest.fixture
+def index(graph: Graph) -> NameLookup:
+    """The engine's own lookup: the full-text index on Neo4j, the in-memory names on the embedded engine."""
+    return name_lookup(graph.dialect, max_age=3600)
+
+
+def test_each_engine_finds_names_its_own_way(graph: Graph, index: NameLookup) -> None:
+    expected = FulltextNames if graph.dialect.name == "neo4j" else NameIndex
+    assert type(index) is expected
 
 
 def test_entity_detail_and_its_evidence_pages(graph: Graph, sample: None) -> None:
@@ -41,7 +50,7 @@ def test_entity_detail_and_its_evidence_pages(graph: Graph, sample: None) -> Non
     assert seen == sorted(e.id for e in whole.items) and seen[0] == detail.evidence[0].id
 
 
-def test_an_unknown_entity_is_refused_with_the_closest_names(graph: Graph, sample: None, index: NameIndex) -> None:
+def test_an_unknown_entity_is_refused_with_the_closest_names(graph: Graph, sample: None, index: NameLookup) -> None:
     with pytest.raises(reads.UnknownEntity) as refused:
         reads.entity_detail(graph, "state:TWN", index=index)
     assert refused.value.entity_id == "state:TWN" and TW in [s.id for s in refused.value.suggestions]
@@ -96,7 +105,7 @@ def test_timeline_pages_and_refuses_an_unknown_event_type(graph: Graph, sample: 
     assert refused.value.argument == "type"
 
 
-def test_search_ranks_names_and_refuses_what_it_cannot_search(graph: Graph, sample: None, index: NameIndex) -> None:
+def test_search_ranks_names_and_refuses_what_it_cannot_search(graph: Graph, sample: None, index: NameLookup) -> None:
     hits = reads.search_entities(graph, index, "taipei").items
     assert hits[0].id == TW and hits[0].match == "exact"
     states = reads.search_entities(graph, index, None, "State", limit=1000).items
@@ -109,7 +118,7 @@ def test_search_ranks_names_and_refuses_what_it_cannot_search(graph: Graph, samp
         assert refused.value.argument == argument
 
 
-def test_sales_filter_by_name_and_refuse_a_misspelt_one(graph: Graph, sample: None, index: NameIndex) -> None:
+def test_sales_filter_by_name_and_refuse_a_misspelt_one(graph: Graph, sample: None, index: NameLookup) -> None:
     sold = reads.arms_sales(graph, index, buyer="Taiwan", limit=200).items
     assert sold and all(TW in {b["id"] for b in row["buyers"]} for row in sold)
     assert [r["sale"] for r in reads.arms_sales(graph, index, buyer=TW, limit=200).items] == [r["sale"] for r in sold]
@@ -119,7 +128,7 @@ def test_sales_filter_by_name_and_refuse_a_misspelt_one(graph: Graph, sample: No
     assert (missing.argument, missing.value) == ("buyer", "Taiwn") and missing.suggestions[0].id == TW
 
 
-def test_connections_between_two_named_actors(graph: Graph, sample: None, index: NameIndex) -> None:
+def test_connections_between_two_named_actors(graph: Graph, sample: None, index: NameLookup) -> None:
     rows = reads.connections(graph, index, "RTX", "Taiwan", max_hops=2).items
     assert rows and all(r["fromId"] == RTX and r["toId"] == TW and r["hops"] <= 2 for r in rows)
     with pytest.raises(reads.UnknownNames) as refused:
@@ -137,7 +146,7 @@ def test_sources_list_and_detail(graph: Graph, sample: None) -> None:
     assert refused.value.source_id == "source:no-such-article"
 
 
-def test_named_queries_check_their_parameters(graph: Graph, sample: None, index: NameIndex) -> None:
+def test_named_queries_check_their_parameters(graph: Graph, sample: None, index: NameLookup) -> None:
     answer = reads.run_query(graph, index, "arms_sales", {"buyer": "Taiwan"})
     assert answer.params["buyer"] == "Taiwan" and answer.rows
     with pytest.raises(reads.UnknownQuery):
@@ -183,3 +192,16 @@ def test_kg_viz_calls_no_route() -> None:
     for name in ("viz.py", "captions.py"):
         bad = {m for m in imported_modules(ROOT / "kg" / name) if m.startswith("kg.api")}
         assert not bad, f"kg/{name} imports {sorted(bad)}"
+
+
+def test_a_sources_relations_are_every_relationship_that_names_it(graph: Graph, sample: None) -> None:
+    """Found from the source's own evidence, they are exactly what a scan of every relationship finds."""
+    scan = Cypher("MATCH (a)-[r]->(b) UNWIND coalesce(r.sourceIds, []) AS source "
+                  "RETURN source, type(r) AS type, a.id AS start, b.id AS end")
+    scanned: dict[str, list[dict[str, str]]] = {}
+    for row in graph.read(scan):
+        scanned.setdefault(row.pop("source"), []).append(row)
+    assert len(scanned) >= 3
+    for source, relations in scanned.items():
+        facts = reads.source_facts(graph, source)
+        assert facts.relations == sorted(relations, key=lambda r: (r["start"], r["type"], r["end"])), source

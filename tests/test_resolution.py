@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import cli_env
 from typer.testing import CliRunner
 
-from conftest import cli_env
 from kg.cli import app
 from kg.cypher import Cypher
 from kg.ontology import load_ontology

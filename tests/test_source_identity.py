@@ -17,15 +17,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import cli_env
 from pydantic import SecretStr
+from test_api import KEY, make_client, problem
 
 from kg.cypher import Cypher
 from kg.graph import Graph
 from kg.settings import Settings
 from kg.store import SourceConflict
-
-from conftest import cli_env
-from test_api import KEY, make_client, problem
 
 HEADERS = {"X-API-Key": KEY, "content-type": "application/yaml"}
 

@@ -10,10 +10,9 @@ at import time: the lifespan opens the driver and closes it.
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import Depends, FastAPI
 
@@ -22,7 +21,6 @@ from kg.api.deps import reject_unknown_query_parameters
 from kg.api.routes import browser, entities, events, health, queries, sales, sources
 from kg.graph import Graph
 from kg.ontology import load_ontology
-from kg.reads.name_index import NameIndex
 from kg.settings import Settings, load_settings
 from kg.web import routes as web
 
@@ -35,11 +33,6 @@ Ids are canonical and readable (`state:TW`, `contractor:rtx`, `system:nasams`,
 `event:<source>:<key>`, `source:<id>`); every response carries the ids for the
 next call. Lists page with `next_cursor`. Errors are RFC 9457 problem+json.
 """
-
-
-#: Set by ``kg serve`` for its worker processes: the file through which a write in one worker
-#: tells the others' name indexes to re-read (:class:`kg.reads.name_index.NameIndex`).
-SHARED_WRITES_ENV = "KG_API_SHARED_WRITES"
 
 
 def create_app(settings: Settings | None = None, graph: Graph | None = None) -> FastAPI:
@@ -55,8 +48,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         # within KG_API_READ_TIMEOUT instead of retrying for KG_TRANSACTION_TIMEOUT.
         app.state.graph = opened.fail_fast(app.state.settings.kg.api_read_timeout)
         app.state.loader = Loader(app.state.graph)
-        shared = os.environ.get(SHARED_WRITES_ENV)
-        app.state.names = NameIndex(app.state.settings.kg.search_max_age, Path(shared) if shared else None)
+        app.state.names = None  # kg.api.deps.get_name_index: once the engine has said what it is
+        app.state.names_lock = threading.Lock()
         try:
             yield
         finally:

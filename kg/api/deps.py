@@ -1,8 +1,9 @@
 """Dependencies: settings, graph and loader are injected (tests override them), never global.
 
 The dependencies that only read ``app.state`` or a header are ``async``: FastAPI runs a plain
-``def`` dependency in its thread pool, and those four hops cost about 0.8 ms of CPU per request,
-nearly what ranking a search takes (BENCHMARKS.md, "Search with 8 clients"). They never block.
+``def`` dependency in its thread pool, and those hops cost nearly what ranking a search takes
+(BENCHMARKS.md, "Search with 8 clients"). They never block: what must ask the engine runs in
+the thread pool.
 """
 
 from __future__ import annotations
@@ -10,16 +11,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 from pydantic import AfterValidator
+from starlette.concurrency import run_in_threadpool
 
 from kg.api.problems import Forbidden, InvalidInput, Unauthorized
 from kg.graph import Graph
 from kg.queries import ISO_PARTIAL_DATE, check_partial_date
+from kg.reads.lookup import NameLookup, name_lookup
 from kg.settings import Settings
+
+#: Set by ``kg serve`` for its worker processes: the file through which a write in one worker
+#: tells the others' in-memory name indexes to re-read (:class:`kg.reads.name_index.NameIndex`).
+SHARED_WRITES_ENV = "KG_API_SHARED_WRITES"
 
 
 async def get_settings(request: Request) -> Settings:
@@ -30,8 +38,21 @@ async def get_graph(request: Request) -> Graph:
     return request.app.state.graph
 
 
-async def get_name_index(request: Request):  # -> kg.reads.name_index.NameIndex
-    return request.app.state.names
+async def get_name_index(request: Request) -> NameLookup:
+    """The engine's way of finding entities by name, chosen by its dialect on the first request
+    that needs it (learning the dialect asks the engine, in the thread pool)."""
+    state = request.app.state
+    if state.names is None:
+        state.names = await run_in_threadpool(_choose_name_lookup, state)
+    return state.names
+
+
+def _choose_name_lookup(state: Any) -> NameLookup:
+    with state.names_lock:  # one lookup per app, however many requests arrive first
+        if state.names is None:
+            state.names = name_lookup(state.graph.dialect, state.settings.kg.search_max_age,
+                                      os.environ.get(SHARED_WRITES_ENV))
+        return state.names
 
 
 async def get_loader(request: Request):  # -> loaders.pipeline.Loader

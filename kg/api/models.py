@@ -11,11 +11,25 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 # What the read layer returns is published as it is: the models live with it (kg.reads.models).
-from kg.reads.models import (EntityDetail, EntityHit, EventDetail, EvidenceOut, GraphEdge, GraphNode, Links, Participant,
-                             Post, Ref, Relation, SourceFacts, SourceSummary, Subgraph)
+from kg.reads.models import (
+    EntityDetail,
+    EntityHit,
+    EventDetail,
+    EvidenceOut,
+    GraphEdge,
+    GraphNode,
+    Links,
+    Participant,
+    Post,
+    Ref,
+    Relation,
+    SourceFacts,
+    SourceSummary,
+    Subgraph,
+)
 
 __all__ = ["EntityDetail", "EntityHit", "EventDetail", "EvidenceOut", "GraphEdge", "GraphNode", "Health", "Links", "LoadReport",
-           "Page", "Participant", "PathRow", "Post", "QueryInfo", "QueryParamOut", "QueryResult", "QueryRun", "Ref", "Relation",
+           "Page", "Participant", "PathRow", "Post", "QueryInfo", "QueryParamOut", "QueryResult", "QueryRun", "QueryText", "Ref", "Relation",
            "RoleRef", "SaleRow", "SaleStage", "SentenceRef", "SourceFacts", "SourceSummary", "Subgraph", "Tally", "TimelineRow"]
 
 T = TypeVar("T")
@@ -63,10 +77,21 @@ class QueryRun(BaseModel):
         "omitted ones take their default")
 
 
+class QueryText(BaseModel):
+    """Which Cypher text answered: the query file's own, or the engine's form of it."""
+
+    engine: str = Field(examples=["neo4j"], description="The engine that ran it: neo4j or arcadedb")
+    as_written: bool = Field(description="True when the text is the query file's own, as pasted into Neo4j Browser; "
+                                         "false when the engine ran its own form (the embedded engine lowers each "
+                                         "*..N to max_hops, giving the same rows)")
+    text: str = Field(description="The Cypher that ran")
+
+
 class QueryResult(BaseModel):
     name: str = Field(examples=["arms_sales"])
     params: dict[str, str | int | float | bool | None] = Field(description="The values actually used, defaults filled in")
     rows: list[dict[str, Any]]
+    ran: QueryText
 
 
 class Tally(BaseModel):

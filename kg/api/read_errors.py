@@ -8,8 +8,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from kg.api.problems import ApiError, InvalidInput, NotFound
-from kg.reads.errors import (InvalidArgument, ReadError, UnknownEntity, UnknownEvent, UnknownNames, UnknownQuery, UnknownSource,
-                             said)
+from kg.reads.errors import (
+    InvalidArgument,
+    ReadError,
+    UnknownEntity,
+    UnknownEvent,
+    UnknownNames,
+    UnknownQuery,
+    UnknownSource,
+    said,
+)
 
 
 def problem(exc: ReadError, place: str = "query") -> ApiError:

@@ -17,8 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli.common import (Engine, EngineOption, JsonFlag, _examples, _fail, _print_json, _working, app, err, load_settings,
-                           out)
+from kg.cli.common import Engine, EngineOption, JsonFlag, _examples, _fail, _print_json, _working, app, err, load_settings, out
 from kg.cli.engine import _local_status
 from kg.exit_codes import ExitCode
 from kg.settings import PROJECT_ROOT
@@ -45,7 +44,7 @@ def synth(
     over decades, each told by one to four sources under varying aliases. Every file
     passes the shapes, so `kg load DIR` loads all of it.
     """
-    from loaders.synthetic import synthesize  # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    from loaders.synthetic import synthesize  # imported here, not at the top: rdflib slows every kg start-up
 
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise _fail(f"--out {out_dir} must be a new or empty folder", ExitCode.USAGE)
@@ -100,7 +99,7 @@ def bench(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from kg.bench import run  # imported here, not at the top: rdflib and httpx, ~0.2 s more on every kg start-up
+    from kg.bench import run  # imported here, not at the top: rdflib and httpx slow every kg start-up
 
     sizes, client_counts = _csv_ints(facts), tuple(_csv_ints(clients))
     command = shlex.join(["kg", "bench", "--engine", engine.value, "--facts", facts, "--seed", str(seed),
@@ -182,7 +181,7 @@ def bench_api(
     The same requests and clients as the API part of ``kg bench``, without loading a corpus:
     for re-measuring the API after a change, on a graph loaded once (kg synth, kg load).
     """
-    from kg.bench import run_api  # imported here, not at the top: rdflib and httpx, ~0.2 s more on every kg start-up
+    from kg.bench import run_api  # imported here, not at the top: rdflib and httpx slow every kg start-up
 
     settings = load_settings(engine)
     if settings.neo4j.uri:
@@ -206,7 +205,7 @@ def bench_extract(
     as_json: JsonFlag = False,
 ) -> None:
     """Extraction speed: articles per second and characters per second on this machine (one process, one core)."""
-    # imported here, not at the top: the gazetteer loads rdflib, ~0.1 s more on every kg start-up
+    # imported here, not at the top: the gazetteer loads rdflib, which slows every kg start-up
     from loaders.extraction.article import read_article
     from loaders.extraction.extract import extract_article
     from loaders.extraction.gazetteer import build_gazetteer

@@ -80,8 +80,8 @@ def _print_json(data: Any) -> None:
     """The one JSON document of a ``--json`` run, on stdout.
 
     Written by the json module, not Rich: Rich highlights every token of the
-    document as it renders it, which held about 100 KB per loaded source at
-    once (370 MB more at the end of a 4,000-source ``kg load --json``)."""
+    document at once as it renders it, so its memory grew with the sources
+    loaded (BENCHMARKS.md, "Load after cheaper checking and the memory fixes")."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
@@ -97,7 +97,7 @@ def _progress(*, quiet: bool) -> Progress:
                     TimeElapsedColumn(), console=err, transient=True, disable=quiet)
 
 
-def load_settings(engine: "Engine | None" = None) -> Settings:
+def load_settings(engine: Engine | None = None) -> Settings:
     """Settings for this command; an unusable value ends it with exit code USAGE.
 
     ``engine`` (a command's ``--engine``) overrides ``KG_ENGINE``."""

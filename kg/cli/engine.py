@@ -14,11 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg import doctor as doctor_checks
-from kg import engine as engine_lifecycle
-from kg import neo4j_engine
-from kg.cli.common import (EngineOption, JsonFlag, _examples, _fail, _print_json, _working, app, err, load_settings,
-                           out)
+from kg.cli.common import EngineOption, JsonFlag, _examples, _fail, _print_json, _working, app, err, load_settings, out
 from kg.cli.load import _load, _print_load_summary, _summary_json
+from kg.engines.arcadedb import server as engine_lifecycle
+from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
 from kg.graph import Graph, connection_for, embedded_connection, local_neo4j_connection
 from kg.ports import CannotListen, PortTaken, require_listenable
@@ -195,15 +194,16 @@ def _serve(settings: Settings, host: str | None, port: int | None, *, announce: 
     """Serve the API; with more than one worker, uvicorn runs each in a process of its own.
 
     Requests are Python work between engine calls, so one process keeps one core busy and
-    queues the rest; with 2 workers the engine and Python run at once (8 clients on 2 cores:
-    neighbours p95 46–63 ms instead of 84–97, BENCHMARKS.md). Workers build the app from the
+    queues the rest; with 2 workers the engine and Python run at once (BENCHMARKS.md, "Search
+    with 8 clients, and the API's processes"). Workers build the app from the
     environment (``create_app()``), as the settings here were read, and share one file that
     carries writes to each other's search.
     """
-    # imported here, not at the top: FastAPI and uvicorn add ~0.5 s to every kg start-up
+    # imported here, not at the top: FastAPI and uvicorn slow every kg start-up
     import uvicorn
 
-    from kg.api.app import SHARED_WRITES_ENV, create_app
+    from kg.api.app import create_app
+    from kg.api.deps import SHARED_WRITES_ENV
 
     host, port = _api_address(settings, host, port, remedy=remedy)
     workers = workers or settings.kg.api_workers

@@ -10,8 +10,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli.common import (PROGRESS_MIN_FILES, JsonFlag, _examples, _fail, _open_graph, _print_json, _progress, app, err,
-                           load_settings, out)
+from kg.cli.common import (
+    PROGRESS_MIN_FILES,
+    JsonFlag,
+    _examples,
+    _fail,
+    _open_graph,
+    _print_json,
+    _progress,
+    app,
+    err,
+    load_settings,
+    out,
+)
 from kg.exit_codes import ExitCode
 
 
@@ -22,7 +33,7 @@ def validate(
     as_json: JsonFlag = False,
 ) -> None:
     """Validate annotation or RDF files against the ontology's shapes. Exit 1 on violations."""
-    # imported here, not at the top: pyshacl and rdflib add ~0.3 s to every kg start-up
+    # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from kg.ontology import load_ontology
     from loaders.validation import validate_file
 
@@ -58,7 +69,7 @@ def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -
     `kg extract`, `kg load ARTICLE.txt` and `kg eval --articles`); its warnings go to stderr.
     An unreadable article is bad usage (exit 2) and an extractor failure a problem (exit 1),
     each in one line naming the file."""
-    # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    # imported here, not at the top: rdflib slows every kg start-up
     from loaders.extraction.article import ArticleError
     from loaders.extraction.document import extract_document
 
@@ -92,7 +103,10 @@ def extract(
     than url, title, date, outlet and id are kept as the source's metadata; a date that
     cannot be read is a warning and the date stays unknown.
     """
-    from loaders.extraction.gazetteer import build_gazetteer, graph_entities  # imported here, not at the top: rdflib, ~0.1 s of start-up
+    from loaders.extraction.gazetteer import (  # imported here, not at the top: rdflib slows every kg start-up
+        build_gazetteer,
+        graph_entities,
+    )
 
     gaz = None
     if use_graph:
@@ -124,7 +138,7 @@ def extract(
 def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
     """Extract every ``*.txt`` of a folder exactly as `kg extract --out` does (one code path, so the
     scores are those of the files it writes): one AnnotationFile per text."""
-    # imported here, not at the top: pyshacl and rdflib, ~0.3 s of start-up
+    # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from loaders.annotations import AnnotationError, AnnotationFile
     from loaders.evaluation import annotation_from_data
 
@@ -200,7 +214,7 @@ def eval_(
     failure (exit 0); a missing or empty folder is bad usage (exit 2), a file
     that does not parse exit 1.
     """
-    # imported here, not at the top: pyshacl and rdflib, ~0.3 s of start-up
+    # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from loaders.annotations import AnnotationError
     from loaders.evaluation import EvaluationError, annotation_files, read_dir, score_files
 

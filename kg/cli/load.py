@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli.common import (JsonFlag, _examples, _fail, _open_graph, _print_json, _progress, _working, app, err,
-                           load_settings, out)
+from kg.cli.common import JsonFlag, _examples, _fail, _open_graph, _print_json, _progress, _working, app, err, load_settings, out
 from kg.cli.extract import _extract_document
 from kg.exit_codes import ExitCode
 from kg.settings import Settings
@@ -28,12 +27,12 @@ candidates_app = typer.Typer(
 app.add_typer(candidates_app, name="candidates")
 
 
-def _report_json(report: "SourceReport") -> dict[str, object]:
+def _report_json(report: SourceReport) -> dict[str, object]:
     return {"id": report.source_id, "action": report.action, "warnings": report.warnings,
             "tallies": {k: vars(t) for k, t in report.tallies.items()}}
 
 
-def _summary_json(summary: "LoadSummary") -> dict[str, object]:
+def _summary_json(summary: LoadSummary) -> dict[str, object]:
     return {
         "totals": {k: vars(t) for k, t in summary.totals().items()},
         "sources": [_report_json(r) for r in summary.reports],
@@ -44,7 +43,7 @@ def _summary_json(summary: "LoadSummary") -> dict[str, object]:
     }
 
 
-def _print_load_summary(summary: "LoadSummary") -> None:
+def _print_load_summary(summary: LoadSummary) -> None:
     table = Table(title="Load summary", title_justify="left")
     table.add_column("")
     for column in ("created", "updated", "unchanged", "retracted"):
@@ -65,8 +64,8 @@ def _print_load_summary(summary: "LoadSummary") -> None:
         err.print(f"[red]not loaded[/] {escape(str(conflict))}", highlight=False, soft_wrap=True)
 
 
-def _load(settings: Settings, paths: list[Path], *, quiet: bool = False, replace: bool = False) -> "LoadSummary":
-    from loaders.pipeline import Loader, expand  # imported here, not at the top: pyshacl and rdflib add ~0.3 s to every kg start-up
+def _load(settings: Settings, paths: list[Path], *, quiet: bool = False, replace: bool = False) -> LoadSummary:
+    from loaders.pipeline import Loader, expand  # imported here, not at the top: pyshacl and rdflib slow every kg start-up
 
     files = expand(paths)
     with _open_graph(settings) as graph:
@@ -131,7 +130,10 @@ def _extract_for_review(settings: Settings, texts: list[Path], threshold: float,
     """Extract each article with the graph's entities in the gazetteer; split at ``threshold`` into the review folder.
 
     ``previous`` receives each article's review files as they were (None: absent), to put back if its load is refused."""
-    from loaders.extraction.gazetteer import build_gazetteer, graph_entities  # imported here, not at the top: rdflib, ~0.1 s of start-up
+    from loaders.extraction.gazetteer import (  # imported here, not at the top: rdflib slows every kg start-up
+        build_gazetteer,
+        graph_entities,
+    )
 
     with _open_graph(settings) as graph:
         gaz = build_gazetteer(graph_entities(graph))
@@ -159,7 +161,7 @@ def unload(
 
     An id no source has ends with exit code 5 (not found).
     """
-    # imported here, not at the top: pyshacl and rdflib add ~0.3 s to every kg start-up
+    # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from kg.store import UnknownSource, source_node_id
     from loaders.pipeline import Loader
 
@@ -183,7 +185,7 @@ def duplicates(as_json: JsonFlag = False) -> None:
     Rules: same name (a name or alias of both), token containment ("K9" in "K9 Thunder"),
     fuzzy ratio (nearly the same name). Two reference entities are never a pair.
     """
-    # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    # imported here, not at the top: rdflib slows every kg start-up
     from kg.ontology import load_ontology
     from loaders.duplicates import find_duplicates, graph_entities
     from loaders.resolution import ReferenceTable
@@ -261,7 +263,7 @@ def candidates_accept(
 
 def _export_neo4j_admin(output: Path | None, out_dir: Path | None, *, as_json: bool) -> None:
     """``kg export --format neo4j-admin --out DIR``: CSV files for Neo4j's offline bulk import (kg.admin_import)."""
-    # imported here, not at the top: pyshacl and rdflib add ~0.3 s to every kg start-up
+    # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from kg.admin_import import AdminImportError, unusable_directory, write_admin_import
     from loaders.pipeline import Loader
 
@@ -301,7 +303,10 @@ def export(
     --out DIR writes the header and data files of `neo4j-admin database import
     full` and an import.sh with that command (printed on stderr, or in the JSON).
     """
-    from loaders.pipeline import EXPORT_FORMATS, Loader  # imported here, not at the top: pyshacl and rdflib, ~0.3 s of start-up
+    from loaders.pipeline import (  # imported here, not at the top: pyshacl and rdflib slow every kg start-up
+        EXPORT_FORMATS,
+        Loader,
+    )
 
     if fmt == "neo4j-admin":
         _export_neo4j_admin(output, out_dir, as_json=as_json)

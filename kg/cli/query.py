@@ -69,7 +69,7 @@ def query(
         raise _fail(str(exc), ExitCode.USAGE) from None
     settings = load_settings()
     with _open_graph(settings) as graph:
-        rows = [_jsonable(r) for r in named.run(graph, given)]  # as the API runs it: with its `// bound:` applied
+        rows = [_jsonable(r) for r in named.run(graph, given)]  # as the API runs it: the engine's form of the text
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":  # nested values flattened into the query's own columns (kg.tables)

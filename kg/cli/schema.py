@@ -35,7 +35,7 @@ def ontology_docs(
     as_json: Annotated[bool, typer.Option("--json", help="Print the path written as JSON (not with -o -).")] = False,
 ) -> None:
     """Write the ontology reference (classes, roles, properties, shapes, graph names) as Markdown."""
-    # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    # imported here, not at the top: rdflib slows every kg start-up
     from kg.ontology import load_ontology
     from kg.ontology_docs import DOCS_FILE, render
 
@@ -58,7 +58,7 @@ def ontology_docs(
 @schema_app.command("show", epilog=_examples("kg schema show", "kg schema show --json"))
 def schema_show(as_json: JsonFlag = False) -> None:
     """Print the constraint and index statements the ontology implies."""
-    # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    # imported here, not at the top: rdflib slows every kg start-up
     from kg.ontology import load_ontology
     from kg.schema import schema_statements
 
@@ -73,7 +73,7 @@ def schema_show(as_json: JsonFlag = False) -> None:
 @schema_app.command("apply", epilog=_examples("kg schema apply", "kg schema apply --json"))
 def schema_apply(as_json: JsonFlag = False) -> None:
     """Create the constraints and indexes in the graph (idempotent)."""
-    # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    # imported here, not at the top: rdflib slows every kg start-up
     from kg.ontology import load_ontology
     from kg.schema import apply_schema
 
@@ -92,7 +92,7 @@ def browser_kit(
     as_json: JsonFlag = False,
 ) -> None:
     """Write the Neo4j Browser kit: a GraSS style sheet for the graph's labels and a guide of its queries."""
-    from kg.browser_kit import KIT_DIR, write_kit  # imported here, not at the top: rdflib, ~0.1 s more on every kg start-up
+    from kg.browser_kit import KIT_DIR, write_kit  # imported here, not at the top: rdflib slows every kg start-up
 
     directory = out_dir or KIT_DIR
     with _working("writing the Browser kit", quiet=as_json):

@@ -23,7 +23,10 @@ def viz(
 
     An id no entity or event has ends with exit code 5 (not found).
     """
-    from kg.viz import UnknownEntity, build_picture  # imported here, not at the top: it loads FastAPI, ~0.5 s more on every kg start-up
+    from kg.viz import (  # imported here, not at the top: it loads FastAPI, which slows every kg start-up
+        UnknownEntity,
+        build_picture,
+    )
 
     settings = load_settings()
     with _open_graph(settings) as graph, _working(f"drawing {entity_id}", quiet=as_json):

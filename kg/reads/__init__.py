@@ -1,7 +1,7 @@
 """The read side of the graph: what an analyst can look up, as plain functions.
 
 Each function takes a :class:`kg.graph.Graph` (and, where names must be resolved
-or ranked, the :class:`kg.reads.name_index.NameIndex`) and plain arguments, and
+or ranked, the engine's :class:`kg.reads.lookup.NameLookup`) and plain arguments, and
 returns plain data: the pydantic models of :mod:`kg.reads.models`, rows of a
 named query, or a :class:`kg.reads.paging.Window` of either. The API, ``kg viz``
 and the CLI call the same functions, so they answer alike. Nothing here knows
@@ -17,8 +17,16 @@ from __future__ import annotations
 
 from kg.reads.connections import connections
 from kg.reads.entities import EVIDENCE_PREVIEW, entity_detail
-from kg.reads.errors import (InvalidArgument, MissingName, ReadError, UnknownEntity, UnknownEvent, UnknownNames, UnknownQuery,
-                             UnknownSource)
+from kg.reads.errors import (
+    InvalidArgument,
+    MissingName,
+    ReadError,
+    UnknownEntity,
+    UnknownEvent,
+    UnknownNames,
+    UnknownQuery,
+    UnknownSource,
+)
 from kg.reads.events import event_detail
 from kg.reads.evidence import entity_evidence
 from kg.reads.neighbours import entity_neighbourhood, event_neighbourhood, relationship_types, subgraph

@@ -7,8 +7,8 @@ from typing import Any
 from kg import cypher
 from kg.graph import Graph
 from kg.reads.labels import ordered_types
+from kg.reads.lookup import NameLookup
 from kg.reads.models import EntityDetail, EvidenceOut, Links, Post, Relation
-from kg.reads.name_index import NameIndex
 from kg.reads.resolve import unknown_entity
 
 #: Sentences shown in an entity's detail; a hub is named by tens of thousands, paged by evidence reads.
@@ -21,7 +21,7 @@ def links(entity_id: str) -> Links:
 
 
 def entity_detail(graph: Graph, entity_id: str, *, evidence_limit: int = EVIDENCE_PREVIEW,
-                  index: NameIndex | None = None) -> EntityDetail:
+                  index: NameLookup | None = None) -> EntityDetail:
     """The entity with ``entity_id``; UnknownEntity (with the closest names when ``index`` is given) when none has it."""
     rows = graph.read(cypher.ENTITY_DETAIL, id=entity_id, evidence_limit=evidence_limit)
     if not rows:

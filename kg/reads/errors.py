@@ -16,7 +16,7 @@ class ReadError(Exception):
 
 
 class UnknownEntity(ReadError, LookupError):
-    """No entity has this id; ``suggestions`` are the closest the graph holds (empty without a name index)."""
+    """No entity has this id; ``suggestions`` are the closest the graph holds (empty without a name lookup)."""
 
     def __init__(self, entity_id: str, suggestions: list[Suggestion] | None = None) -> None:
         self.entity_id = entity_id

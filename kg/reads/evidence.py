@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from kg import cypher
 from kg.graph import Graph
+from kg.reads.lookup import NameLookup
 from kg.reads.models import EvidenceOut
-from kg.reads.name_index import NameIndex
 from kg.reads.paging import Window
 from kg.reads.resolve import require_entity
 
 
 def entity_evidence(graph: Graph, entity_id: str, *, after: str | None = None, limit: int = 50,
-                    index: NameIndex | None = None) -> Window[EvidenceOut]:
+                    index: NameLookup | None = None) -> Window[EvidenceOut]:
     """The sentences after evidence id ``after``, by evidence id (so grouped by source), each with its
     source. Paging by the last id seen makes a page deep into a hub cost what the first one does."""
     require_entity(graph, entity_id, index)

@@ -71,7 +71,7 @@ class EvidenceOut(BaseModel):
     url: str | None = None
 
     @classmethod
-    def from_rows(cls, rows: list[dict[str, Any] | None]) -> list["EvidenceOut"]:
+    def from_rows(cls, rows: list[dict[str, Any] | None]) -> list[EvidenceOut]:
         """Evidence maps as the detail queries collect them (nulls from optional matches dropped)."""
         return [cls(id=e["id"], sentence=e["sentence"], start_offset=e.get("startOffset"), end_offset=e.get("endOffset"),
                     method=e.get("method"), confidence=e.get("confidence"), source_id=e["sourceId"],

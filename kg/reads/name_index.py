@@ -1,27 +1,27 @@
-"""The in-memory index of entity names the API keeps, and how a search ranks them.
+"""The in-memory index of entity names the API keeps on the embedded engine, and how a search ranks them.
 
 Entity search ranks exact, prefix, substring and misspelt matches of a name or
-alias. Neither engine can answer that from an index (a substring or spelling
-match scans every name, and the embedded engine has no full-text index), so
-asking the graph on every search cost two scans of every entity: hundreds of
-milliseconds on a graph of tens of thousands of events. The names are small
-(one row per entity), so the API keeps them in memory and ranks there.
+alias. The embedded engine has no full-text index (difference 1 in
+:mod:`kg.graph`), and a substring or spelling match would scan every name on
+every search; the names are small (one row per entity), so the API keeps them
+in memory and ranks there. Neo4j answers from its full-text index instead
+(:mod:`kg.reads.fulltext`), ranked by the same :func:`rank`.
 
 Staying current costs one cheap read per search: the graph's *signature*, the
-counts of sources, evidence and entities (count-store lookups on both engines,
-about a millisecond), shared by concurrent searches but never taken from a read
-that began before the search did (:meth:`NameIndex.signature`). A load or
-retraction of a source changes it, so the next search re-reads the names. A
-source re-loaded with changed names but the same counts leaves the signature as
-it was; for that case the names are re-read anyway once they are older than
-``KG_SEARCH_MAX_AGE`` seconds, and at once after a write through this API
+counts of sources, evidence and entities (count-store lookups on both engines),
+shared by concurrent searches but never taken from a read that began before
+the search did (:meth:`NameIndex.signature`). A load or retraction of a source
+changes it, so the next search re-reads the names. A source re-loaded with
+changed names but the same counts leaves the signature as it was; for that case
+the names are re-read anyway once they are older than ``KG_SEARCH_MAX_AGE``
+seconds, and at once after a write through this API
 (:meth:`NameIndex.invalidate`), whichever of its worker processes took the
 write: the workers share a file that grows by a byte with every write.
 
 The same snapshot tells ``GET /paths`` which entities its ends name
 (:meth:`Names.path_ends`), so the engine need not read every entity to resolve
-them; :mod:`kg.paths` has the engine confirm each one, and resolves the ends
-the long way when the snapshot turns out to be out of date.
+them; :mod:`kg.engines.arcadedb.paths` has the engine confirm each one, and
+resolves the ends the long way when the snapshot turns out to be out of date.
 
 One request re-reads at a time; the others meanwhile rank on the names they
 have (a search racing a load may miss what that load adds, as it would with
@@ -39,13 +39,21 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
 from kg import cypher
+from kg.engines.arcadedb.paths import EndLookup
 from kg.graph import Graph
+from kg.names import normalise_name
+from kg.reads.models import Suggestion
+
+T = TypeVar("T")
 
 FUZZY_CUTOFF = 0.72
+#: How close (rapidfuzz ratio, 0-100) a mistyped id must be to an entity's id to be suggested.
+ID_CUTOFF = 60
 RANK = {"exact": 0, "prefix": 1, "contains": 2, "fuzzy": 3, "all": 4}
 
 
@@ -125,7 +133,7 @@ class Names:
 
         The names were lowercased by the engine; ``end`` is lowercased here, by Python, which
         agrees with it on every letter but a few special cases (none in the ontology's data):
-        an end they disagree on finds nothing here, and :mod:`kg.paths` then asks the engine.
+        an end they disagree on finds nothing here, and :mod:`kg.engines.arcadedb.paths` then asks the engine.
         """
         return list(dict.fromkeys(self._by_id.get(end, []) + self._by_end_name.get(end.lower(), [])))
 
@@ -204,8 +212,8 @@ class NameIndex:
 
         Concurrent searches share reads. One read runs at a time; a request that waited for
         another's read takes the answer of a read that *started after it arrived* (that read saw
-        every change committed before the request came), and otherwise reads itself. So 8
-        concurrent searches cost about 2 reads instead of 8, and none misses an earlier change.
+        every change committed before the request came), and otherwise reads itself. So
+        concurrent searches share reads, and none misses an earlier change.
         """
         arrived = time.monotonic()
         with self._signature_lock:
@@ -233,6 +241,35 @@ class NameIndex:
             return self._names
         finally:
             self._lock.release()
+
+    # -- kg.reads.lookup.NameLookup ------------------------------------------------
+
+    def search(self, graph: Graph, needle: str | None, type_: str | None, offset: int, limit: int) -> list[Match]:
+        return self.names(graph).search(needle, type_)[offset:offset + limit + 1]
+
+    def closest(self, graph: Graph, value: str, limit: int) -> list[Suggestion]:
+        names = self.names(graph)
+        needle = normalise_name(value)
+        found = [m.entity for m in names.search(needle, None)[:limit]] if needle else []
+        if not found:
+            found = closest_ids(value, {e.id: e for e in names.entities}, limit)
+        return [Suggestion(id=e.id, name=e.name) for e in found]
+
+    def unknown(self, graph: Graph, values: set[str]) -> set[str]:
+        names = self.names(graph)
+        missing = {value for value in values if not names.path_ends(value)}
+        if missing:  # the snapshot may be older than the graph: the engine has the last word
+            missing -= {row["value"] for row in graph.read(cypher.NAMED_VALUES, values=sorted(missing))}
+        return missing
+
+    def path_ends(self, graph: Graph) -> EndLookup | None:
+        return self.names(graph).path_ends
+
+
+def closest_ids(value: str, by_id: dict[str, T], limit: int) -> list[T]:
+    """The entities whose ids are closest to ``value``: a mistyped id (state:TWN) rarely spells a name."""
+    picked = process.extract(value, list(by_id), scorer=fuzz.ratio, score_cutoff=ID_CUTOFF, limit=limit)
+    return [by_id[choice] for choice, _, _ in picked]
 
 
 def read_names(graph: Graph, writes: int = 0) -> Names:

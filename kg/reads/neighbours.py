@@ -7,8 +7,8 @@ from kg.captions import captions
 from kg.graph import Graph
 from kg.reads.errors import InvalidArgument, UnknownEvent
 from kg.reads.labels import known_relationship_types, ordered_types
+from kg.reads.lookup import NameLookup
 from kg.reads.models import GraphEdge, GraphNode, Subgraph
-from kg.reads.name_index import NameIndex
 from kg.reads.resolve import require_entity
 
 MAX_DEPTH = 3
@@ -48,7 +48,7 @@ def subgraph(graph: Graph, node_id: str, *, depth: int, types: list[str] | None 
 
 
 def entity_neighbourhood(graph: Graph, entity_id: str, *, depth: int = 1, types: str | list[str] | None = None, limit: int = 200,
-                         index: NameIndex | None = None) -> Subgraph:
+                         index: NameLookup | None = None) -> Subgraph:
     """The subgraph around an entity, following ``types`` (a list, or comma-separated) or every type;
     UnknownEntity when no entity has the id (said before an unknown type is)."""
     require_entity(graph, entity_id, index)

@@ -8,7 +8,7 @@ from typing import Any
 from kg.graph import Graph
 from kg.queries import NamedQuery, QueryError, load_queries
 from kg.reads.errors import InvalidArgument, UnknownQuery
-from kg.reads.name_index import NameIndex
+from kg.reads.lookup import NameLookup
 from kg.reads.resolve import require_named
 
 
@@ -17,13 +17,16 @@ class QueryAnswer:
     name: str
     params: dict[str, Any]  # the values used, defaults filled in
     rows: list[dict[str, Any]]
+    engine: str  # the dialect's name
+    text: str  # the Cypher that ran: the file's own text, or the engine's form of it
+    as_written: bool  # whether ``text`` is the file's text, as analysts paste it into Neo4j Browser
 
 
 def named_queries() -> list[NamedQuery]:
     return list(load_queries().values())
 
 
-def run_query(graph: Graph, index: NameIndex, name: str, params: dict[str, Any]) -> QueryAnswer:
+def run_query(graph: Graph, index: NameLookup, name: str, params: dict[str, Any]) -> QueryAnswer:
     """UnknownQuery for a name ``queries/`` lacks; InvalidArgument ``params`` for a value the header
     refuses (type, range, a date the calendar lacks); UnknownNames for an ``entity`` parameter that
     names nothing the graph holds (``params.buyer``)."""
@@ -36,4 +39,7 @@ def run_query(graph: Graph, index: NameIndex, name: str, params: dict[str, Any])
     except QueryError as exc:
         raise InvalidArgument("params", str(exc), str(exc)) from None
     require_named(graph, index, {f"params.{p.name}": bound[p.name] for p in named.params if p.type == "entity"})
-    return QueryAnswer(name=name, params=bound, rows=named.run(graph, params))
+    dialect = graph.dialect
+    text = named.statement(dialect, bound)
+    return QueryAnswer(name=name, params=bound, rows=graph.read(text, **bound), engine=dialect.name, text=str(text),
+                       as_written=text == named.text)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from kg.graph import Graph
-from kg.reads.name_index import NameIndex
+from kg.reads.lookup import NameLookup
 from kg.reads.named import run_named
 from kg.reads.paging import Window, window
 from kg.reads.resolve import require_named
 
 
-def arms_sales(graph: Graph, index: NameIndex, *, seller: str | None = None, buyer: str | None = None,
+def arms_sales(graph: Graph, index: NameLookup, *, seller: str | None = None, buyer: str | None = None,
                system: str | None = None, contractor: str | None = None, from_: str | None = None, to: str | None = None,
                min_value: float | None = None, offset: int = 0, limit: int = 50) -> Window[dict[str, Any]]:
     """Each row is one sale (id, date, value, seller, buyer, systems, stages, sources and sentences).

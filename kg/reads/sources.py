@@ -6,6 +6,7 @@ from typing import Any
 
 from kg import cypher
 from kg.graph import Graph, Tx
+from kg.property_graph import parse_relation_key
 from kg.reads.errors import UnknownSource
 from kg.reads.labels import ordered_types
 from kg.reads.models import Links, SourceFacts, SourceSummary
@@ -35,7 +36,8 @@ def source_facts(graph: Graph, source_id: str) -> SourceFacts:
         id=row["id"], types=ordered_types(row["labels"]), properties=row["props"],
         events=sorted((dict(e, types=ordered_types(e.pop("labels"))) for e in row["events"] if e), key=lambda e: str(e["id"])),
         posts=sorted((p for p in row["posts"] if p), key=lambda p: str(p["id"])),
-        relations=sorted((r for r in row["relations"] if r), key=lambda r: (r["start"], r["type"], r["end"])),
+        relations=sorted(({"type": r.type, "start": r.start, "end": r.end} for r in map(parse_relation_key, row["relationKeys"])),
+                         key=lambda r: (r["start"], r["type"], r["end"])),
         entities=sorted((dict(x, types=ordered_types(x.pop("labels"))) for x in row["entities"] if x), key=lambda x: str(x["id"])),
     )
 

@@ -7,14 +7,14 @@ from typing import Any
 from kg.graph import Graph
 from kg.reads.errors import InvalidArgument
 from kg.reads.labels import event_types
-from kg.reads.name_index import NameIndex
+from kg.reads.lookup import NameLookup
 from kg.reads.named import run_named
 from kg.reads.paging import Window, window
 from kg.reads.resolve import require_entity
 
 
 def timeline(graph: Graph, entity_id: str, *, type: str | None = None, from_: str | None = None, to: str | None = None,
-             offset: int = 0, limit: int = 50, index: NameIndex | None = None) -> Window[dict[str, Any]]:
+             offset: int = 0, limit: int = 50, index: NameLookup | None = None) -> Window[dict[str, Any]]:
     """Events by date (undated last): roles, type, value, other participants, source. UnknownEntity
     for an id no entity has, InvalidArgument for an unknown event type or date."""
     require_entity(graph, entity_id, index)

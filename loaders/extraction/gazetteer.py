@@ -231,7 +231,7 @@ def default_gazetteer() -> Gazetteer:
     return build_gazetteer()
 
 
-def graph_entities(graph: "Graph") -> list[dict[str, Any]]:
+def graph_entities(graph: Graph) -> list[dict[str, Any]]:
     """The graph's entities as gazetteer rows: id, name, most specific type, aliases and names sources used."""
     from kg import cypher
     from kg.ontology import load_ontology

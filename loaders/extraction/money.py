@@ -257,9 +257,9 @@ _STOP_WORDS = {
     "might", "must", "should", "shall", "has", "have", "had", "do", "does", "did", "said",
     "says", "say", "told", "tell", "the", "a", "an", "this", "these", "those", "its", "their",
     "his", "her", "our", "it", "they", "he", "she", "we", "not", "also", "already", "each",
-    "worth", "valued", "costing", "each", "apiece", "so", "too", "very", "then", "there",
+    "worth", "valued", "costing", "apiece", "so", "too", "very", "then", "there",
     "another", "more", "less", "fewer", "some", "all", "both", "other", "others", "ago",
-    "last", "next", "this", "earlier", "later", "now", "only", "just", "still", "up", "down",
+    "last", "next", "earlier", "later", "now", "only", "just", "still", "up", "down",
 }
 # Capitalised words before a number that make it part of a model name ("Type 26", "Leopard 2").
 _DESIGNATORS = {

@@ -62,7 +62,7 @@ _STARTERS = {
     "how", "who", "where", "officials", "earlier", "later", "last", "next", "separately",
     "still", "then", "thus", "instead", "because", "despite", "during", "such", "other",
     "one", "two", "three", "asked", "speaking", "previously", "currently", "now", "today",
-    "yesterday", "meanwhile", "further", "furthermore", "moreover", "analysts", "experts",
+    "yesterday", "further", "furthermore", "moreover", "analysts", "experts",
 }
 _CLOSERS = "\"'”’»)]}"
 _OPENERS = "\"'“‘«([{"

@@ -7,14 +7,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from kg import reads
-from kg.api.deps import (Cursor, FromDate, Limit, ToDate, decode_cursor, decode_key_cursor, encode_cursor, encode_key_cursor,
-                         get_graph, get_name_index, require_read_access)
+from kg.api.deps import (
+    Cursor,
+    FromDate,
+    Limit,
+    ToDate,
+    decode_cursor,
+    decode_key_cursor,
+    encode_cursor,
+    encode_key_cursor,
+    get_graph,
+    get_name_index,
+    require_read_access,
+)
 from kg.api.models import EntityDetail, EntityHit, EvidenceOut, Page, Subgraph, TimelineRow
 from kg.api.problems import ERROR_RESPONSES
 from kg.api.read_errors import read_errors
 from kg.graph import Graph
 from kg.reads.labels import entity_types, event_types, known_relationship_types
-from kg.reads.name_index import NameIndex
+from kg.reads.lookup import NameLookup
 
 router = APIRouter(prefix="/entities", tags=["entities"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
@@ -35,7 +46,7 @@ def relationship_types_pattern() -> str:
 @router.get("", response_model=Page[EntityHit], summary="Search entities by name or alias")
 def search_entities(
     graph: Annotated[Graph, Depends(get_graph)],
-    index: Annotated[NameIndex, Depends(get_name_index)],
+    index: Annotated[NameLookup, Depends(get_name_index)],
     q: Annotated[str | None, Query(max_length=200, pattern=r"\w", description="Name or alias; case and accents do not matter "
                                    "(at least one letter or digit)", examples=["taipei"])] = None,
     type: Annotated[str | None, Query(max_length=100, description="Restrict to an entity class", examples=["State"],
@@ -52,14 +63,14 @@ def search_entities(
 
 @router.get("/{entity_id}", response_model=EntityDetail, summary="An entity: types, properties, aliases, posts, sources")
 def get_entity(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)],
-               index: Annotated[NameIndex | None, Depends(get_name_index)] = None) -> EntityDetail:
+               index: Annotated[NameLookup | None, Depends(get_name_index)] = None) -> EntityDetail:
     with read_errors():
         return reads.entity_detail(graph, entity_id, evidence_limit=EVIDENCE_PREVIEW, index=index)
 
 
 @router.get("/{entity_id}/evidence", response_model=Page[EvidenceOut], summary="Every sentence that names the entity, paged")
 def entity_evidence(entity_id: EntityId, graph: Annotated[Graph, Depends(get_graph)],
-                    index: Annotated[NameIndex, Depends(get_name_index)], limit: Limit = 50,
+                    index: Annotated[NameLookup, Depends(get_name_index)], limit: Limit = 50,
                     cursor: Cursor = None) -> Page[EvidenceOut]:
     """By evidence id (so grouped by source), each with its source. The cursor carries the last id
     seen, so a page deep into a hub costs what the first one does."""
@@ -73,7 +84,7 @@ def entity_evidence(entity_id: EntityId, graph: Annotated[Graph, Depends(get_gra
 def neighbors(
     entity_id: EntityId,
     graph: Annotated[Graph, Depends(get_graph)],
-    index: Annotated[NameIndex, Depends(get_name_index)],
+    index: Annotated[NameLookup, Depends(get_name_index)],
     depth: Annotated[int, Query(ge=1, le=3, description="Hops from the entity (events count as a hop)", examples=[1])] = 1,
     types: Annotated[str | None, Query(max_length=500, description="Comma-separated relationship types to follow",
                                        pattern=relationship_types_pattern(), examples=["CONTRACTOR,RECIPIENT"])] = None,
@@ -89,7 +100,7 @@ def neighbors(
 def timeline(
     entity_id: EntityId,
     graph: Annotated[Graph, Depends(get_graph)],
-    index: Annotated[NameIndex, Depends(get_name_index)],
+    index: Annotated[NameLookup, Depends(get_name_index)],
     type: Annotated[str | None, Query(max_length=100, description="Event type", examples=["ArmsSale"],
                                       json_schema_extra={"enum": event_types()})] = None,
     from_: FromDate = None,

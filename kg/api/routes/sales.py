@@ -2,10 +2,9 @@
 
 ``GET /sales`` runs ``queries/arms_sales.cypher``: one text, so the API and
 Neo4j Browser always agree. ``GET /paths`` gives the rows of
-``queries/shortest_connections.cypher``, searched from both ends by
-:mod:`kg.paths` (the embedded engine's own search starts from one end and
-walks every event of the hubs it meets); ``tests/test_paths.py`` holds the two
-equal. Both are read by :mod:`kg.reads`; the routes parse and page.
+``queries/shortest_connections.cypher`` (:mod:`kg.reads.connections`: Neo4j runs
+it, the embedded engine searches from both ends). Both are read by
+:mod:`kg.reads`; the routes parse and page.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from kg.api.models import Page, PathRow, SaleRow
 from kg.api.problems import ERROR_RESPONSES
 from kg.api.read_errors import read_errors
 from kg.graph import Graph
-from kg.reads.name_index import NameIndex
+from kg.reads.lookup import NameLookup
 
 router = APIRouter(tags=["sales and paths"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
@@ -31,7 +30,7 @@ def _name(what: str, example: str) -> object:
 @router.get("/sales", response_model=Page[SaleRow], summary="Arms sales with their stages, values and sources")
 def sales(
     graph: Annotated[Graph, Depends(get_graph)],
-    index: Annotated[NameIndex, Depends(get_name_index)],
+    index: Annotated[NameLookup, Depends(get_name_index)],
     seller: Annotated[str | None, _name("Seller or supplier", "United States")] = None,
     buyer: Annotated[str | None, _name("Buyer or recipient", "Taiwan")] = None,
     system: Annotated[str | None, _name("Weapon system", "system:nasams")] = None,
@@ -56,7 +55,7 @@ def sales(
 @router.get("/paths", response_model=Page[PathRow], summary="The shortest connections between two actors")
 def paths(
     graph: Annotated[Graph, Depends(get_graph)],
-    index: Annotated[NameIndex, Depends(get_name_index)],
+    index: Annotated[NameLookup, Depends(get_name_index)],
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=200, description="Canonical id or name", examples=["contractor:rtx"])],
     to: Annotated[str, Query(min_length=1, max_length=200, description="Canonical id or name", examples=["state:TW"])],
     max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path, in relationships", examples=[4])] = 4,

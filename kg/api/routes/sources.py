@@ -10,8 +10,18 @@ import yaml
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from kg import reads
-from kg.api.deps import (Cursor, Limit, decode_cursor, encode_cursor, get_graph, get_loader, get_name_index, get_settings,
-                         require_read_access, require_write_access)
+from kg.api.deps import (
+    Cursor,
+    Limit,
+    decode_cursor,
+    encode_cursor,
+    get_graph,
+    get_loader,
+    get_name_index,
+    get_settings,
+    require_read_access,
+    require_write_access,
+)
 from kg.api.models import LoadReport, Page, SourceFacts, SourceSummary, Tally
 from kg.api.problems import ERROR_RESPONSES, PROBLEM_JSON, Conflict, InvalidInput, NotFound, Problem, TooLarge
 from kg.api.read_errors import read_errors

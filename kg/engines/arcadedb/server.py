@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -208,7 +208,7 @@ def start(kg: KgSettings) -> EngineStatus:
     write_private(home.args_file, _jvm_arguments(kg, home, password))
     command = [str(java), f"@{home.args_file}", "-cp", f"{jars}/*", _SERVER_CLASS]
     with open(home.log_file, "ab") as log:
-        log.write(f"\n{START_MARKER}{datetime.now(timezone.utc).isoformat()} ===\n".encode())
+        log.write(f"\n{START_MARKER}{datetime.now(UTC).isoformat()} ===\n".encode())
         log.flush()
         proc = subprocess.Popen(
             command,
@@ -223,7 +223,7 @@ def start(kg: KgSettings) -> EngineStatus:
         bolt_port=kg.bolt_port,
         http_port=kg.http_port,
         database=kg.database,
-        started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     home.write_state(state)
     try:

@@ -6,7 +6,7 @@ Neo4j Browser and Neo4j's import tool; Maven copies their jars into
 ``tools/neo4j/lib/`` (ignored by git: Neo4j is GPLv3) on first use, and the
 server's own entry point runs from there with ``java -cp``.
 
-The same guarantees as the embedded engine (:mod:`kg.engine`): ``start`` is
+The same guarantees as the embedded engine (:mod:`kg.engines.arcadedb.server`): ``start`` is
 idempotent and returns once Bolt answers a query; a stale pid file is cleaned
 up; a busy port fails fast, naming the port and the setting; a JVM that dies
 while starting is reported with the tail of its log; the password is generated
@@ -24,15 +24,25 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 import psutil
 
-from kg.engine import (EngineError, EnginePortTaken, EngineStatus, await_bolt, await_release, free_ports, port_free,
-                       recorded_process, stop_recorded, terminate)
 from kg.engine_home import NEO4J_USER, START_MARKER, EngineHome, EngineState, write_private
+from kg.engines.arcadedb.server import (
+    EngineError,
+    EnginePortTaken,
+    EngineStatus,
+    await_bolt,
+    await_release,
+    free_ports,
+    port_free,
+    recorded_process,
+    stop_recorded,
+    terminate,
+)
 from kg.graph import local_neo4j_connection
 from kg.settings import PROJECT_ROOT, KgSettings
 
@@ -270,12 +280,12 @@ def start(kg: KgSettings, *, api_base: str | None = None, progress: IO[str] | No
     write_private(home.args_file, _java_arguments(kg, lib, _SERVER_CLASS, f"--home-dir={home.root}",
                                                   f"--config-dir={home.root / 'conf'}"))
     with open(home.log_file, "ab") as log:
-        log.write(f"\n{START_MARKER}{datetime.now(timezone.utc).isoformat()} ===\n".encode())
+        log.write(f"\n{START_MARKER}{datetime.now(UTC).isoformat()} ===\n".encode())
         log.flush()
         proc = subprocess.Popen([str(java), f"@{home.args_file}"], cwd=home.root, stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     home.write_state(EngineState(pid=proc.pid, bolt_port=kg.neo4j_bolt_port, http_port=kg.neo4j_http_port,
-                                 database=DATABASE, started_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                 database=DATABASE, started_at=datetime.now(UTC).isoformat(timespec="seconds")))
     try:
         _wait_for_bolt(proc, kg, home)
     except BaseException:

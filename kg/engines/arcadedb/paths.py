@@ -1,21 +1,20 @@
 """The shortest connections between two entities, searched from both ends.
 
 ``queries/shortest_connections.cypher`` gives analysts the answer in one
-statement, with ``allShortestPaths``. The embedded engine runs that search
-from one end only: from an actor with a handful of events it reaches, within
-two hops, the states those events involve, and the third hop then walks every
-event of those states. At 100k events that took 1.4 s for two ends with
-31 and 95 relationships (difference 9 in :mod:`kg.graph`).
+statement, with ``allShortestPaths``, and Neo4j runs it so. The embedded engine
+runs that search from one end only: from an actor with a handful of events it
+reaches, within two hops, the states those events involve, and the third hop
+then walks every event of those states (difference 9 in :mod:`kg.graph`;
+figures in BENCHMARKS.md, "Paths searched from both ends").
 
-Here the API finds the same paths, in the same order, by meeting in the
-middle:
+Here the API finds the same paths on the embedded engine, in the same order, by
+meeting in the middle:
 
 1. Both ends are resolved in one pass, as the named query resolves them, with
-   the number of relationships each has. That pass reads every entity (about
-   30 ms at 100k events, half of a typical search), so a caller holding a
+   the number of relationships each has. That pass reads every entity, so a caller holding a
    snapshot of the names (the API's, :mod:`kg.reads.name_index`) passes an
    :data:`EndLookup`: the engine then reads only the entities it names and
-   checks them against the ends as the pass would (about 1 ms). A snapshot out
+   checks them against the ends as the pass would. A snapshot out
    of date (an entity it names is gone or no longer matches, or it knows no
    entity for an end) sends the search back to the pass.
 2. Each end grows breadth-first levels in Python (exact distances, every
@@ -31,8 +30,7 @@ middle:
    relationships is walked two hops in the engine the same way; otherwise the
    end whose next level reads fewer relationships grows (each counted only as
    far as it takes to tell), so no walk in the engine ever fans out from more
-   than one level. (A three-hop walk from a hub, which the first version of
-   this module made, took up to 56 s at 100k events.)
+   than one level (a walk of three hops from a hub can take a minute at scale).
 4. The first length that meets is the shortest. Every shortest path passes
    both ends' last levels, at one node or by one relationship between them,
    and each end's parents lead from there back to it. The paths are
@@ -139,7 +137,7 @@ class Step(NamedTuple):
     type: str
     forward: bool  # the relationship starts at the earlier node
 
-    def turned(self) -> "Step":
+    def turned(self) -> Step:
         return _step(self.type, not self.forward)
 
 
@@ -157,7 +155,7 @@ class _Levels:
     depth_of: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def rooted(cls, node: str) -> "_Levels":
+    def rooted(cls, node: str) -> _Levels:
         return cls([{node: []}], {node: 0})
 
     @property

@@ -89,10 +89,10 @@ know of, and how this layer deals with them, are listed here and nowhere else:
    is slow at scale (BENCHMARKS.md, "Paths searched from both ends"). On the
    embedded engine the API searches from both ends instead
    (:mod:`kg.engines.arcadedb.paths`, a test holds its rows equal to the named
-   query's); Neo4j runs the named query (:attr:`Dialect.shortest_paths`). For the
-   same reason the embedded engine runs a ``// bound:`` query with its ``*..N``
-   lowered to the bound (:attr:`Dialect.lowers_path_bounds`), and the API says
-   which text ran.
+   query's); Neo4j runs the named query (:attr:`Dialect.shortest_paths`). Both
+   run a ``// bound:`` query with its ``*..N`` lowered to the bound
+   (:attr:`Dialect.lowers_path_bounds`): with no path that short, Neo4j too goes
+   on searching to N, for minutes. The API says which text ran.
 
 10. **LIMIT is a Java int.** ArcadeDB keeps a ``LIMIT`` value in 32 bits: 2^31
     fails as a negative limit, and 2^62 silently gives no rows. Keep limits
@@ -128,9 +128,12 @@ differences found there are in running the engines, and are handled in
     next (figures in BENCHMARKS.md); ArcadeDB's planning is not measurable next
     to its execution. The suite's first ``[neo4j]`` call of each query shows it
     (``pytest --durations``: ``test_queries.py``).
-15. **arms_sales at scale.** ``queries/arms_sales.cypher`` was shaped for
-    ArcadeDB's planner (difference 8) and is many times slower on Neo4j at
-    100,000 events (BENCHMARKS.md, "API at 100,000 events on both engines").
+15. **Indexes by root label.** The unique id indexes are on the root labels
+    (``Event``, ``Actor``, ...). Neo4j uses one only for a match under that
+    label: ``MATCH (d:ArmsSale {id: $id})`` scans every sale there. Match by
+    id under the root label, or keep the nodes a walk found
+    (``queries/arms_sales.cypher``; figures in BENCHMARKS.md, "One dialect per
+    engine").
 
 An unreachable graph
 --------------------

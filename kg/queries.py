@@ -32,10 +32,10 @@ A variable-length bound cannot be a parameter, so a query that takes a path
 length (``max_hops``) spells the longest one it allows (``*..6``) and filters on
 ``length(p) <= $max_hops``. ``// bound: max_hops`` lets the CLI and API run it,
 on an engine whose dialect asks for it (:attr:`kg.engines.Dialect.lowers_path_bounds`:
-the embedded engine goes on searching to N when no shorter path exists), with
-every ``*..N`` lowered to the parameter's value: the same rows. Neo4j runs the
-text as written. :meth:`NamedQuery.statement` is the one place that chooses,
-and the API and ``kg query --format json`` say which text ran.
+both do, since with no path that short each engine goes on searching to N),
+with every ``*..N`` lowered to the parameter's value: the same rows.
+:meth:`NamedQuery.statement` is the one place that chooses, and the API says
+which text ran.
 """
 
 from __future__ import annotations

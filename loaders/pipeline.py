@@ -12,14 +12,17 @@ costs about the same for one source as for a hundred.
 Checking a file (parse, resolve, SHACL) costs several times as much as writing
 it, and needs no graph, so with ``workers > 1`` files are checked in worker
 processes while the main process writes: results come back in file order, and
-only a few files ahead are kept in memory, however large the load.
+only a few files ahead are kept in memory, however large the load. Files are
+checked ``CHECK_CHUNK`` at a time, so that their sources can share pyshacl runs
+(:func:`loaders.validation.checked_graphs`).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from neo4j.exceptions import ClientError, DatabaseError
+from rdflib import Graph as RDFGraph
 
 from kg.graph import Graph
 from kg.ontology import Ontology, load_ontology
@@ -36,9 +40,10 @@ from kg.schema import apply_schema
 from kg.store import KINDS, SourceConflict, SourceReport, Store, Tally
 from loaders.duplicates import NameIndex, graph_entities, load_warnings
 from loaders.resolution import ReferenceTable, Resolver
-from loaders.validation import ANNOTATION_SUFFIXES, Violation, checked_graph
+from loaders.validation import ANNOTATION_SUFFIXES, Violation, checked_graph, checked_graphs
 
 RDF_SUFFIXES = (".ttl", ".nt", ".jsonld", ".json", ".rdf", ".xml", ".n3", ".trig", ".nq")
+CHECK_CHUNK = 25  # files checked together: more share a pyshacl run's fixed cost, fewer keep the writer fed sooner
 EXPORT_FORMATS = {"turtle": "turtle", "jsonld": "json-ld"}
 
 
@@ -50,13 +55,17 @@ class Rejected(Exception):
         self.violations = violations
         super().__init__(f"{path}: " + "; ".join(f"{v.where}{' · ' + v.field if v.field else ''}: {v.message}" for v in violations))
 
-    def __reduce__(self) -> tuple[type["Rejected"], tuple[Path, list[Violation]]]:
+    def __reduce__(self) -> tuple[type[Rejected], tuple[Path, list[Violation]]]:
         return Rejected, (self.path, self.violations)  # crosses from worker processes
 
 
 def prepare_file(path: Path, onto: Ontology, resolver: Resolver) -> list[SourceRows]:
     """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
-    data, violations = checked_graph(path, onto, resolver)
+    return _rows(path, *checked_graph(path, onto, resolver), onto)
+
+
+def _rows(path: Path, data: RDFGraph | None, violations: list[Violation], onto: Ontology) -> list[SourceRows]:
+    """The rows of a checked file; :class:`Rejected` when it has violations or states no source."""
     errors = [v for v in violations if v.severity == "violation"]
     if data is None or errors:
         raise Rejected(path, errors or violations)
@@ -89,8 +98,21 @@ def _timed_prepare(path: Path, onto: Ontology, resolver: Resolver) -> tuple[Prep
     return result, time.process_time() - started
 
 
-def _prepare_in_worker(path: Path) -> tuple[Prepared, float]:
-    return _timed_prepare(path, *_worker_tools())
+def _timed_prepare_chunk(paths: Sequence[Path], onto: Ontology, resolver: Resolver) -> list[tuple[Prepared, float]]:
+    """Each file prepared, checked together; the CPU seconds of the chunk are shared out evenly among its files."""
+    started = time.process_time()
+    out: list[Prepared] = []
+    for path, (data, violations) in zip(paths, checked_graphs(paths, onto, resolver)):
+        try:
+            out.append(_rows(path, data, violations, onto))
+        except Rejected as exc:
+            out.append(exc)
+    seconds = (time.process_time() - started) / max(len(paths), 1)
+    return [(prepared, seconds) for prepared in out]
+
+
+def _prepare_chunk_in_worker(paths: list[Path]) -> list[tuple[Prepared, float]]:
+    return _timed_prepare_chunk(paths, *_worker_tools())
 
 
 @dataclass
@@ -136,21 +158,26 @@ class Loader:
         """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
         return prepare_file(path, self.onto, self.resolver)
 
-    def prepared(self, files: list[Path], workers: int = 1) -> Iterator[tuple[Path, tuple[Prepared, float]]]:
+    def prepared(self, files: list[Path], workers: int = 1,
+                 chunk: int = CHECK_CHUNK) -> Iterator[tuple[Path, tuple[Prepared, float]]]:
         """Each file with its rows (or why it is rejected) and the CPU seconds that took, in order;
-        checked by ``workers`` processes."""
-        if workers <= 1 or len(files) < 2 * workers:
-            for path in files:
-                yield path, _timed_prepare(path, self.onto, self.resolver)
+        checked ``chunk`` files together (1: each alone), by ``workers`` processes."""
+        parallel = workers > 1 and len(files) >= 2 * workers
+        # At least two chunks a worker, so that a small load still keeps every worker busy.
+        size = max(1, min(chunk, math.ceil(len(files) / (2 * workers)) if parallel else chunk))
+        chunks = [files[i:i + size] for i in range(0, len(files), size)]
+        if not parallel:
+            for paths in chunks:
+                yield from zip(paths, _timed_prepare_chunk(paths, self.onto, self.resolver))
             return
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            todo = iter(files)
-            ahead: deque[tuple[Path, Future[tuple[Prepared, float]]]] = deque(
-                (path, pool.submit(_prepare_in_worker, path)) for path in islice(todo, 4 * workers))
+            todo = iter(chunks)
+            ahead: deque[tuple[list[Path], Future[list[tuple[Prepared, float]]]]] = deque(
+                (paths, pool.submit(_prepare_chunk_in_worker, paths)) for paths in islice(todo, 2 * workers))
             while ahead:
-                path, future = ahead.popleft()
-                ahead.extend((nxt, pool.submit(_prepare_in_worker, nxt)) for nxt in islice(todo, 1))
-                yield path, future.result()
+                paths, future = ahead.popleft()
+                ahead.extend((nxt, pool.submit(_prepare_chunk_in_worker, nxt)) for nxt in islice(todo, 1))
+                yield from zip(paths, future.result())
 
     def ensure_schema(self) -> None:
         if not self._schema_applied:

@@ -21,12 +21,17 @@ hands it to each run; ``tests/test_shapes.py`` holds its results equal to a
 fresh ``pyshacl.validate`` with pyshacl's own RDFS inference on every case.
 :mod:`loaders.shacl_tuning` takes out what else pyshacl works out again for
 every focus node from the shapes alone.
+
+The loader checks many files at once (:func:`checked_graphs`): their sources
+share pyshacl runs as far as :mod:`loaders.shacl_batch` shows each gets exactly
+the results of a run of its own.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,9 +42,9 @@ from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import RDF, SH, Graph, URIRef
 from rdflib.plugin import register
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
-from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.util import guess_format
@@ -47,8 +52,9 @@ from rdflib.util import guess_format
 from kg.ontology import AKG, Ontology, shacl_path_text
 from loaders.annotation_rdf import BuiltSource, build_rdf
 from loaders.annotations import AnnotationError, parse_annotation
-from loaders.inference import entail
+from loaders.inference import entail, entailed_triples
 from loaders.resolution import Resolver
+from loaders.shacl_batch import batches, reach_of, signatures
 from loaders.shacl_tuning import tuned
 
 _SHACL_LOCK = threading.Lock()
@@ -116,21 +122,32 @@ def _shapes_view(shapes: Graph) -> tuple[Graph, ShapesGraph]:
     return found[1]
 
 
-def shacl_report(data: Graph, onto: Ontology) -> tuple[bool, Graph]:
-    """pyshacl's verdict and report graph for ``data`` and its RDFS consequences under the ontology."""
+def _pyshacl(entailed: Graph, onto: Ontology) -> tuple[bool, Graph]:
+    """One pyshacl run over a graph that already holds its RDFS consequences."""
     with _SHACL_LOCK, tuned():
         shapes, view = _shapes_view(onto.shapes)
-        validator = Validator(DataGraph.from_rdflib(entail(data, onto)), shacl_graph=shapes, options=dict(_OPTIONS))
+        validator = Validator(DataGraph.from_rdflib(entailed), shacl_graph=shapes, options=dict(_OPTIONS))
         validator.shacl_graph = view
         conforms, results, _ = validator.run()
     return conforms, results
 
 
+def shacl_report(data: Graph, onto: Ontology) -> tuple[bool, Graph]:
+    """pyshacl's verdict and report graph for ``data`` and its RDFS consequences under the ontology."""
+    return _pyshacl(entail(data, onto), onto)
+
+
 def shacl_violations(data: Graph, onto: Ontology, *, file: str, where: dict[URIRef, str] | None = None) -> list[Violation]:
     """Validate ``data``; each result names the node (by its place in the file, or its id)."""
     _, results = shacl_report(data, onto)
+    return _violations(results, results.subjects(RDF.type, SH.ValidationResult), data, file=file, where=where)
+
+
+def _violations(results: Graph, found: Iterable[Any], data: Graph, *, file: str,
+                where: dict[URIRef, str] | None = None) -> list[Violation]:
+    """The report's results ``found`` as violations of the file whose graph is ``data``."""
     out: list[Violation] = []  # warnings too: a conforming graph may carry them (an official with no post)
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    for result in found:
         focus = results.value(result, SH.focusNode)
         node_id = data.value(focus, AKG.id) if focus is not None else None
         place = (where or {}).get(focus) if isinstance(focus, URIRef) else None  # type: ignore[arg-type]
@@ -149,6 +166,38 @@ def check_source(built: BuiltSource, onto: Ontology) -> list[Violation]:
     return shacl_violations(built.graph, onto, file=str(built.file.path), where=built.where)
 
 
+def check_sources(built: Sequence[BuiltSource], onto: Ontology) -> list[list[Violation]]:
+    """What :func:`check_source` gives each source, from as few pyshacl runs as :mod:`loaders.shacl_batch` allows."""
+    reach = reach_of(onto.shapes)
+    if reach.refused or len(built) < 2:
+        return [check_source(source, onto) for source in built]
+    triples = [entailed_triples(source.graph, onto) for source in built]
+    nodes = [signatures(source_triples, reach) for source_triples in triples]
+    out: list[list[Violation]] = [[] for _ in built]
+    for batch in batches(nodes):
+        graph = Graph()
+        for position in batch.members:
+            for prefix, namespace in built[position].graph.namespaces():
+                graph.bind(prefix, namespace, override=False)
+            graph.addN((s, p, o, graph) for s, p, o in triples[position])
+        _, results = _pyshacl(graph, onto)
+        found: dict[int, list[Any]] = defaultdict(list)
+        for result in results.subjects(RDF.type, SH.ValidationResult):
+            focus = results.value(result, SH.focusNode)
+            path = results.value(result, SH.resultPath)
+            # A value checked alone goes to the sources that state it; anything else to every source
+            # holding the focus node, which they agree on.
+            value = results.value(result, SH.value) if path in reach.per_value else None
+            stated = (focus, path, value) if value is not None else None
+            for position in batch.members:
+                if focus in nodes[position] and (stated is None or stated in triples[position]):
+                    found[position].append(result)
+        for position in batch.members:
+            source = built[position]
+            out[position] = _violations(results, found[position], source.graph, file=str(source.file.path), where=source.where)
+    return out
+
+
 def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) -> tuple[Graph | None, list[Violation]]:
     """An annotation file (YAML) or RDF file as RDF in ontology terms, with every problem found in it.
 
@@ -162,12 +211,10 @@ def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) 
     if not path.exists():
         return unreadable("no such file")
     if path.suffix.lower() in ANNOTATION_SUFFIXES:
-        try:
-            built = build_rdf(parse_annotation(path), onto, resolver)
-        except AnnotationError as exc:
-            return None, [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
-        noted = [Violation(file=str(path), where=where, field="", message=what, severity="warning") for where, what in built.warnings]
-        return built.graph, noted + check_source(built, onto)
+        built = _built(path, onto, resolver)
+        if isinstance(built, list):
+            return None, built
+        return built.graph, _noted(built) + check_source(built, onto)
     fmt = guess_format(str(path)) or ("json-ld" if path.suffix.lower() == ".jsonld" else None)
     if fmt is None:
         return unreadable("unknown file type: use .yaml/.yml annotations or RDF (.ttl, .nt, .jsonld, .rdf)")
@@ -176,6 +223,36 @@ def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) 
     except Exception as exc:  # rdflib raises many parser-specific types
         return unreadable(f"cannot parse as {fmt}: {exc}")
     return data, shacl_violations(data, onto, file=str(path))
+
+
+def _built(path: Path, onto: Ontology, resolver: Resolver | None) -> BuiltSource | list[Violation]:
+    """An annotation file as RDF, or every problem that stops it being read."""
+    try:
+        return build_rdf(parse_annotation(path), onto, resolver)
+    except AnnotationError as exc:
+        return [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
+
+
+def _noted(built: BuiltSource) -> list[Violation]:
+    return [Violation(file=str(built.file.path), where=where, field="", message=what, severity="warning")
+            for where, what in built.warnings]
+
+
+def checked_graphs(paths: Sequence[Path], onto: Ontology, resolver: Resolver | None = None) -> list[tuple[Graph | None, list[Violation]]]:
+    """:func:`checked_graph` of each file, the annotation files' sources checked together (:func:`check_sources`)."""
+    out: list[tuple[Graph | None, list[Violation]]] = [(None, []) for _ in paths]
+    together: list[tuple[int, BuiltSource]] = []
+    for position, path in enumerate(paths):
+        built = _built(path, onto, resolver) if path.suffix.lower() in ANNOTATION_SUFFIXES and path.exists() else None
+        if isinstance(built, BuiltSource):
+            together.append((position, built))
+        elif built is not None:
+            out[position] = (None, built)
+        else:
+            out[position] = checked_graph(path, onto, resolver)
+    for (position, built), found in zip(together, check_sources([built for _, built in together], onto)):
+        out[position] = (built.graph, _noted(built) + found)
+    return out
 
 
 def validate_file(path: Path, onto: Ontology) -> list[Violation]:

@@ -10,40 +10,51 @@
 // param limit: integer = 50 -- at most this many sales
 // example: :param {buyer: 'state:TW', seller: null, system: null, contractor: null, from: null, to: null, min_value: null, limit: 50}
 // example: :param {buyer: 'Taiwan', seller: 'United States', system: 'NASAMS', contractor: 'RTX', from: '2025', to: '2025-12', min_value: 500000000.0, limit: 50}
-// Names are resolved in one pass over actors and systems; each filter given then walks from
-// its entities to the sales it reaches, and a sale must be reached by every filter given.
-// (Testing each sale against the filters costs a subquery per sale: seconds at 100k events.)
+// Names are resolved in one pass over actors and systems (no index serves case-insensitive names
+// and aliases). The sales are walked to from the entities of the first filter given (buyer,
+// seller, system, contractor, in that order); each later filter given is a pattern tested from
+// those sales only. Sales stay nodes from the walk on: matched again by id under :ArmsSale, which
+// has no index of its own on Neo4j (the id index is on :Event), each would scan every sale.
 CALL () {
   MATCH (x:Actor|WeaponSystem)
   WITH x, [n IN [x.name] + coalesce(x.alias, []) + coalesce(x.sourceName, []) | toLower(n)] AS names
-  RETURN collect(CASE WHEN x:Actor AND (x.id = $buyer OR toLower($buyer) IN names) THEN x.id END) AS buyers,
-         collect(CASE WHEN x:Actor AND (x.id = $seller OR toLower($seller) IN names) THEN x.id END) AS sellers,
-         collect(CASE WHEN x:WeaponSystem AND (x.id = $system OR toLower($system) IN names) THEN x.id END) AS systems,
-         collect(CASE WHEN x:Actor AND (x.id = $contractor OR toLower($contractor) IN names) THEN x.id END) AS contractors
+  RETURN collect(CASE WHEN x:Actor AND (x.id = $buyer OR toLower($buyer) IN names) THEN x END) AS buyers,
+         collect(CASE WHEN x:Actor AND (x.id = $seller OR toLower($seller) IN names) THEN x END) AS sellers,
+         collect(CASE WHEN x:WeaponSystem AND (x.id = $system OR toLower($system) IN names) THEN x END) AS systems,
+         collect(CASE WHEN x:Actor AND (x.id = $contractor OR toLower($contractor) IN names) THEN x END) AS contractors
 }
-WITH [reached IN [
-        CASE WHEN $buyer IS NOT NULL THEN COLLECT {
-          UNWIND buyers AS id MATCH (:Actor {id: id})<-[:BUYER|RECIPIENT]-(d:ArmsSale) RETURN DISTINCT d.id } END,
-        CASE WHEN $seller IS NOT NULL THEN COLLECT {
-          UNWIND sellers AS id MATCH (:Actor {id: id})<-[:SELLER|SUPPLIER]-(d:ArmsSale) RETURN DISTINCT d.id } END,
-        CASE WHEN $system IS NOT NULL THEN COLLECT {
-          UNWIND systems AS id MATCH (:WeaponSystem {id: id})<-[:INVOLVES_SYSTEM]-(:Event)-[:PART_OF*0..3]->(d:ArmsSale)
-          RETURN DISTINCT d.id } END,
-        CASE WHEN $contractor IS NOT NULL THEN COLLECT {
-          UNWIND contractors AS id MATCH (:Actor {id: id})<-[:CONTRACTOR]-(:Event)-[:PART_OF*0..3]->(d:ArmsSale)
-          RETURN DISTINCT d.id } END]
-      WHERE reached IS NOT NULL] AS filters
-CALL (filters) {
-  WITH filters WHERE size(filters) > 0
-  UNWIND filters[0] AS id
-  WITH id, filters WHERE all(reached IN filters WHERE id IN reached)
-  MATCH (deal:ArmsSale {id: id})
-  RETURN deal
+CALL (buyers, sellers, systems, contractors) {
+  WITH buyers WHERE $buyer IS NOT NULL
+  UNWIND buyers AS b
+  MATCH (b)<-[:BUYER|RECIPIENT]-(deal:ArmsSale)
+  RETURN DISTINCT deal
   UNION
-  WITH filters WHERE size(filters) = 0
+  WITH sellers WHERE $buyer IS NULL AND $seller IS NOT NULL
+  UNWIND sellers AS s
+  MATCH (s)<-[:SELLER|SUPPLIER]-(deal:ArmsSale)
+  RETURN DISTINCT deal
+  UNION
+  WITH systems WHERE $buyer IS NULL AND $seller IS NULL AND $system IS NOT NULL
+  UNWIND systems AS w
+  MATCH (w)<-[:INVOLVES_SYSTEM]-(:Event)-[:PART_OF*0..3]->(deal:ArmsSale)
+  RETURN DISTINCT deal
+  UNION
+  WITH contractors WHERE $buyer IS NULL AND $seller IS NULL AND $system IS NULL AND $contractor IS NOT NULL
+  UNWIND contractors AS c
+  MATCH (c)<-[:CONTRACTOR]-(:Event)-[:PART_OF*0..3]->(deal:ArmsSale)
+  RETURN DISTINCT deal
+  UNION
+  WITH 0 AS unfiltered WHERE $buyer IS NULL AND $seller IS NULL AND $system IS NULL AND $contractor IS NULL
   MATCH (deal:ArmsSale)
   RETURN deal
 }
+WITH deal, sellers, systems, contractors
+WHERE ($seller IS NULL OR $buyer IS NULL
+       OR EXISTS { (deal)-[:SELLER|SUPPLIER]->(s) WHERE s IN sellers })
+  AND ($system IS NULL OR ($buyer IS NULL AND $seller IS NULL)
+       OR EXISTS { (deal)<-[:PART_OF*0..3]-(:Event)-[:INVOLVES_SYSTEM]->(w) WHERE w IN systems })
+  AND ($contractor IS NULL OR ($buyer IS NULL AND $seller IS NULL AND $system IS NULL)
+       OR EXISTS { (deal)<-[:PART_OF*0..3]-(:Event)-[:CONTRACTOR]->(c) WHERE c IN contractors })
 WITH deal
 WHERE ($from IS NULL OR left(deal.date, size($from)) >= left($from, size(deal.date)))
   AND ($to IS NULL OR left(deal.date, size($to)) <= left($to, size(deal.date)))

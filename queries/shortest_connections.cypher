@@ -8,6 +8,9 @@
 // example: :param {from: 'Sweden', to: 'China', max_hops: 6, limit: 25}
 // bound: max_hops
 // Both ends are resolved in one pass over the entities (a pass costs the same for one name or two).
+// In Neo4j Browser, lower *..6 to the max_hops you want when the ends may not be that close: with no
+// path that short the search goes on to 6 hops, which takes minutes on a large graph (the API and
+// kg query lower it for you).
 CALL () {
   MATCH (x:Actor|WeaponSystem|Place)
   WITH x, [n IN [x.name] + coalesce(x.alias, []) + coalesce(x.sourceName, []) | toLower(n)] AS names

@@ -47,8 +47,7 @@ def test_query_list_and_run_in_every_format(settings: Settings, corpus) -> None:
 
 
 def test_query_runs_a_bounded_query_at_the_depth_asked(settings: Settings, corpus, monkeypatch) -> None:
-    """kg query runs shortest_connections as the API does: on the embedded engine with its `*..6` lowered to
-    max_hops (`// bound:`), on Neo4j as written."""
+    """kg query runs shortest_connections as the API does: its `*..6` lowered to max_hops (`// bound:`)."""
     from kg.graph import Graph
 
     texts: list[str] = []
@@ -60,10 +59,7 @@ def test_query_runs_a_bounded_query_at_the_depth_asked(settings: Settings, corpu
     rows = json.loads(result.stdout)
     assert rows and all(r["hops"] <= 2 for r in rows)
     ran = [t for t in texts if "allShortestPaths" in t]
-    if settings.local_neo4j:  # Neo4j runs the file's own text, as analysts paste it
-        assert ran and all("*..6]" in t for t in ran)
-    else:
-        assert ran and all("*..2]" in t and "*..6]" not in t for t in ran)
+    assert ran and all("*..2]" in t and "*..6]" not in t for t in ran)
 
 
 def test_query_refuses_bad_names_and_parameters(settings: Settings) -> None:

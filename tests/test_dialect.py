@@ -1,6 +1,6 @@
-"""Each engine answers the way its dialect chooses (kg.engines): Neo4j runs the analysts' query texts
-and its full-text index, with none of the embedded engine's workarounds; the embedded engine runs
-its workarounds and the API says so."""
+"""Each engine answers the way its dialect chooses (kg.engines): Neo4j runs the named queries and its
+full-text index, with none of the embedded engine's workarounds; the embedded engine runs its
+workarounds; and the API says which query text ran."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
 def test_the_dialect_comes_from_the_engines_agent_string() -> None:
     assert dialect_for_agent("Neo4j/5.x compatible (ArcadeDB 25.10.1)") is ARCADEDB
     assert dialect_for_agent("Neo4j/5.26.0") is NEO4J
-    assert NEO4J.fulltext_index and NEO4J.shortest_paths and not NEO4J.lowers_path_bounds
+    assert NEO4J.fulltext_index and NEO4J.shortest_paths and NEO4J.lowers_path_bounds
     assert not ARCADEDB.fulltext_index and not ARCADEDB.shortest_paths and ARCADEDB.lowers_path_bounds
 
 
@@ -68,18 +68,20 @@ def test_each_engine_answers_search_names_and_paths_its_own_way(settings: Settin
         assert paths_rows and all(r["hops"] <= 2 for r in paths_rows)
         answer = client.post("/queries/shortest_connections",
                              json={"params": {"from": "contractor:rtx", "to": "state:TW", "max_hops": 2}}).json()
+        client_answer = client.post("/queries/graph_overview", json={"params": {}}).json()
     ran = set(spy.texts)
-    text = str(get_query("shortest_connections").text)
+    query = get_query("shortest_connections")
+    lowered = str(query.bounded(query.bind({"from": "contractor:rtx", "to": "state:TW", "max_hops": 2})))
     assert answer["rows"] and answer["ran"]["engine"] == graph.dialect.name
     if graph.dialect.name == "neo4j":
         assert not ran & WORKAROUNDS, "Neo4j ran an embedded-engine workaround"
-        assert FULLTEXT <= ran and text in ran  # the index, and the analysts' own text for /paths
-        assert answer["ran"] == {"engine": "neo4j", "as_written": True, "text": text}
+        assert FULLTEXT <= ran and lowered in ran  # the index, and the named query for /paths
     else:
         assert not ran & FULLTEXT
         assert str(cypher.ENTITY_NAMES) in ran and ran & {str(s) for s in paths.cypher_statements()}
-        assert answer["ran"]["as_written"] is False and "*..2]" in answer["ran"]["text"]
-        assert answer["ran"]["text"] != text
+    assert answer["ran"] == {"engine": graph.dialect.name, "as_written": False, "text": lowered}
+    graph_overview = client_answer["ran"]
+    assert graph_overview == {"engine": graph.dialect.name, "as_written": True, "text": str(get_query("graph_overview").text)}
 
 
 def test_search_finds_prefix_substring_and_misspelt_names_on_both_engines(settings: Settings, graph: Graph,

@@ -82,8 +82,8 @@ class QueryText(BaseModel):
 
     engine: str = Field(examples=["neo4j"], description="The engine that ran it: neo4j or arcadedb")
     as_written: bool = Field(description="True when the text is the query file's own, as pasted into Neo4j Browser; "
-                                         "false when the engine ran its own form (the embedded engine lowers each "
-                                         "*..N to max_hops, giving the same rows)")
+                                         "false when the engine ran its own form (each *..N of a query with a bound "
+                                         "lowered to max_hops: the same rows, without searching deeper than asked)")
     text: str = Field(description="The Cypher that ran")
 
 

@@ -22,8 +22,10 @@ class Dialect:
     #: ``allShortestPaths`` runs well from the named query's own text; otherwise the API
     #: searches from both ends (:mod:`kg.engines.arcadedb.paths`). Difference 9.
     shortest_paths: bool
-    #: A named query with ``// bound:`` runs with every ``*..N`` lowered to the parameter's value
-    #: (the engine goes on searching to N otherwise); the API then says which text it ran.
+    #: A named query with ``// bound:`` runs with every ``*..N`` lowered to the parameter's value:
+    #: with no path as short as the bound, both engines go on searching to N, which on Neo4j
+    #: took minutes where the lowered text took a fraction of a second (BENCHMARKS.md, "One
+    #: dialect per engine"). The API then says which text it ran.
     lowers_path_bounds: bool
     #: Whether a node's labels can change inside the transaction that writes it. Difference 5.
     relabel_in_transaction: bool

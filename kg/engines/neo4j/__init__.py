@@ -4,5 +4,5 @@ from __future__ import annotations
 
 from kg.engines.dialect import Dialect
 
-DIALECT = Dialect(name="neo4j", fulltext_index=True, shortest_paths=True, lowers_path_bounds=False,
+DIALECT = Dialect(name="neo4j", fulltext_index=True, shortest_paths=True, lowers_path_bounds=True,
                   relabel_in_transaction=True)

@@ -91,6 +91,7 @@ class SourceRows:
     vocabulary: list[Node] = field(default_factory=list)
     claim_rels: list[Rel] = field(default_factory=list)
     entity_rels: list[Rel] = field(default_factory=list)  # props: evidenceIds
+    notes: list[str] = field(default_factory=list)  # what the file's reader could not use (an unparsed paragraph); not written
 
     @property
     def source_id(self) -> str:

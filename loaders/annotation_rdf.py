@@ -98,12 +98,12 @@ class _Builder:
         return cls.name
 
     def evidence(self, key: str, sentence: str, where: str, *, confidence: float | None = None,
-                 mentions: Iterable[URIRef] = ()) -> URIRef:
+                 mentions: Iterable[URIRef] = (), method: str | None = None) -> URIRef:
         node = iri(f"evidence:{self.file.source_id}:{key}")
         self.g.add((node, RDF.type, AKG.Evidence))
         self.add(node, "id", f"evidence:{self.file.source_id}:{key}")
         self.add(node, "sentence", sentence)
-        self.add(node, "method", "extracted" if confidence is not None else "curated")
+        self.add(node, "method", method or ("extracted" if confidence is not None else "curated"))
         if confidence is not None:
             self.add(node, "confidence", Literal(Decimal(str(confidence)), datatype=XSD.decimal))
         if self.file.text is not None:
@@ -196,7 +196,7 @@ class _Builder:
             if sentence is None:
                 self.problems.append((f"entities[{i}]", "nothing in the file states this entity: add an `evidence:` sentence that names it"))
                 continue
-            evidence = self.evidence(f"mention-{ent.id}", sentence, f"entities[{i}].evidence", confidence=ent.confidence,
+            evidence = self.evidence(f"mention-{ent.id}", sentence, f"entities[{i}].evidence", confidence=ent.confidence, method=ent.method,
                                      mentions=[node])
             # The names this source used for the entity, on the mention itself, so they
             # can be retracted with the source and survive an export round trip.
@@ -267,6 +267,11 @@ class _Builder:
             self.add(node, "currency", ev.value.currency)
         if ev.quantity is not None:
             self.add(node, "quantity", Literal(ev.quantity, datatype=XSD.nonNegativeInteger))
+        for item in ev.items:
+            count = f"{item.quantity} × " if item.quantity is not None else ""
+            self.add(node, "item", f"{count}{item.name}{' (major defense equipment)' if item.major else ''}")
+        for detail_key, detail in ev.details.items():
+            self.add(node, "detail", f"{detail_key}: {detail}")
         mentioned: list[URIRef] = []
         for j, part in enumerate(ev.participants):
             where = f"events[{i}].participants[{j}]"
@@ -294,7 +299,8 @@ class _Builder:
             self.add(node, "partOf", self.event_iri.get(ev.part_of))
         if ev.blocked_deal:
             self.add(node, "blockedDeal", self.event_iri.get(ev.blocked_deal))
-        evidence = self.evidence(f"{key}", ev.evidence, f"events[{i}].evidence", confidence=ev.confidence, mentions=mentioned)
+        evidence = self.evidence(f"{key}", ev.evidence, f"events[{i}].evidence", confidence=ev.confidence, mentions=mentioned,
+                                 method=ev.method)
         self.add(node, "evidencedBy", evidence)
 
     def build_relations(self) -> None:
@@ -315,7 +321,7 @@ class _Builder:
                 if expected and not self.onto.is_a(self.entity_class[ref], expected):
                     self.problems.append((f"{where}.{end}", f"{rel.predicate} needs a {expected} as {end}; {ref!r} is a {self.entity_class[ref]}"))
             key = "rel-" + hashlib.sha1(f"{rel.subject}|{rel.predicate}|{rel.object}".encode()).hexdigest()[:10]
-            ev = self.evidence(key, rel.evidence, f"{where}.evidence", confidence=rel.confidence, mentions=[s, o])
+            ev = self.evidence(key, rel.evidence, f"{where}.evidence", confidence=rel.confidence, mentions=[s, o], method=rel.method)
             statement = self.reify(key, s, prop.iri, o, ev)
             self.where[statement] = f"{where} ({rel.subject} {rel.predicate} {rel.object})"
 

@@ -18,6 +18,11 @@ using only the documented keys stay valid):
   ``events[].end_date``, ``events[].date_basis`` (stated, inferred), ``events[].modality`` (reported, planned, expected),
   ``events[].status``, ``events[].quote``, ``events[].place``,
   ``events[].description``, ``events[].blocked_deal``.
+* ``events[].items`` (what an official notice lists: name, quantity, whether major defence
+  equipment, the WeaponSystem entity), ``events[].details`` (other facts of the record as short
+  ``key: value`` lines: transmittal or contract number, contract type, cost qualifier ...).
+* ``entities[].method``, ``events[].method``, ``relations[].method``: how the fact was produced
+  (``parser:dsca``); the default is "extracted" when a confidence is given, else "curated".
 * ``relations``: statements between entities (``subsidiaryOf``, ``operates``,
   ``coDeveloper`` ...) with their evidence.
 """
@@ -115,6 +120,8 @@ def _scalar_text(value: Any) -> Any:
 #: A source's other metadata (``author``, ``section``, ``language`` ...): a short key and one line of text.
 MetadataKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
 MetadataValue = Annotated[str, BeforeValidator(_scalar_text), Field(min_length=1, pattern=r"^[^\n]*$")]
+#: How a fact was produced: "curated", "extracted", or the parser that read it ("parser:dsca").
+Method = Annotated[str, Field(pattern=r"^[a-z][a-z0-9:_-]{0,39}$")]
 
 
 class ArticleMeta(_Strict):
@@ -149,11 +156,21 @@ class EntityAnn(_Strict):
     description: str | None = None
     evidence: str | None = None
     confidence: float | None = Field(None, ge=0, le=1)  # machine annotations: how sure the extractor is of the entity
+    method: Method | None = None
 
 
 class Participant(_Strict):
     entity: LocalId
     role: str
+
+
+class Item(_Strict):
+    """One line of what an official notice lists (``three (3) NASAMS fire units``)."""
+
+    name: str = Field(min_length=1)
+    quantity: int | None = Field(None, ge=0)
+    major: bool = False  # major defence equipment, as the notice classes it
+    system: LocalId | None = None  # the WeaponSystem entity it names
 
 
 class Value(_Strict):
@@ -180,6 +197,9 @@ class EventAnn(_Strict):
     part_of: LocalId | None = None
     blocked_deal: LocalId | None = None
     description: str | None = None
+    items: list[Item] = Field(default_factory=list)
+    details: dict[MetadataKey, MetadataValue] = Field(default_factory=dict)
+    method: Method | None = None
 
 
 class RelationAnn(_Strict):
@@ -188,6 +208,7 @@ class RelationAnn(_Strict):
     object: LocalId
     evidence: str = Field(min_length=1)
     confidence: float | None = Field(None, ge=0, le=1)
+    method: Method | None = None
 
 
 class Annotation(_Strict):
@@ -245,6 +266,9 @@ def _cross_references(ann: Annotation) -> list[tuple[str, str]]:
             need(f"events[{i}].participants[{j}].entity", participant.entity, entity_ids, "entity")
         for j, system in enumerate(event.systems):
             need(f"events[{i}].systems[{j}]", system, entity_ids, "entity")
+        for j, item in enumerate(event.items):
+            if item.system:
+                need(f"events[{i}].items[{j}].system", item.system, entity_ids, "entity")
         if event.place:
             need(f"events[{i}].place", event.place, entity_ids, "entity")
         for key in ("part_of", "blocked_deal"):

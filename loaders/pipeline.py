@@ -39,6 +39,8 @@ from kg.property_graph import SourceRows, rows_to_rdf, source_rows
 from kg.schema import apply_schema
 from kg.store import KINDS, SourceConflict, SourceReport, Store, Tally
 from loaders.duplicates import NameIndex, graph_entities, load_warnings
+from loaders.official.document import NOT_PARSED, official_kind
+from loaders.official.inputs import OFFICIAL_SUFFIXES
 from loaders.resolution import ReferenceTable, Resolver
 from loaders.validation import ANNOTATION_SUFFIXES, Violation, checked_graph, checked_graphs
 
@@ -59,9 +61,9 @@ class Rejected(Exception):
         return Rejected, (self.path, self.violations)  # crosses from worker processes
 
 
-def prepare_file(path: Path, onto: Ontology, resolver: Resolver) -> list[SourceRows]:
+def prepare_file(path: Path, onto: Ontology, resolver: Resolver, kind: str | None = None) -> list[SourceRows]:
     """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
-    return _rows(path, *checked_graph(path, onto, resolver), onto)
+    return _rows(path, *checked_graph(path, onto, resolver, kind), onto)
 
 
 def _rows(path: Path, data: RDFGraph | None, violations: list[Violation], onto: Ontology) -> list[SourceRows]:
@@ -72,6 +74,9 @@ def _rows(path: Path, data: RDFGraph | None, violations: list[Violation], onto: 
     rows = source_rows(data, onto)
     if not rows:
         raise Rejected(path, [Violation(str(path), "(file)", "", "states no source (an akg:Source with its evidence)")])
+    # What an official document's parser could not read goes with the load's report; the rest loads.
+    rows[0].notes.extend(f"{v.where}: {v.message}" for v in violations
+                         if v.severity == "warning" and v.message.startswith(NOT_PARSED))
     return rows
 
 
@@ -84,7 +89,7 @@ def _worker_tools() -> tuple[Ontology, Resolver]:
 Prepared = list[SourceRows] | Rejected
 
 
-def _timed_prepare(path: Path, onto: Ontology, resolver: Resolver) -> tuple[Prepared, float]:
+def _timed_prepare(path: Path, onto: Ontology, resolver: Resolver, kind: str | None = None) -> tuple[Prepared, float]:
     """The file prepared, and the CPU seconds that took in this process.
 
     CPU, not wall-clock: the checking processes share the cores with the writer
@@ -92,17 +97,18 @@ def _timed_prepare(path: Path, onto: Ontology, resolver: Resolver) -> tuple[Prep
     """
     started = time.process_time()
     try:
-        result: Prepared = prepare_file(path, onto, resolver)
+        result: Prepared = prepare_file(path, onto, resolver, kind)
     except Rejected as exc:
         result = exc
     return result, time.process_time() - started
 
 
-def _timed_prepare_chunk(paths: Sequence[Path], onto: Ontology, resolver: Resolver) -> list[tuple[Prepared, float]]:
+def _timed_prepare_chunk(paths: Sequence[Path], onto: Ontology, resolver: Resolver,
+                         kind: str | None = None) -> list[tuple[Prepared, float]]:
     """Each file prepared, checked together; the CPU seconds of the chunk are shared out evenly among its files."""
     started = time.process_time()
     out: list[Prepared] = []
-    for path, (data, violations) in zip(paths, checked_graphs(paths, onto, resolver)):
+    for path, (data, violations) in zip(paths, checked_graphs(paths, onto, resolver, kind)):
         try:
             out.append(_rows(path, data, violations, onto))
         except Rejected as exc:
@@ -111,8 +117,8 @@ def _timed_prepare_chunk(paths: Sequence[Path], onto: Ontology, resolver: Resolv
     return [(prepared, seconds) for prepared in out]
 
 
-def _prepare_chunk_in_worker(paths: list[Path]) -> list[tuple[Prepared, float]]:
-    return _timed_prepare_chunk(paths, *_worker_tools())
+def _prepare_chunk_in_worker(paths: list[Path], kind: str | None) -> list[tuple[Prepared, float]]:
+    return _timed_prepare_chunk(paths, *_worker_tools(), kind)
 
 
 @dataclass
@@ -131,12 +137,17 @@ class LoadSummary:
         return totals
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the annotation/RDF files inside folders named (sorted, recursive)."""
+def expand(paths: Iterable[Path], kind: str | None = None) -> list[Path]:
+    """Files named, and inside folders named (sorted, recursive) the annotation and RDF files and the
+    official documents: those of ``kind``, else those recognised as one (a news article's text beside
+    its annotation is not a source of its own)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ANNOTATION_SUFFIXES + RDF_SUFFIXES))
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                suffix = p.suffix.lower()
+                if suffix in ANNOTATION_SUFFIXES + RDF_SUFFIXES or (suffix in OFFICIAL_SUFFIXES and official_kind(p, kind)):
+                    out.append(p)
         else:
             out.append(path)
     return out
@@ -154,12 +165,12 @@ class Loader:
         self._schema_applied = False
         self._names: NameIndex | None = None  # the graph's names by type, read once per load (loaders.duplicates)
 
-    def prepare(self, path: Path) -> list[SourceRows]:
+    def prepare(self, path: Path, kind: str | None = None) -> list[SourceRows]:
         """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
-        return prepare_file(path, self.onto, self.resolver)
+        return prepare_file(path, self.onto, self.resolver, kind)
 
-    def prepared(self, files: list[Path], workers: int = 1,
-                 chunk: int = CHECK_CHUNK) -> Iterator[tuple[Path, tuple[Prepared, float]]]:
+    def prepared(self, files: list[Path], workers: int = 1, chunk: int = CHECK_CHUNK,
+                 kind: str | None = None) -> Iterator[tuple[Path, tuple[Prepared, float]]]:
         """Each file with its rows (or why it is rejected) and the CPU seconds that took, in order;
         checked ``chunk`` files together (1: each alone), by ``workers`` processes."""
         parallel = workers > 1 and len(files) >= 2 * workers
@@ -168,15 +179,15 @@ class Loader:
         chunks = [files[i:i + size] for i in range(0, len(files), size)]
         if not parallel:
             for paths in chunks:
-                yield from zip(paths, _timed_prepare_chunk(paths, self.onto, self.resolver))
+                yield from zip(paths, _timed_prepare_chunk(paths, self.onto, self.resolver, kind))
             return
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             todo = iter(chunks)
             ahead: deque[tuple[list[Path], Future[list[tuple[Prepared, float]]]]] = deque(
-                (paths, pool.submit(_prepare_chunk_in_worker, paths)) for paths in islice(todo, 2 * workers))
+                (paths, pool.submit(_prepare_chunk_in_worker, paths, kind)) for paths in islice(todo, 2 * workers))
             while ahead:
                 paths, future = ahead.popleft()
-                ahead.extend((nxt, pool.submit(_prepare_chunk_in_worker, nxt)) for nxt in islice(todo, 1))
+                ahead.extend((nxt, pool.submit(_prepare_chunk_in_worker, nxt, kind)) for nxt in islice(todo, 1))
                 yield from zip(paths, future.result())
 
     def ensure_schema(self) -> None:
@@ -203,8 +214,11 @@ class Loader:
         return self._names
 
     def load(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None, workers: int = 1,
-             batch: int = 1, replace: bool = False) -> LoadSummary:
+             batch: int = 1, replace: bool = False, kind: str | None = None) -> LoadSummary:
         """Load files and folders; rejected files are reported and do not stop the others.
+
+        ``kind`` reads every official document named or found as that kind (``dsca`` ...)
+        instead of recognising each one's kind.
 
         A file whose source id names a different stored source is refused (``summary.conflicts``)
         unless ``replace``: the stored source stays as it was.
@@ -227,7 +241,7 @@ class Loader:
                     progress(path)
             pending.clear()
 
-        for path, (prepared, seconds) in self.prepared(expand(paths), workers):
+        for path, (prepared, seconds) in self.prepared(expand(paths, kind), workers, kind=kind):
             summary.check_seconds += seconds
             if isinstance(prepared, Rejected):
                 summary.rejected.append(prepared)
@@ -270,6 +284,9 @@ class Loader:
         self._write_new(run, reports)
         # Entities the written sources created whose names are close to the graph's: a warning in the creating source's report.
         by_id = {report.source_id: report for report in reports}
+        for rows in sources:
+            if rows.notes and rows.source_id in by_id:
+                by_id[rows.source_id].warnings.extend(rows.notes)
         for source_id, warnings in load_warnings(index, [rows for rows in sources if rows.source_id in by_id]).items():
             by_id[source_id].warnings.extend(warnings)
         return reports

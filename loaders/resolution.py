@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.names import normalise_name
+from kg.names import normalise_name, without_legal_form
 from kg.ontology import Ontology
 from loaders import reference
 
@@ -130,10 +130,14 @@ class Resolver:
             for entry in index.get(key.strip().upper(), []) if key else []:
                 if self._compatible(cls, entry.type):
                     return self._known(entry, via)
-        for via, candidate in [("name", name), *(("alias", a) for a in aliases)]:
+        candidates = [("name", name), *(("alias", a) for a in aliases)]
+        kind = kind_of(self.onto, cls)
+        if kind == "contractor":  # "Raytheon Co." is Raytheon (the reference names companies without their legal form)
+            candidates += [(via, without_legal_form(c)) for via, c in candidates if without_legal_form(c) != c]
+        for via, candidate in candidates:
             matches = [e for e in self.reference.by_name.get(normalise_name(candidate), []) if self._compatible(cls, e.type)]
             if matches:
                 return self._known(matches[0], via)
-        kind = kind_of(self.onto, cls)
-        node_id = f"state:{iso_code}" if kind == "state" and iso_code else f"{kind}:{slug(name)}"
+        key = without_legal_form(name) if kind == "contractor" else name
+        node_id = f"state:{iso_code}" if kind == "state" and iso_code else f"{kind}:{slug(key)}"
         return Resolution(node_id, cls, name, (), iso_code, wikidata, "new")

@@ -53,6 +53,8 @@ from kg.ontology import AKG, Ontology, shacl_path_text
 from loaders.annotation_rdf import BuiltSource, build_rdf
 from loaders.annotations import AnnotationError, parse_annotation
 from loaders.inference import entail, entailed_triples
+from loaders.official.document import NOT_PARSED, OfficialError, parse_official
+from loaders.official.inputs import OFFICIAL_SUFFIXES
 from loaders.resolution import Resolver
 from loaders.shacl_batch import batches, reach_of, signatures
 from loaders.shacl_tuning import tuned
@@ -198,11 +200,14 @@ def check_sources(built: Sequence[BuiltSource], onto: Ontology) -> list[list[Vio
     return out
 
 
-def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) -> tuple[Graph | None, list[Violation]]:
-    """An annotation file (YAML) or RDF file as RDF in ontology terms, with every problem found in it.
+def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None,
+                  kind: str | None = None) -> tuple[Graph | None, list[Violation]]:
+    """An annotation file (YAML), an official document (``kind``, else recognised) or an RDF file as RDF in
+    ontology terms, with every problem found in it.
 
     The graph is None when the file cannot be read at all; otherwise the problems
-    are its SHACL results (an empty list means it conforms). ``kg validate`` reports
+    are its SHACL results (an empty list means it conforms) and, for an official
+    document, what its parser could not read (warnings). ``kg validate`` reports
     them; the loader loads only a file without violations.
     """
     def unreadable(message: str) -> tuple[None, list[Violation]]:
@@ -210,14 +215,15 @@ def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) 
 
     if not path.exists():
         return unreadable("no such file")
-    if path.suffix.lower() in ANNOTATION_SUFFIXES:
-        built = _built(path, onto, resolver)
+    if _annotated(path):
+        built = _built(path, onto, resolver, kind)
         if isinstance(built, list):
             return None, built
         return built.graph, _noted(built) + check_source(built, onto)
     fmt = guess_format(str(path)) or ("json-ld" if path.suffix.lower() == ".jsonld" else None)
     if fmt is None:
-        return unreadable("unknown file type: use .yaml/.yml annotations or RDF (.ttl, .nt, .jsonld, .rdf)")
+        return unreadable("unknown file type: use .yaml/.yml annotations, official sources (.txt, .html, .pdf, .csv) "
+                          "or RDF (.ttl, .nt, .jsonld, .rdf)")
     try:
         data = Graph().parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
@@ -225,12 +231,28 @@ def checked_graph(path: Path, onto: Ontology, resolver: Resolver | None = None) 
     return data, shacl_violations(data, onto, file=str(path))
 
 
-def _built(path: Path, onto: Ontology, resolver: Resolver | None) -> BuiltSource | list[Violation]:
-    """An annotation file as RDF, or every problem that stops it being read."""
+def _annotated(path: Path) -> bool:
+    """Whether the file becomes an annotation before it becomes RDF: an annotation file or an official document."""
+    return path.suffix.lower() in ANNOTATION_SUFFIXES + OFFICIAL_SUFFIXES
+
+
+def _built(path: Path, onto: Ontology, resolver: Resolver | None, kind: str | None = None) -> BuiltSource | list[Violation]:
+    """An annotation file or official document as RDF, or every problem that stops it being read."""
+    notes: list[tuple[str, str]] = []
     try:
-        return build_rdf(parse_annotation(path), onto, resolver)
+        if path.suffix.lower() in ANNOTATION_SUFFIXES:
+            file = parse_annotation(path)
+        else:
+            document = parse_official(path, kind)
+            file = document.annotation_file()
+            notes = [(problem.where, f"{NOT_PARSED}: {problem.reason}") for problem in document.problems]
+        built = build_rdf(file, onto, resolver)
     except AnnotationError as exc:
         return [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
+    except OfficialError as exc:
+        return [Violation(file=str(path), where="(file)", field="", message=str(exc).removeprefix(f"{path}: "))]
+    built.warnings.extend(notes)
+    return built
 
 
 def _noted(built: BuiltSource) -> list[Violation]:
@@ -238,23 +260,24 @@ def _noted(built: BuiltSource) -> list[Violation]:
             for where, what in built.warnings]
 
 
-def checked_graphs(paths: Sequence[Path], onto: Ontology, resolver: Resolver | None = None) -> list[tuple[Graph | None, list[Violation]]]:
-    """:func:`checked_graph` of each file, the annotation files' sources checked together (:func:`check_sources`)."""
+def checked_graphs(paths: Sequence[Path], onto: Ontology, resolver: Resolver | None = None,
+                   kind: str | None = None) -> list[tuple[Graph | None, list[Violation]]]:
+    """:func:`checked_graph` of each file, the annotated files' sources checked together (:func:`check_sources`)."""
     out: list[tuple[Graph | None, list[Violation]]] = [(None, []) for _ in paths]
     together: list[tuple[int, BuiltSource]] = []
     for position, path in enumerate(paths):
-        built = _built(path, onto, resolver) if path.suffix.lower() in ANNOTATION_SUFFIXES and path.exists() else None
+        built = _built(path, onto, resolver, kind) if _annotated(path) and path.exists() else None
         if isinstance(built, BuiltSource):
             together.append((position, built))
         elif built is not None:
             out[position] = (None, built)
         else:
-            out[position] = checked_graph(path, onto, resolver)
+            out[position] = checked_graph(path, onto, resolver, kind)
     for (position, built), found in zip(together, check_sources([built for _, built in together], onto)):
         out[position] = (built.graph, _noted(built) + found)
     return out
 
 
-def validate_file(path: Path, onto: Ontology) -> list[Violation]:
-    """Every problem in an annotation or RDF file; an empty list means it conforms."""
-    return checked_graph(path, onto)[1]
+def validate_file(path: Path, onto: Ontology, kind: str | None = None) -> list[Violation]:
+    """Every problem in an annotation, official or RDF file; an empty list means it conforms."""
+    return checked_graph(path, onto, kind=kind)[1]

@@ -32,7 +32,11 @@ engine_app = typer.Typer(
 )
 app.add_typer(engine_app, name="engine")
 
-SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", PROJECT_ROOT / "data" / "annotations"]
+#: The official sources are loaded from their folders, not from data/official as a whole: its gold/ holds the gold
+#: annotations of the same documents, for kg eval.
+OFFICIAL_CORPUS = [PROJECT_ROOT / "data" / "official" / kind for kind in ("dsca", "transmittals", "dod-contracts", "sipri")]
+SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", PROJECT_ROOT / "data" / "annotations",
+                 *(folder for folder in OFFICIAL_CORPUS if folder.is_dir())]
 
 
 def _local_status(settings: Settings) -> engine_lifecycle.EngineStatus:

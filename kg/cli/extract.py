@@ -25,14 +25,32 @@ from kg.cli.common import (
 )
 from kg.exit_codes import ExitCode
 
+#: The kinds ``--kind`` takes (loaders.official.kinds.CHOICES, spelt out here: importing it would slow every start-up).
+KIND_CHOICES = ("dsca", "transmittal", "dod-contracts", "sipri-csv", "article")
+KindOption = Annotated[str | None, typer.Option(
+    "--kind", help=f"Read the file as this kind of source ({', '.join(KIND_CHOICES)}); default: recognised from its "
+                   "content (an official notice's fixed wording or the SIPRI header, else a news article).")]
+
+
+def _checked_kind(kind: str | None) -> str | None:
+    if kind is not None and kind not in KIND_CHOICES:
+        raise _fail(f"--kind {kind!r} is not a kind of source; use one of {', '.join(KIND_CHOICES)}", ExitCode.USAGE)
+    return kind
+
 
 @app.command(epilog=_examples("kg validate data/annotations/2025-11-19-nasams-taiwan.yaml",
                               "kg validate data/annotations/*.yaml --json"))
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml/.yml) or RDF files (.ttl, .nt, .jsonld, .rdf).")],
+    files: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml/.yml), official sources (.txt, .html, .pdf, "
+                                                     ".csv) or RDF files (.ttl, .nt, .jsonld, .rdf).")],
+    kind: KindOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Validate annotation or RDF files against the ontology's shapes. Exit 1 on violations."""
+    """Validate annotation, official-source or RDF files against the ontology's shapes. Exit 1 on violations.
+
+    An official source is parsed first (its kind recognised, or --kind); what its parser could not
+    read is shown as a warning with its position.
+    """
     # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from kg.ontology import load_ontology
     from loaders.validation import validate_file
@@ -43,7 +61,7 @@ def validate(
         task = progress.add_task("validating", total=len(files))
         for path in files:
             progress.update(task, description=path.name)
-            report[str(path)] = validate_file(path, onto)
+            report[str(path)] = validate_file(path, onto, _checked_kind(kind))
             progress.advance(task)
     if as_json:
         _print_json({f: [v.as_dict() for v in vs] for f, vs in report.items()})
@@ -84,17 +102,79 @@ def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -
     return document
 
 
+def _official_document(path: Path, kind: str | None) -> Any:
+    """The parsed official document (loaders.official.document), or exit 2 naming the file and the problem."""
+    # imported here, not at the top: rdflib slows every kg start-up
+    from loaders.official.document import OfficialError, parse_official
+
+    try:
+        document = parse_official(path, kind)
+    except OfficialError as exc:
+        raise _fail(str(exc), ExitCode.USAGE) from None
+    except Exception as exc:  # a parser bug: name the file, not a traceback
+        raise _fail(f"the {kind or 'official'} parser failed on {path}: {type(exc).__name__}: {exc}") from None
+    for warning in document.notes():
+        err.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
+    return document
+
+
+def _text_file_for(document: Any, output: Path | None) -> str | None:
+    """What the written annotation's ``article.text_file`` names: the document itself when it is UTF-8 text,
+    else (HTML, PDF, a Windows-1252 CSV) its text written beside the annotation as ``<out>.txt``."""
+    path: Path = document.text.path
+    base = (output.parent if output else Path.cwd()).resolve()
+    if path.suffix.lower() in (".txt", ".text", ".csv"):
+        try:
+            path.read_bytes().decode("utf-8")
+            return os.path.relpath(path.resolve(), base)
+        except UnicodeDecodeError:
+            pass
+    if output is None:
+        return None
+    text_path = output.with_suffix(".txt")
+    text_path.write_text(document.text.body, encoding="utf-8")
+    return os.path.relpath(text_path.resolve(), base)
+
+
+def _extract_official(path: Path, kind: str | None, output: Path | None, as_json: bool) -> None:
+    """`kg extract` of an official document: the parser's annotation, its problems as notes."""
+    document = _official_document(path, kind)
+    text = document.yaml(_text_file_for(document, output))
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    summary = document.summary()
+    if as_json:
+        _print_json({"out": str(output), **summary} if output is not None else
+                    {**document.annotation, "kind": document.kind, "notes": document.notes()})
+    elif output is None:
+        typer.echo(text, nl=False)
+    else:
+        problems = f"; {len(summary['problems'])} part(s) not parsed, listed in the file's notes" if summary["problems"] else ""
+        err.print(f"wrote {escape(str(output))} ({document.kind}): {summary['entities']} entities, "
+                  f"{summary['events']} events{problems}", highlight=False)
+
+
 @app.command(epilog=_examples("kg extract article.txt", "kg extract article.txt --date 2025-11-19 --out article.yaml",
+                              "kg extract data/official/dsca/2024-10-25-dsca-taiwan-nasams.txt --out nasams.yaml",
+                              "kg extract register.csv --kind sipri-csv --out register.yaml --json",
                               "kg extract article.txt --use-graph --json"))
 def extract(
-    article: Annotated[Path, typer.Argument(help="Article text: optional `key: value` header lines (url, title, date, outlet), "
-                                                 "a blank line, then the body.")],
+    article: Annotated[Path, typer.Argument(help="Article text (optional `key: value` header lines (url, title, date, "
+                                                 "outlet), a blank line, then the body), or an official source: a DSCA "
+                                                 "release, 36(b) transmittal or DoD contracts page (.txt, .html, .pdf) "
+                                                 "or a SIPRI trade register (.csv).")],
+    kind: KindOption = None,
     date: Annotated[str | None, typer.Option("--date", help="Publication date YYYY-MM-DD (overrides the header's).")] = None,
     output: Annotated[Path | None, typer.Option("--out", "-o", help="Annotation file to write; stdout when omitted.")] = None,
     use_graph: Annotated[bool, typer.Option("--use-graph", help="Also recognise every entity the graph holds.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Extract actors and events from raw news text into an annotation file (docs/annotation-format.md).
+    """Extract actors and events from raw news text, or parse an official source, into an annotation file.
+
+    An official source (its kind recognised, or --kind) is read by its parser
+    (docs/official-sources.md): every fact with its sentence (for CSV the row), the
+    parser as its method and a confidence; parts it could not read are listed in the
+    file's notes with their position. Anything else is a news article:
 
     Every entity and event gets a confidence and the sentence it comes from. Offline and
     CPU-only: a gazetteer (reference set, lexicon, optionally the graph) and rules.
@@ -107,7 +187,17 @@ def extract(
         build_gazetteer,
         graph_entities,
     )
+    from loaders.official.document import official_kind
 
+    if not article.is_file():
+        raise _fail(f"{article}: no such file" if not article.exists() else f"{article}: not a file", ExitCode.USAGE)
+    chosen = official_kind(article, _checked_kind(kind))
+    if chosen is not None:
+        _extract_official(article, chosen, output, as_json)
+        return
+    if article.suffix.lower() not in (".txt", ".text"):
+        raise _fail(f"{article}: not recognised as an official source, and a news article must be plain text (.txt); "
+                    "name its kind with --kind", ExitCode.USAGE)
     gaz = None
     if use_graph:
         with _open_graph(load_settings()) as graph:
@@ -136,11 +226,13 @@ def extract(
 
 
 def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
-    """Extract every ``*.txt`` of a folder exactly as `kg extract --out` does (one code path, so the
-    scores are those of the files it writes): one AnnotationFile per text."""
+    """Read every ``*.txt`` of a folder exactly as `kg extract --out` does (one code path, so the
+    scores are those of the files it writes: an official source's parse, else the extractor's
+    annotation): one AnnotationFile per text."""
     # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from loaders.annotations import AnnotationError, AnnotationFile
     from loaders.evaluation import annotation_from_data
+    from loaders.official.document import official_kind
 
     articles = sorted(p for p in directory.glob("*.txt") if p.is_file())
     if not articles:
@@ -150,7 +242,8 @@ def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
         task = progress.add_task("extracting", total=len(articles))
         for path in articles:
             progress.update(task, description=path.name)
-            data = _extract_document(path).annotation
+            kind = official_kind(path)
+            data = _official_document(path, kind).annotation if kind else _extract_document(path).annotation
             try:
                 annotation = annotation_from_data(data, path)
             except AnnotationError as exc:
@@ -196,20 +289,96 @@ def _print_eval(report: Any, *, details: bool) -> None:
             out.print(escape(f"  {tag} {kind} {label}"), highlight=False, soft_wrap=True)
 
 
+def _official_predictions(directory: Path, *, quiet: bool) -> dict[str, Any]:
+    """Every official document under ``directory`` parsed exactly as `kg load` and `kg extract --out` read it,
+    by source id."""
+    # imported here, not at the top: pyshacl and rdflib slow every kg start-up
+    from loaders.pipeline import expand
+
+    found = [p for p in expand([directory]) if p.suffix.lower() not in (".yaml", ".yml")]
+    documents: dict[str, Any] = {}
+    with _progress(quiet=quiet or len(found) < PROGRESS_MIN_FILES) as progress:
+        task = progress.add_task("parsing", total=len(found))
+        for path in found:
+            progress.update(task, description=path.name)
+            try:
+                document = _official_document(path, None)
+            except typer.Exit:
+                continue  # not an official document: a text beside its annotation, say
+            documents[document.source_id] = document
+            progress.advance(task)
+    if not documents:
+        raise _fail(f"--official {directory} holds no official sources (DSCA, 36(b), DoD contracts, SIPRI CSV)",
+                    ExitCode.USAGE)
+    return documents
+
+
+def _official_eval(gold_dir: Path, directory: Path, *, details: bool, as_json: bool) -> None:
+    """`kg eval --official`: field-level scores of the official parsers, per kind."""
+    from loaders.annotations import parse_annotation_data
+    from loaders.evaluation import read_dir
+    from loaders.official.scoring import FIELDS, score_kinds
+
+    gold = {f.source_id: f for f in read_dir(gold_dir)}
+    documents = _official_predictions(directory, quiet=as_json)
+    pairs = []
+    for source_id, g in sorted(gold.items()):
+        document = documents.get(source_id)
+        if document is None:
+            continue
+        pairs.append((document.kind, source_id, g.annotation, parse_annotation_data(document.scored(), document.text.path)))
+    missing = sorted(set(gold) - set(documents))
+    without_gold = sorted(set(documents) - set(gold))
+    scores = score_kinds(pairs)
+    if as_json:
+        _print_json({"kinds": {k: v.as_dict(details) for k, v in sorted(scores.items())}, "missing_prediction": missing,
+                     "without_gold": without_gold,
+                     "problems": {k: [str(p) for p in d.problems] for k, d in sorted(documents.items()) if d.problems}})
+        return
+    table = Table(title="Official parsers: field-level scores", title_justify="left")
+    for column in ("kind", "field", "tp", "fp", "fn", "precision", "recall", "f1"):
+        table.add_column(column, justify="left" if column in ("kind", "field") else "right")
+    for kind, result in sorted(scores.items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        rows = [*((name, result.fields[name]) for name in FIELDS), ("overall", result.overall)]
+        for i, (name, c) in enumerate(rows):
+            table.add_row(f"{kind} ({result.files} files)" if i == 0 else "", name, str(c.tp), str(c.fp), str(c.fn),
+                          f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}",
+                          style="bold" if name == "overall" else None, end_section=name == "overall")
+    out.print(table)
+    for source_id in missing:
+        err.print(f"[yellow]missing prediction:[/] {escape(source_id)} (no official source with that id; its fields count as missed)",
+                  highlight=False)
+    for source_id in without_gold:
+        err.print(f"[yellow]no gold for:[/] {escape(source_id)} (not scored)", highlight=False)
+    if details:
+        for kind, result in sorted(scores.items()):
+            if kind == "all":
+                continue
+            for line in result.missed:
+                out.print(escape(f"  missed {line}"), highlight=False, soft_wrap=True)
+            for line in result.extra:
+                out.print(escape(f"  extra  {line}"), highlight=False, soft_wrap=True)
+
+
 @app.command("eval", epilog=_examples("kg eval --gold data/annotations --pred out/predicted",
                                       "kg eval --gold data/annotations --articles data/articles --details",
-                                      "kg eval --gold data/annotations --pred out/predicted --json"))
+                                      "kg eval --gold data/annotations --pred out/predicted --json",
+                                      "kg eval --gold data/official/gold --official data/official --details"))
 def eval_(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold annotation files (*.yaml).")],
     pred: Annotated[Path | None, typer.Option("--pred", help="Folder of predicted annotation files (*.yaml).")] = None,
     articles: Annotated[Path | None, typer.Option("--articles", help="Folder of article texts (*.txt): extract, then score.")] = None,
+    official: Annotated[Path | None, typer.Option("--official", help="Folder of official sources (DSCA, 36(b), DoD contracts, "
+                                                                      "SIPRI CSV): parse, then score each kind's fields.")] = None,
     details: Annotated[bool, typer.Option("--details", help="Also list, per file, the missed (FN) and extra (FP) items.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Score extraction output against gold annotations: precision, recall and F1 for entities and events.
 
-    Give exactly one of --pred (annotation files) or --articles (texts to run the
-    extractor on). Files pair by article id (else file stem); the rules are in
+    Give exactly one of --pred (annotation files), --articles (texts to run the
+    extractor on) or --official (official sources to parse: field-level precision and recall
+    of purchaser, systems, quantities, value, contractors and dates, per kind;
+    loaders/official/scoring.py has the rules). Files pair by article id (else file stem); the rules are in
     docs/annotation-format.md and loaders/evaluation.py. Low scores are not a
     failure (exit 0); a missing or empty folder is bad usage (exit 2), a file
     that does not parse exit 1.
@@ -218,18 +387,24 @@ def eval_(
     from loaders.annotations import AnnotationError
     from loaders.evaluation import EvaluationError, annotation_files, read_dir, score_files
 
-    if (pred is None) == (articles is None):
-        raise _fail("give exactly one of --pred DIR (predicted annotations) or --articles DIR (texts to extract)",
-                    ExitCode.USAGE)
-    for option, directory in (("--gold", gold), ("--pred", pred), ("--articles", articles)):
+    if sum(option is not None for option in (pred, articles, official)) != 1:
+        raise _fail("give exactly one of --pred DIR (predicted annotations), --articles DIR (texts to extract) or "
+                    "--official DIR (official sources to parse)", ExitCode.USAGE)
+    for option, directory in (("--gold", gold), ("--pred", pred), ("--articles", articles), ("--official", official)):
         if directory is not None and not directory.is_dir():
             what = "is not a folder" if directory.exists() else "does not exist"
             raise _fail(f"{option} {directory} {what}", ExitCode.USAGE)
-        if directory is not None and option != "--articles":
+        if directory is not None and option in ("--gold", "--pred"):
             try:
                 annotation_files(directory)
             except EvaluationError as exc:
                 raise _fail(f"{option} {exc}", ExitCode.USAGE) from None
+    if official is not None:
+        try:
+            _official_eval(gold, official, details=details, as_json=as_json)
+        except AnnotationError as exc:
+            raise _fail(str(exc)) from None
+        return
     try:
         gold_files = read_dir(gold)
         if pred is not None:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg.cli.common import JsonFlag, _examples, _fail, _open_graph, _print_json, _progress, _working, app, err, load_settings, out
-from kg.cli.extract import _extract_document
+from kg.cli.extract import KindOption, _checked_kind, _extract_document
 from kg.exit_codes import ExitCode
 from kg.settings import Settings
 from loaders.extraction.review import ReviewError, ReviewStore
@@ -64,30 +64,36 @@ def _print_load_summary(summary: LoadSummary) -> None:
         err.print(f"[red]not loaded[/] {escape(str(conflict))}", highlight=False, soft_wrap=True)
 
 
-def _load(settings: Settings, paths: list[Path], *, quiet: bool = False, replace: bool = False) -> LoadSummary:
+def _load(settings: Settings, paths: list[Path], *, quiet: bool = False, replace: bool = False,
+          kind: str | None = None) -> LoadSummary:
     from loaders.pipeline import Loader, expand  # imported here, not at the top: pyshacl and rdflib slow every kg start-up
 
-    files = expand(paths)
+    files = expand(paths, kind)
     with _open_graph(settings) as graph:
         loader = Loader(graph)
         with _progress(quiet=quiet) as progress:
             task = progress.add_task("loading", total=len(files))
             summary = loader.load(files, progress=lambda path: progress.update(task, advance=1, description=path.name),
-                                  workers=settings.kg.load_workers, batch=settings.kg.load_batch, replace=replace)
+                                  workers=settings.kg.load_workers, batch=settings.kg.load_batch, replace=replace,
+                                  kind=kind)
     return summary
 
 
 @app.command(epilog=_examples("kg load data/annotations", "kg load data/annotations/2025-11-19-nasams-taiwan.yaml --json",
+                              "kg load data/official/dsca", "kg load contracts-2025-11-17.html --kind dod-contracts",
                               "kg load export.ttl", "kg load new-article.txt --min-confidence 0.7"))
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml), RDF files (.ttl, .jsonld, an export), folders of "
-                                                     "them, or raw article text files (.txt, extracted first).")],
+    paths: Annotated[list[Path], typer.Argument(help="Annotation files (.yaml), official sources (DSCA releases, 36(b) "
+                                                     "transmittals, DoD contracts pages as .txt/.html/.pdf, SIPRI CSV), "
+                                                     "RDF files (.ttl, .jsonld, an export), folders of them, or raw "
+                                                     "article text files (.txt, extracted first).")],
     min_confidence: Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0,
                                                          help="For .txt files: facts extracted with less confidence are kept as "
                                                               "candidates for review (kg candidates), not loaded "
                                                               "(default KG_MIN_CONFIDENCE, 0.6).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a stored source of the same id even when it is "
                                                             "a different source (another URL, text or file).")] = False,
+    kind: KindOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Load sources into the graph: each file atomically; re-loading an unchanged file changes nothing.
@@ -96,11 +102,17 @@ def load(
     with their reasons (exit 1); the valid files in the same call still load.
     A file whose source id is taken by a different stored source (another URL, text or
     file) is not loaded and the stored source stays (exit 8) unless --replace is given.
+    An official source (a DSCA release, a 36(b) transmittal, a DoD contracts page, a SIPRI
+    trade register; its kind recognised, or --kind) is parsed and loaded like any source;
+    a paragraph or row its parser cannot read is reported with its position, the rest loads.
     A raw article (.txt named on the command line) is extracted first; what is at or above
     --min-confidence is loaded, the rest waits in KG_REVIEW_DIR for `kg candidates`.
     """
+    from loaders.official.document import official_kind  # imported here: rdflib slows every kg start-up
+
     settings = load_settings()
-    texts = [p for p in paths if p.is_file() and p.suffix.lower() == ".txt"]
+    kind = _checked_kind(kind)
+    texts = [p for p in paths if p.is_file() and p.suffix.lower() == ".txt" and official_kind(p, kind) is None]
     others = [p for p in paths if p not in texts]
     extracted: list[dict[str, Any]] = []
     reviewed: dict[str, dict[Path, str | None]] = {}
@@ -108,7 +120,7 @@ def load(
         extracted = _extract_for_review(settings, texts, settings.kg.min_confidence if min_confidence is None else min_confidence,
                                         reviewed)
         others += [Path(e["accepted"]) for e in extracted]
-    summary = _load(settings, others, quiet=as_json, replace=replace)
+    summary = _load(settings, others, quiet=as_json, replace=replace, kind=None if kind == "article" else kind)
     for conflict in summary.conflicts:  # a refused article leaves the review folder as it was
         for path, text in reviewed.get(conflict.source_id.removeprefix("source:"), {}).items():
             path.write_text(text, encoding="utf-8") if text is not None else path.unlink(missing_ok=True)

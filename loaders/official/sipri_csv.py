@@ -1,0 +1,496 @@
+"""The SIPRI Arms Transfers Database's trade register, exported as CSV: one ArmsSale per row and one
+Delivery per delivery year.
+
+The export starts with a free-text preamble (the query's title, notes, ``Source: ...``,
+``Data generated: ...``), then the header row ``Recipient,Supplier,Year of order, ,Number ordered, ,...``.
+Columns are found by their header names, not by position, so an export with columns left out or
+moved still reads; a blank-headed column right after ``Year of order``, ``Number ordered`` or the
+delivered number holds a ``?`` flag for that value. Recipients and suppliers marked ``*``/``**`` are
+not states (SIPRI's mark for organisations and non-state actors). TIV figures are SIPRI's own unit
+(millions of trend-indicator values), not money: they go in ``details``, never in ``value``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from loaders import reference
+from loaders.extraction.dates import normalise_date
+from loaders.official.source import OfficialText, Parsed, ParseProblem
+
+KIND = "sipri-csv"
+METHOD = "parser:sipri-csv"
+OUTLET = "SIPRI Arms Transfers Database"
+
+_HEADER_START = re.compile(r'^\s*"?recipient"?\s*,\s*"?supplier"?\s*,', re.IGNORECASE)
+_SOURCE = re.compile(r"^source\s*:\s*(?P<v>.+)$", re.IGNORECASE)
+_GENERATED = re.compile(r"^data generated\s*:\s*(?P<v>.+)$", re.IGNORECASE)
+
+#: Header names (lower case, letters and digits only) -> the field each column holds.
+_COLUMNS = {
+    "recipient": "recipient", "supplier": "supplier", "yearoforder": "order_year",
+    "numberordered": "ordered", "weapondesignation": "designation", "weapondescription": "description",
+    "numberdelivered": "delivered", "deliveriesintheyearrange": "delivered",
+    "yearsofdelivery": "delivery_years", "yearofdelivery": "delivery_years", "status": "status",
+    "comments": "comments", "sipritivperunit": "tiv_per_unit", "sipritivfortotalorder": "tiv_total",
+    "sipritivofdeliveredweapons": "tiv_delivered",
+}
+_FLAGGED = ("order_year", "ordered", "delivered")  # a blank-headed column after these holds their '?' flag
+_REQUIRED = ("recipient", "supplier", "designation")
+_TIV = ("tiv_per_unit", "tiv_total", "tiv_delivered")
+
+_YEAR_RANGE = (1900, 2100)
+_MAX_DELIVERY_SPAN = 40  # a "2019-2022" range wider than this is a typo, not forty years of deliveries
+_UNKNOWN = re.compile(r"^unknown\b", re.IGNORECASE)  # "unknown supplier(s)", "unknown recipient(s)"
+
+
+# -- weapon categories --------------------------------------------------------------------
+# SIPRI's "Weapon description" is a short generic phrase ("SAM system", "fighter aircraft", "ASW
+# helicopter"). It is matched word by word against the kinds of equipment the ontology's
+# akg:WeaponCategory concepts define (ontology/akg.ttl: labels and definitions), phrases first: a
+# matched span is used up, so "aircraft carrier" is not also an aircraft and "anti-tank" not a tank.
+# SIPRI's abbreviations (SAM, MRL, APC, FGA ...) are spelt out here because the ontology does not
+# use them; tests check every category named here is a concept of the ontology.
+_CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # a target or role, not a kind of equipment: "ASW helicopter" is a helicopter, "anti-ship missile" a missile
+    (r"anti-?(?:submarine|ship|radar|radiation)|asw", ()),
+    (r"aircraft carriers?", ("Naval",)),
+    (r"tanker(?:/transport)? aircraft", ("Aircraft",)),
+    (r"(?:self-propelled |towed |naval )?(?:aa|anti-aircraft) guns?|ciws|air defen[cs]e(?: systems?)?",
+     ("AirDefence",)),
+    (r"(?:sam|abm)s?(?= systems?\b)", ("AirDefence",)),  # the system; its missiles are also missiles
+    (r"(?:sam|abm|manpads)s?", ("AirDefence", "Missile")),
+    (r"anti-?tank|atgms?", ("AntiTank",)),
+    (r"machine ?guns?|rifles?|pistols?|carbines?|small arms|grenade launchers?", ("SmallArms",)),
+    (r"(?:multiple )?rocket launchers?|mrls?|howitzers?|mortars?|guns?|artillery", ("Artillery",)),
+    (r"turbo(?:fan|jet|shaft|prop)s?|aero-?engines?|aircraft (?:engines?|turrets?)", ("AircraftParts",)),
+    (r"aip (?:engines?|systems?)|submarines?", ("Submarine",)),
+    (r"missiles?|s?r?aams?|bvraams?|asms?|ssms?|[as]lcms?|asbms?", ("Missile",)),
+    (r"loitering munitions?|munitions?|bombs?|torpedo(?:e?s)?|shells?|ammunition|rockets?|mines?",
+     ("Munition",)),
+    (r"radars?|sonars?|sensors?|(?:eo|sigint|elint|esm|fire control) systems?", ("Radar",)),
+    (r"helicopters?", ("Helicopter",)),
+    (r"uavs?|ucavs?|uas|drones?|unmanned (?:aerial vehicles?|aircraft)", ("UAV",)),
+    (r"fighters?|fga|bombers?|(?:ground |close air support )?attack aircraft|strike aircraft|combat aircraft",
+     ("CombatAircraft",)),
+    (r"aircraft|aeroplanes?|airplanes?|aerostats?|airships?|planes?", ("Aircraft",)),
+    (r"frigates?|corvettes?|destroyers?|cruisers?|gunboats?|ships?|boats?|craft|hovercraft|vessels?|opvs?|fac"
+     r"|lst|lpd|lhd|minesweepers?|minehunters?|mcm[a-z]*|icebreakers?|tankers?|tugs?", ("Naval",)),
+    (r"tanks?|tank destroyers?|apcs?|ifvs?|afvs?|apvs?|arvs?|aevs?|mraps?|armou?red|personnel carriers?"
+     r"|fighting vehicles?|scout cars?|vehicle turrets?", ("ArmouredVehicle",)),
+)
+_CATEGORY_PATTERNS = tuple((re.compile(rf"(?<![\w-])(?:{words})(?![\w-])"), cats) for words, cats in _CATEGORY_WORDS)
+
+
+@cache
+def _broader() -> dict[str, frozenset[str]]:
+    """Each weapon category of the ontology -> the categories it is narrower than (skos:broader)."""
+    from rdflib import RDF
+    from rdflib.namespace import SKOS
+
+    from kg.ontology import AKG, load_ontology  # read here, not at import: parsing the ontology takes a while
+
+    graph = load_ontology().graph
+    out: dict[str, frozenset[str]] = {}
+    for concept in graph.subjects(RDF.type, AKG.WeaponCategory):
+        name = str(concept).removeprefix(str(AKG))
+        out[name] = frozenset(str(b).removeprefix(str(AKG)) for b in graph.objects(concept, SKOS.broader))
+    return out
+
+
+def weapon_categories(description: str) -> list[str]:
+    """The ontology's weapon categories a SIPRI weapon description names, most specific only."""
+    return list(_categories(" ".join(description.lower().split())))
+
+
+@cache  # a register repeats a few dozen descriptions over thousands of rows
+def _categories(text: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for pattern, cats in _CATEGORY_PATTERNS:
+        if pattern.search(text):
+            found.extend(c for c in cats if c not in found)
+            text = pattern.sub(" ", text)
+    broader = _broader()
+    implied = {b for c in found for b in broader.get(c, ())}
+    return tuple(c for c in found if c not in implied)
+
+
+# -- reading the CSV ----------------------------------------------------------------------
+
+
+class _RowError(ValueError):
+    """A row that cannot become a sale; the message is the reason."""
+
+
+@dataclass
+class _Header:
+    line: int  # index into the body's lines
+    names: list[str]
+    columns: dict[str, int]  # field -> column index
+    flags: dict[str, int]  # field -> index of its '?' column
+    width: int  # cells in the header line, a trailing comma's empty one included
+
+    def cell(self, cells: list[str], name: str) -> str:
+        index = self.columns.get(name)
+        return cells[index].strip() if index is not None else ""
+
+
+class _Feed:
+    """Lines for csv.reader, one at a time, remembering which lines the current record took."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines = lines
+        self.next = start
+        self.taken: list[int] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.taken.append(self.next)
+        self.next += 1
+        return self.lines[self.next - 1] + "\n"
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _header(lines: list[str], index: int) -> _Header:
+    names = [c.strip() for c in next(csv.reader([lines[index]], skipinitialspace=True))]
+    width = len(names)
+    while names and not names[-1]:  # a trailing comma is no column
+        names.pop()
+    columns: dict[str, int] = {}
+    flags: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in ("", "?") and i and _COLUMNS.get(_key(names[i - 1])) in _FLAGGED:
+            flags[_COLUMNS[_key(names[i - 1])]] = i
+        elif (field_name := _COLUMNS.get(_key(name))) and field_name not in columns:
+            columns[field_name] = i
+    return _Header(index, names, columns, flags, width)
+
+
+def _records(lines: list[str], header: _Header) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, cells) of each record after the header; blank lines skipped.
+
+    A record that runs over several lines with the wrong number of cells is an unclosed quote: it
+    is given back alone (its first line) and reading starts again on the next line, so one stray
+    quote costs one row, not the rest of the file.
+    """
+    start = header.line + 1
+    while start < len(lines):
+        feed = _Feed(lines, start)
+        restart = None
+        for cells in csv.reader(feed, skipinitialspace=True):
+            first, last = feed.taken[0], feed.taken[-1]
+            feed.taken = []
+            if not any(c.strip() for c in cells):
+                continue
+            if last > first and not _fits(cells, header):
+                yield first, first, next(csv.reader([lines[first]], skipinitialspace=True), [])
+                restart = first + 1
+                break
+            yield first, last, cells
+        if restart is None:
+            return
+        start = restart
+
+
+def _fits(cells: list[str], header: _Header) -> bool:
+    """As many cells as the header has columns (counting a trailing comma if the header has one)."""
+    return len(cells) in (len(header.names), header.width)
+
+
+# -- values -------------------------------------------------------------------------------
+
+
+def _number(cell: str, what: str) -> tuple[int | None, bool]:
+    """A whole number (thousands commas allowed) and whether it is flagged uncertain: a trailing '?', or
+    the parentheses of SIPRI's older registers ("(10)", an estimate); '' is None."""
+    text = cell.strip()
+    flagged = text.endswith("?") or (text.startswith("(") and text.endswith(")"))
+    text = text.rstrip("?").strip("()").replace(",", "").strip()
+    if not text:
+        return None, flagged
+    if not text.isdigit():
+        raise _RowError(f"{what} {cell!r} is not a whole number")
+    return int(text), flagged
+
+
+def _year(cell: str, what: str) -> tuple[int | None, bool]:
+    text = cell.strip()
+    flagged = text.endswith("?")
+    text = text.rstrip("?").strip()
+    if not text:
+        return None, flagged
+    if not re.fullmatch(r"\d{4}", text) or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
+        raise _RowError(f"{what} {cell!r} is not a year")
+    return int(text), flagged
+
+
+def _delivery_years(cell: str) -> tuple[list[int], bool]:
+    """``2004; 2005`` or ``2019-2022`` (each year of the range) -> the years, and whether one has a '?'."""
+    years: list[int] = []
+    flagged = False
+    for token in re.split(r"[;,]", cell):
+        token = token.strip()
+        if not token:
+            continue
+        flagged = flagged or token.endswith("?")
+        token = token.rstrip("?").strip()
+        if span := re.fullmatch(r"(\d{4})\s*[-\u2013]\s*(\d{4})", token):
+            first, last = (_year(g, "year of delivery")[0] for g in span.groups())
+            assert first is not None and last is not None
+            if not 0 <= last - first <= _MAX_DELIVERY_SPAN:
+                raise _RowError(f"year(s) of delivery {token!r} is not a range of years")
+            years.extend(range(first, last + 1))
+        else:
+            year, _ = _year(token, "year of delivery")
+            assert year is not None
+            years.append(year)
+    return sorted(set(years)), flagged
+
+
+def _tiv(cell: str, what: str) -> str | None:
+    text = cell.strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d[\d,]*(?:\.\d+)?|\.\d+", text):
+        raise _RowError(f"{what} {cell!r} is not a number")
+    return text.replace(",", "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- entities -----------------------------------------------------------------------------
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
+
+
+@cache
+def _state_names() -> dict[str, str]:
+    """Every proper name of a reference state (case folded) -> its reference name."""
+    out: dict[str, str] = {}
+    for state in reference.states():
+        for name in (state.name, state.official_name, *state.aliases):
+            if name:
+                out.setdefault(name.casefold(), state.name)
+    return out
+
+
+def _state(raw: str) -> str | None:
+    """The reference name of a state as SIPRI writes it ("Turkiye", "Viet Nam", "Korea, South")."""
+    names = _state_names()
+    if hit := names.get(raw.casefold()):
+        return hit
+    if "," in raw:  # an inverted name: "Korea, South" -> "South Korea"
+        head, _, tail = raw.rpartition(",")
+        return names.get(f"{tail.strip()} {head.strip()}".casefold())
+    return None
+
+
+@dataclass
+class _Entities:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    by_key: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+
+    def _add(self, type_: str, name: str, prefix: str, evidence: str, confidence: float,
+             **extra: Any) -> dict[str, Any]:
+        key = (type_, name.casefold())
+        if key in self.by_key:
+            return self.by_key[key]
+        base = f"{prefix}{_slug(name)}"
+        entity_id, n = base, 1
+        while entity_id in self.ids:
+            n += 1
+            entity_id = f"{base}-{n}"
+        self.ids.add(entity_id)
+        entity = {"id": entity_id, "type": type_, "name": name, **extra, "evidence": evidence,
+                  "method": METHOD, "confidence": confidence}
+        self.items.append(entity)
+        self.by_key[key] = entity
+        return entity
+
+    def party(self, raw: str, evidence: str) -> tuple[str, bool]:
+        """The entity id of a recipient or supplier, and whether the name was a known one."""
+        name = _one_line(raw)
+        if name.endswith("*"):  # SIPRI's mark for an organisation or a non-state actor
+            return self._add("Organization", name.rstrip("*").strip(), "org-", evidence, 0.9)["id"], True
+        ref = _state(name)
+        if ref is None:  # a former state ("Soviet Union") or a spelling the reference set lacks
+            return self._add("State", name, "", evidence, 0.8)["id"], False
+        entity = self._add("State", ref, "", evidence, 0.98)
+        if name != ref and name not in entity.setdefault("aliases", []):
+            entity["aliases"].append(name)
+        return entity["id"], True
+
+    def system(self, designation: str, description: str, evidence: str) -> str:
+        categories = weapon_categories(description) if description else []
+        extra: dict[str, Any] = {"description": description} if description else {}
+        entity = self._add("WeaponSystem", _one_line(designation), "system-", evidence,
+                           0.95 if categories else 0.9, **extra, category=categories)
+        entity["category"].extend(c for c in categories if c not in entity["category"])
+        return entity["id"]
+
+
+# -- rows -> events -----------------------------------------------------------------------
+
+
+def _flag(header: _Header, cells: list[str], name: str, row: str, problems: list[ParseProblem]) -> bool:
+    """Whether the '?' column after ``name`` flags its value; anything but '?' or blank is reported."""
+    index = header.flags.get(name)
+    value = cells[index].strip() if index is not None else ""
+    if value and value != "?":
+        problems.append(ParseProblem(row, f"the flag column after {header.names[header.columns[name]]!r} holds "
+                                          f"{value!r}, not '?' or blank; read as uncertain"))
+    return bool(value)
+
+
+def _row_events(header: _Header, cells: list[str], line: int, evidence: str, entities: _Entities,
+                problems: list[ParseProblem]) -> list[dict[str, Any]]:
+    """The ArmsSale and Deliveries of one row, or :class:`_RowError` with the reason."""
+    if not _fits(cells, header):
+        raise _RowError(f"has {len(cells)} columns, the header {len(header.names)}")
+    row = f"row {line}"
+    get = header.cell
+    recipient_raw, supplier_raw = get(cells, "recipient"), get(cells, "supplier")
+    for what, raw in (("recipient", recipient_raw), ("supplier", supplier_raw)):
+        if not raw.strip("* "):
+            raise _RowError(f"no {what}")
+        if _UNKNOWN.match(raw):
+            raise _RowError(f"the {what} is {raw!r}: a sale needs a known {what}")
+    order_year, year_q = _year(get(cells, "order_year"), "year of order")
+    ordered, ordered_q = _number(get(cells, "ordered"), "number ordered")
+    delivered, delivered_q = _number(get(cells, "delivered"), "number delivered")
+    years, years_q = _delivery_years(get(cells, "delivery_years"))
+    tivs = {name: _tiv(get(cells, name), header.names[header.columns[name]])
+            for name in _TIV if name in header.columns}
+    flags_before = len(problems)
+    year_q = _flag(header, cells, "order_year", row, problems) or year_q
+    ordered_q = _flag(header, cells, "ordered", row, problems) or ordered_q
+    delivered_q = _flag(header, cells, "delivered", row, problems) or delivered_q
+
+    recipient, recipient_known = entities.party(recipient_raw, evidence)
+    supplier, supplier_known = entities.party(supplier_raw, evidence)
+    designation = get(cells, "designation")
+    systems = [entities.system(designation, _one_line(get(cells, "description")), evidence)] if designation else []
+
+    confidence = 0.97
+    confidence -= 0.15 if order_year is None else 0.0
+    confidence -= 0.1 if ordered is None else 0.0
+    confidence -= 0.2 if not systems else 0.0
+    confidence -= 0.05 * (not recipient_known) + 0.05 * (not supplier_known)
+    confidence -= 0.03 * (year_q + ordered_q)  # SIPRI itself is unsure of the value
+    confidence -= 0.1 if len(problems) > flags_before else 0.0
+
+    details: dict[str, str] = {"row": str(line)}
+    if year_q:
+        details["order_year_uncertain"] = "yes"
+    if ordered_q:
+        details["quantity_uncertain"] = "yes"
+    if delivered is not None:
+        delivered_key = "delivered" if _key(header.names[header.columns["delivered"]]) == "numberdelivered" \
+            else "delivered_in_range"
+        details[delivered_key] = str(delivered) + (" (uncertain)" if delivered_q else "")
+    if years:
+        details["delivery_years"] = "; ".join(map(str, years))
+    for name in ("status", "comments"):
+        if value := _one_line(get(cells, name)):
+            details[name] = value
+    details.update({name: value for name, value in tivs.items() if value is not None})
+
+    sale_id = f"sale-row{line}"
+    parties = [{"entity": supplier, "role": "supplier"}, {"entity": recipient, "role": "recipient"}]
+    sale: dict[str, Any] = {"id": sale_id, "type": "ArmsSale", "participants": parties, "systems": systems,
+                            "evidence": evidence, "details": details, "method": METHOD,
+                            "confidence": round(max(confidence, 0.3), 2)}
+    if order_year is not None:
+        sale["date"] = str(order_year)
+    if ordered is not None:
+        sale["quantity"] = ordered
+    events = [sale]
+    for year in years:
+        delivery: dict[str, Any] = {
+            "id": f"delivery-row{line}-{year}", "type": "Delivery", "date": str(year),
+            "participants": [{"entity": recipient, "role": "recipient"}, {"entity": supplier, "role": "supplier"}],
+            "systems": list(systems), "part_of": sale_id, "evidence": evidence, "details": {"row": str(line)},
+            "method": METHOD, "confidence": round(max(confidence - 0.03 * (delivered_q or years_q), 0.3), 2)}
+        if len(years) == 1 and delivered is not None:
+            delivery["quantity"] = delivered
+            if delivered_q:
+                delivery["details"]["quantity_uncertain"] = "yes"
+        events.append(delivery)
+    return events
+
+
+# -- the document -------------------------------------------------------------------------
+
+
+def _preamble(lines: list[str], end: int, offset: int, parsed: Parsed) -> None:
+    """Title, source and generation date from the lines before the header."""
+    metadata: dict[str, str] = {}
+    for i in range(end):
+        text = lines[i].strip().rstrip(",").strip().strip('"').strip()
+        if not text:
+            continue
+        if "title" not in parsed.article and not _SOURCE.match(text) and not _GENERATED.match(text):
+            parsed.article["title"] = _one_line(text)
+        if match := _SOURCE.match(text):
+            metadata["source"] = _one_line(match["v"])
+        elif match := _GENERATED.match(text):
+            metadata["data_generated"] = _one_line(match["v"])
+            try:
+                parsed.article["date"] = normalise_date(match["v"])
+            except ValueError as exc:
+                parsed.problems.append(ParseProblem(f"line {i + 1 + offset}", f"Data generated: {exc}", text))
+    if metadata:
+        parsed.article["metadata"] = metadata
+
+
+def parse(text: OfficialText) -> Parsed:
+    """The sales and deliveries of a SIPRI trade register CSV; rows that cannot be read are problems."""
+    parsed = Parsed(article={"type": "Report", "outlet": OUTLET})
+    lines = text.body.split("\n")
+    offset = text.line_offset
+    start = next((i for i, line in enumerate(lines) if _HEADER_START.match(line)), None)
+    if start is None:
+        parsed.problems.append(ParseProblem("file", "no header row starting 'Recipient,Supplier,': "
+                                                    "not a SIPRI trade register export?"))
+        return parsed
+    _preamble(lines, start, offset, parsed)
+    header = _header(lines, start)
+    metadata = parsed.article.setdefault("metadata", {})
+    if "delivered" in header.columns:
+        metadata["delivered_column"] = header.names[header.columns["delivered"]]
+    if any(name in header.columns for name in _TIV):
+        metadata["tiv_unit"] = "millions of SIPRI trend-indicator values (TIV), not money"
+    missing = [name for name in _REQUIRED if name not in header.columns]
+    if missing:
+        parsed.problems.append(ParseProblem(f"header (line {start + 1 + offset})",
+                                            f"no column for {', '.join(missing)}", lines[start]))
+        return parsed
+    entities = _Entities()
+    for first, last, cells in _records(lines, header):
+        line = first + 1 + offset
+        evidence = "\n".join(lines[first:last + 1]).strip()
+        try:
+            parsed.events.extend(_row_events(header, cells, line, evidence, entities, parsed.problems))
+        except _RowError as exc:
+            parsed.problems.append(ParseProblem(f"row {line}", str(exc), lines[first]))
+    parsed.entities = entities.items
+    return parsed

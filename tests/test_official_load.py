@@ -1,0 +1,158 @@
+"""Official sources through the CLI and the API, on both engines: the sample corpus loads with evidence on
+every fact, Taiwan's sales show the NASAMS approval and contract with their official sources, a paragraph
+the parser cannot read is reported with its position while the rest loads, and the parsers score on the
+project's gold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import cli_env
+from test_api import make_client
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.cypher import Cypher
+from kg.exit_codes import ExitCode
+from kg.settings import PROJECT_ROOT
+
+runner = CliRunner()
+OFFICIAL = PROJECT_ROOT / "data" / "official"
+FOLDERS = [OFFICIAL / kind for kind in ("dsca", "transmittals", "dod-contracts", "sipri")]
+LAYOUTS = Path(__file__).parent / "fixtures" / "official-layouts"
+AWARD = ("Raytheon Co., Andover, Massachusetts, was awarded a $698,948,760 firm-fixed-price contract for the procurement "
+         "of National Advanced Surface-to-Air Missile System fire units. Work will be performed in Andover, "
+         "Massachusetts, with an estimated completion date of Feb. 28, 2031. Fiscal 2026 foreign military sales "
+         "(Taiwan) funds in the amount of $698,948,760 were obligated at the time of the award. Army Contracting "
+         "Command, Redstone Arsenal, Alabama, is the contracting activity (W31P4Q-26-C-0011).")
+BROKEN = ("Example Widgets Inc., Huntsville, Alabama, was awarded a contract for spare parts. Army Contracting Command, "
+          "Redstone Arsenal, Alabama, is the contracting activity.")
+
+
+def _load(settings, *args: str) -> tuple[int, dict]:
+    result = runner.invoke(app, ["load", *args, "--json"], env=cli_env(settings))
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.strip().startswith("{") else {"output": result.output})
+
+
+def _unload(settings, report: dict) -> None:
+    for source in report.get("sources", []):
+        runner.invoke(app, ["unload", source["id"]], env=cli_env(settings))
+
+
+@pytest.fixture
+def official_corpus(settings):
+    """The official corpus loaded through `kg load` for one test, unloaded after it."""
+    code, report = _load(settings, *map(str, FOLDERS))
+    try:
+        yield code, report
+    finally:
+        _unload(settings, report)
+
+
+def test_the_official_corpus_loads_with_evidence_on_every_fact_and_again_changes_nothing(settings, graph, official_corpus) -> None:
+    code, report = official_corpus
+    files = [p for folder in FOLDERS for p in folder.iterdir() if p.suffix in (".txt", ".csv")]
+    assert code == ExitCode.OK and report["rejected"] == [], report
+    assert len(report["sources"]) == len(files) >= 30 and {s["action"] for s in report["sources"]} == {"created"}
+    ids = [s["id"] for s in report["sources"]]
+    rows = graph.read(Cypher("""
+        MATCH (e:Event) WHERE e.sourceId IN $ids
+        OPTIONAL MATCH (e)-[:EVIDENCED_BY]->(ev:Evidence)-[:FROM_SOURCE]->(s:Source)
+        RETURN e.id AS id, e.sourceId AS source, ev.method AS method, ev.sentence AS sentence, ev.confidence AS confidence,
+               s.id AS from, s.metadata AS metadata"""), ids=ids)
+    assert len(rows) > 100
+    for row in rows:
+        assert row["sentence"] and row["from"] == row["source"], row
+        assert row["method"].startswith("parser:") and 0 < row["confidence"] <= 1, row
+        assert any(m.startswith("kind: ") for m in row["metadata"]), row
+    kinds = {m for row in rows for m in row["metadata"] if m.startswith("kind: ")}
+    assert kinds == {"kind: dsca", "kind: transmittal", "kind: dod-contracts", "kind: sipri-csv"}
+    code, again = _load(settings, *map(str, FOLDERS))
+    assert code == ExitCode.OK and {s["action"] for s in again["sources"]} == {"unchanged"}
+
+
+def test_taiwan_sales_show_the_nasams_approval_and_contract_with_their_official_sources(settings, graph, official_corpus) -> None:
+    with make_client(settings, graph) as client:
+        sales = client.get("/sales", params={"buyer": "Taiwan", "system": "NASAMS", "limit": 50})
+        approval = next(sale for sale in sales.json()["items"] if "source:2024-10-25-dsca-taiwan-nasams" in sale["sourceIds"])
+        stage_id = next(s["id"] for s in approval["stages"] if s["type"] == "SaleApproval")
+        detail = client.get(f"/events/{stage_id}").json()
+    assert sales.status_code == 200, sales.text
+    stages = {(stage["type"], stage["sourceId"]) for sale in sales.json()["items"] for stage in sale["stages"]}
+    assert ("SaleApproval", "source:2024-10-25-dsca-taiwan-nasams") in stages
+    assert ("ContractAward", "source:2025-11-17-dod-contracts") in stages
+    assert approval["status"] == "approved" and approval["value"] == 1160000000 and approval["currency"] == "USD"
+    assert {b["id"] for b in approval["buyers"]} == {"state:TW"} and {s["id"] for s in approval["sellers"]} == {"state:US"}
+    assert approval["evidence"] and "NASAMS" in " ".join(e["sentence"] for e in approval["evidence"])
+    assert "contractor:rtx" in {p["id"] for p in detail["participants"] if p["role"] == "contractor"}
+    assert any(item.startswith("3 × National Advanced Surface-to-Air Missile System") for item in detail["items"]), detail["items"]
+    assert "purchaser_as_named: Taipei Economic and Cultural Representative Office in the United States" in detail["details"]
+    assert detail["evidence"] and all(e["source_id"] == "source:2024-10-25-dsca-taiwan-nasams" for e in detail["evidence"])
+
+
+def test_a_paragraph_the_parser_cannot_read_is_reported_with_its_position_and_the_rest_loads(settings, graph, tmp_path) -> None:
+    page = tmp_path / "2031-01-02-dod-contracts.txt"
+    page.write_text(f"date: 2031-01-02\n\nContracts For Jan. 2, 2031\n\nARMY\n\n{AWARD}\n\n{BROKEN}\n\n*Small business\n",
+                    encoding="utf-8")
+    code, report = _load(settings, str(page))
+    try:
+        assert code == ExitCode.OK, report
+        [source] = report["sources"]
+        assert source["id"] == "source:2031-01-02-dod-contracts" and source["action"] == "created"
+        problems = [w for w in source["warnings"] if "not parsed" in w]
+        assert len(problems) == 1 and "paragraph 4 (line 9)" in problems[0], source["warnings"]
+        awards = graph.read(Cypher("MATCH (e:ContractAward {sourceId: $s})-[:CONTRACTOR]->(c) RETURN c.id AS c, e.amount AS amount"),
+                            s=source["id"])
+        assert awards == [{"c": "contractor:raytheon", "amount": 698948760}]
+    finally:
+        _unload(settings, report)
+
+
+def test_a_kind_that_does_not_exist_or_does_not_fit_is_refused_by_name(settings, tmp_path) -> None:
+    news = tmp_path / "news.txt"
+    news.write_text("Taiwan bought missiles, a minister said on Monday.\n", encoding="utf-8")
+    result = runner.invoke(app, ["load", str(news), "--kind", "memo"], env=cli_env(settings))
+    assert result.exit_code == ExitCode.USAGE and "--kind 'memo' is not a kind of source" in result.output
+    code, report = _load(settings, str(news), "--kind", "dod-contracts")
+    assert code == ExitCode.PROBLEM and report["sources"] == [], report
+    [rejected] = report["rejected"]
+    assert rejected["file"] == str(news) and "the dod-contracts parser found nothing to load" in rejected["problems"][0]["message"]
+
+
+def test_extract_writes_the_annotation_and_the_text_of_a_saved_page(tmp_path: Path) -> None:
+    source = OFFICIAL / "dsca" / "2024-10-25-dsca-taiwan-nasams.txt"
+    body = source.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    page = tmp_path / "release.html"
+    page.write_text("<html><head><title>TECRO – NASAMS</title></head><body>"
+                    + "".join(f"<p>{p}</p>" for p in body.split("\n\n")) + "</body></html>", encoding="utf-8")
+    out = tmp_path / "out" / "release.yaml"
+    out.parent.mkdir()
+    result = runner.invoke(app, ["extract", str(page), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["kind"] == "dsca" and summary["events"] >= 2 and summary["out"] == str(out)
+    assert (out.parent / "release.txt").read_text(encoding="utf-8").startswith("Taipei Economic")
+    assert "text_file: release.txt" in out.read_text(encoding="utf-8")
+    validated = runner.invoke(app, ["validate", str(out), "--json"])
+    assert validated.exit_code == 0, validated.output
+    as_text = runner.invoke(app, ["extract", str(source), "--out", str(tmp_path / "nasams.yaml")])
+    assert as_text.exit_code == 0, as_text.output
+    written = yaml.safe_load((tmp_path / "nasams.yaml").read_text(encoding="utf-8"))
+    assert (tmp_path / written["article"]["text_file"]).resolve() == source.resolve()  # the text itself, no copy
+    assert not (tmp_path / "nasams.txt").exists()
+
+
+@pytest.mark.parametrize("folder", [OFFICIAL, LAYOUTS], ids=["corpus", "layouts"])
+def test_each_kind_scores_at_least_095_on_the_fields_of_the_projects_gold(folder: Path) -> None:
+    gold = OFFICIAL / "gold" if folder == OFFICIAL else LAYOUTS
+    result = runner.invoke(app, ["eval", "--gold", str(gold), "--official", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["missing_prediction"] == [] and report["without_gold"] == []
+    expected = {"dsca", "transmittal", "dod-contracts", "sipri-csv", "all"} if folder == OFFICIAL else {"dod-contracts", "all"}
+    assert set(report["kinds"]) == expected
+    for kind, scores in report["kinds"].items():
+        assert scores["overall"]["f1"] >= 0.95, (kind, scores)

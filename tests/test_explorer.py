@@ -446,3 +446,24 @@ def test_viz_draws_an_event(graph: Graph, sample: None) -> None:
     assert "<title>NASAMS sale to Taiwan · $699m · Nov 2025 · neighbourhood (depth 1)</title>" in picture.html
     with pytest.raises(UnknownEntity, match="event:nowhere"):
         build_picture(graph, "event:nowhere")
+
+
+def test_an_official_record_shows_its_items_and_details_in_the_event_panel(browser: Browser, loader, api_url: str,
+                                                                           tmp_path: Path) -> None:
+    """What a DSCA release lists (items with quantities) and records (details) reads in the panel, as text."""
+    release = PROJECT_ROOT / "data" / "official" / "dsca" / "2024-10-25-dsca-taiwan-nasams.txt"
+    with scratch_source(loader, tmp_path / "explorer-dsca-nasams.txt", release.read_text(encoding="utf-8")):
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        seen = Recorder(page)
+        page.goto(f"{api_url}/explore?id=event:explorer-dsca-nasams:sale-approval", timeout=TIMEOUT_MS)
+        items = page.locator("#panel ul.items li")
+        items.first.wait_for(timeout=TIMEOUT_MS)
+        wait_idle(page)
+        texts = items.all_inner_texts()
+        assert any(t.startswith("3 × National Advanced Surface-to-Air Missile System") and t.endswith("(major defense equipment)")
+                   for t in texts), texts
+        assert page.locator("#panel h3", has_text="Items").is_visible()
+        details = page.locator("#panel ul.details li").all_inner_texts()
+        assert "purchaser_as_named: Taipei Economic and Cultural Representative Office in the United States" in details, details
+        assert not seen.errors, seen.errors
+        page.close()

@@ -17,6 +17,7 @@ from loaders.annotations import parse_annotation_data
 from loaders.official import dod_contracts
 from loaders.official.document import parse_official
 from loaders.official.inputs import read_official
+from loaders.official.paragraphs import announcement_sentences
 from loaders.official.source import OfficialText, Parsed
 
 NASAMS = """Contracts For Nov. 17, 2025
@@ -634,4 +635,4 @@ def test_funds_and_competition_wordings(sentence: str, obligated: str, competiti
      ["Boeing Co. (N00019-25-C-0001) is awarded $5 for Increment I.", "Work will be performed in Mesa, Arizona."]),
 ])
 def test_sentences_keep_abbreviations_and_end_at_sentence_openers(text: str, expected: list[str]) -> None:
-    assert dod_contracts.sentences(text) == expected
+    assert announcement_sentences(text) == expected

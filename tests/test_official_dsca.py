@@ -1,4 +1,4 @@
-"""The DSCA release parser (loaders/official/dsca.py, loaders/official/notice.py): one test per wording variant.
+"""The DSCA release parser (loaders/official/dsca.py, notice.py and the readers it uses): one test per wording variant.
 
 The texts are written for these tests in the releases' format; pure parsing, no engine.
 """
@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 from conftest import scratch_source
+from official_helpers import checked_sale, role
 
 from kg.cypher import Cypher
 from kg.graph import Graph
-from loaders.annotations import parse_annotation_data
 from loaders.official import dsca, notice
+from loaders.official.amounts import split_quantity
 from loaders.official.document import parse_official
+from loaders.official.paragraphs import Sentence
+from loaders.official.purchasers import TECRO, purchaser_at
+from loaders.official.requested_items import item_from
 from loaders.official.source import OfficialText
 
 NASAMS = """\
@@ -49,19 +53,8 @@ def official(body: str, header_lines: int = 0, date: str | None = None) -> Offic
 
 def parse(body: str, **kw: object) -> tuple[dict, dict, list]:
     parsed = dsca.parse(official(body, **kw))  # type: ignore[arg-type]
-    article = {k: v for k, v in parsed.article.items() if k != "metadata"}
-    parse_annotation_data({"article": {"id": "x", **article}, "entities": parsed.entities,
-                           "events": parsed.events}, "x")
-    flat = " ".join(body.split())
-    for fact in [*parsed.entities, *parsed.events]:
-        assert fact["evidence"] in flat
-        assert fact["method"] == "parser:dsca" and 0 <= fact["confidence"] <= 1
-    assert len(parsed.events) == 1
-    return {e["id"]: e for e in parsed.entities}, parsed.events[0], parsed.problems
-
-
-def role(entities: dict, event: dict, name: str) -> list[str]:
-    return [entities[p["entity"]]["name"] for p in event["participants"] if p["role"] == name]
+    entities, event, problems, _ = checked_sale(parsed, body, "parser:dsca")
+    return entities, event, problems
 
 
 def test_tecro_release_gives_taiwan_the_systems_items_cost_and_contractor() -> None:
@@ -85,7 +78,7 @@ def test_tecro_release_gives_taiwan_the_systems_items_cost_and_contractor() -> N
     assert "quantity" not in event  # three MDE items
     assert event["value"] == {"amount": 1160000000, "currency": "USD"}
     assert event["details"]["transmittal"] == "24-90"
-    assert event["details"]["purchaser_as_named"] == notice.TECRO
+    assert event["details"]["purchaser_as_named"] == TECRO
     assert event["details"]["offsets"] == "no known offset agreements proposed"
     assert event["details"]["notified"] == "Congress"
     assert "cost_qualifier" not in event["details"]
@@ -305,7 +298,7 @@ def test_nato_agency_buys_for_named_states() -> None:
      "Organisation for Joint Armament Cooperation", "OCCAR"),
 ])
 def test_agency_purchasers(written: str, name: str, alias: str) -> None:
-    purchaser = notice.purchaser_at(written)
+    purchaser = purchaser_at(written)
     assert purchaser is not None
     assert (purchaser.type, purchaser.name, purchaser.aliases) == ("Organization", name, [alias])
 
@@ -317,7 +310,7 @@ def test_agency_purchasers(written: str, name: str, alias: str) -> None:
     ("the Government of Türkiye of F-16 aircraft", "Turkey", "Türkiye"),
 ])
 def test_state_purchasers_take_the_reference_name(written: str, name: str, alias: str | None) -> None:
-    purchaser = notice.purchaser_at(written)
+    purchaser = purchaser_at(written)
     assert purchaser is not None and (purchaser.type, purchaser.name) == ("State", name)
     assert purchaser.aliases == ([alias] if alias else [])
 
@@ -484,7 +477,7 @@ def test_no_dateline_falls_back_to_the_header_date_and_says_so() -> None:
     ("M1A2T Abrams Main Battle Tanks", "M1A2T Abrams Main Battle Tanks", None),
 ])
 def test_system_names(phrase: str, name: str, acronym: str | None) -> None:
-    item = notice.item_from(phrase, True, notice.Sentence(phrase, 1, 1))
+    item = item_from(phrase, True, Sentence(phrase, 1, 1))
     assert (item.system_name, item.acronym) == (name, acronym)
 
 
@@ -496,7 +489,7 @@ def test_system_names(phrase: str, name: str, acronym: str | None) -> None:
     ("F-35 aircraft", None, "F-35 aircraft"),
 ])
 def test_quantities(phrase: str, quantity: int | None, rest: str) -> None:
-    assert notice.split_quantity(phrase) == (quantity, rest)
+    assert split_quantity(phrase) == (quantity, rest)
 
 
 def test_the_release_goes_through_the_official_document_path(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ from kg.ontology import AKG, load_ontology
 from loaders.annotations import parse_annotation_data
 from loaders.official import sipri_csv
 from loaders.official.inputs import read_official
-from loaders.official.sipri_csv import parse, weapon_categories
+from loaders.official.sipri_csv import parse
 from loaders.official.source import OfficialText, Parsed
+from loaders.official.weapon_categories import CATEGORY_WORDS, weapon_categories
 
 PREAMBLE = """\
 Transfers of major weapons: Deals with deliveries or orders made for 2018 to 2024
@@ -296,7 +297,7 @@ def test_weapon_descriptions_map_to_ontology_categories(description: str, catego
 
 def test_every_category_named_is_a_weapon_category_of_the_ontology() -> None:
     graph = load_ontology().graph
-    named = {c for _, cats in sipri_csv._CATEGORY_WORDS for c in cats}
+    named = {c for _, cats in CATEGORY_WORDS for c in cats}
     assert named and all((AKG[c], RDF.type, AKG.WeaponCategory) in graph for c in named)
 
 

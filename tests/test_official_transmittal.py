@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import scratch_source
+from official_helpers import checked_sale, role
 
 from kg.cypher import Cypher
 from kg.graph import Graph
-from loaders.annotations import parse_annotation_data
-from loaders.official import notice, transmittal
+from loaders.official import transmittal
 from loaders.official.document import parse_official
+from loaders.official.purchasers import TECRO
 from loaders.official.source import OfficialText
 
 LETTER = """\
@@ -69,19 +70,7 @@ There are no known offset agreements proposed in connection with this potential 
 
 def parse(body: str, header_lines: int = 0, url: str | None = None) -> tuple[dict, dict, list, dict]:
     parsed = transmittal.parse(OfficialText(path=Path("x.txt"), id="x", body=body, line_offset=header_lines, url=url))
-    article = {k: v for k, v in parsed.article.items() if k != "metadata"}
-    parse_annotation_data({"article": {"id": "x", **article}, "entities": parsed.entities,
-                           "events": parsed.events}, "x")
-    flat = " ".join(body.split())
-    for fact in [*parsed.entities, *parsed.events]:
-        assert fact["evidence"] in flat
-        assert fact["method"] == "parser:transmittal" and 0 <= fact["confidence"] <= 1
-    assert len(parsed.events) == 1
-    return {e["id"]: e for e in parsed.entities}, parsed.events[0], parsed.problems, parsed.article
-
-
-def role(entities: dict, event: dict, name: str) -> list[str]:
-    return [entities[p["entity"]]["name"] for p in event["participants"] if p["role"] == name]
+    return checked_sale(parsed, body, "parser:transmittal")
 
 
 def test_cover_letter_and_fields() -> None:
@@ -104,7 +93,7 @@ def test_cover_letter_and_fields() -> None:
     assert details["commissions"] == "None"
     assert details["sensitivity"] == "See Attached Annex"
     assert details["delivered_to_congress"] == "2024-10-25"
-    assert details["purchaser_as_named"] == notice.TECRO
+    assert details["purchaser_as_named"] == TECRO
     assert details["offsets"] == "no known offset agreements proposed"
     items = event["items"]
     assert [(i["name"], i.get("quantity"), i["major"]) for i in items] == [

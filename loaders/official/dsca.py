@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from loaders.official import notice
+from loaders.official.paragraphs import Paragraph, paragraphs, sentences
 from loaders.official.source import OfficialText, Parsed, ParseProblem
 
 KIND = "dsca"
@@ -18,7 +19,7 @@ METHOD = "parser:dsca"
 OUTLET = "Defense Security Cooperation Agency"
 
 
-def _title(paras: list[notice.Paragraph], before: int) -> str | None:
+def _title(paras: list[Paragraph], before: int) -> str | None:
     """The "<Purchaser> – <Description of Sale>" line before the dateline."""
     for para in reversed(paras[:before]):
         for line in para.lines:
@@ -28,7 +29,7 @@ def _title(paras: list[notice.Paragraph], before: int) -> str | None:
 
 
 def parse(text: OfficialText) -> Parsed:
-    paras = notice.paragraphs(text)
+    paras = paragraphs(text)
     parsed = Parsed(article={"type": "PressRelease", "outlet": OUTLET})
     if not paras:
         parsed.problems.append(ParseProblem("document", "the text is empty"))
@@ -36,7 +37,7 @@ def parse(text: OfficialText) -> Parsed:
     dateline = notice.dateline(paras)
     if dateline:  # the first sentence starts after "WASHINGTON, October 25, 2024 –"
         paras = [replace(p, text=dateline.rest) if p.number == dateline.paragraph.number else p for p in paras]
-    sents = notice.sentences(paras)
+    sents = sentences(paras)
     sale = notice.body_sale(METHOD, sents, parsed.problems, paras=paras)
     if dateline:
         sale.date = dateline.date
@@ -47,12 +48,7 @@ def parse(text: OfficialText) -> Parsed:
         parsed.problems.append(ParseProblem(sale.evidence.where, "no dateline (\"WASHINGTON, <date> –\", \"On <date>\","
                                             " \"Date: <date>\"); the header's date is used" if text.date else
                                             "no dateline and no header date: the approval has no date"))
-    number = notice.transmittal_number(text.body)
-    if number:
-        sale.details["transmittal"] = number
-        parsed.article["metadata"] = {"transmittal": number}
-    else:
-        sale.doubts.append(0.05)
+    notice.note_transmittal(sale, parsed.article, text.body)
     title = _title(paras, dateline.paragraph.number - 1 if dateline else 3)
     if title:
         parsed.article["title"] = title

@@ -15,6 +15,10 @@ from decimal import Decimal
 
 from loaders.extraction.dates import normalise_date
 from loaders.official import notice
+from loaders.official.amounts import MONEY, Cost, cost, money, money_text
+from loaders.official.paragraphs import Paragraph, Sentence, first, paragraphs, sentences
+from loaders.official.purchasers import TECRO, purchaser_at, recipients_for
+from loaders.official.requested_items import MDE_LINE, NON_MDE_LINE, ItemFound, item_from, items_by_line, list_parts
 from loaders.official.source import OfficialText, Parsed, ParseProblem
 
 KIND = "transmittal"
@@ -26,13 +30,13 @@ _COVER = re.compile(r"\bforwarding\s+herewith\s+Transmittal\b", re.IGNORECASE)
 _COVER_PURCHASER = re.compile(r"\bOffer\s+and\s+Acceptance\s+(?:\(LOA\)\s+)?to\s+(?P<rest>.+)", re.IGNORECASE)
 _DEPARTMENT = re.compile(r"\b(?:Department\s+of\s+the\s+)?(?P<d>Army|Navy|Air\s+Force)(?:'s|’s)?\b", re.IGNORECASE)
 _CASE = re.compile(r"\((?P<case>[A-Z]{2}-[A-Z]-[A-Z0-9]{2,3})\)")
-_VALUE_LINE = re.compile(rf"^(?P<label>[A-Za-z][A-Za-z /&,-]*?)\s*\*?[\s.:]*{notice.MONEY}")
+_VALUE_LINE = re.compile(rf"^(?P<label>[A-Za-z][A-Za-z /&,-]*?)\s*\*?[\s.:]*{MONEY}")
 
 
-def _fields(paras: list[notice.Paragraph]) -> tuple[dict[str, tuple[notice.Paragraph, str, list[str]]], int | None]:
+def _fields(paras: list[Paragraph]) -> tuple[dict[str, tuple[Paragraph, str, list[str]]], int | None]:
     """Each numbered field: its paragraph, its text after the label and its lines (the label's line
     first, without the label); and the index of the POLICY JUSTIFICATION paragraph."""
-    fields: dict[str, tuple[notice.Paragraph, str, list[str]]] = {}
+    fields: dict[str, tuple[Paragraph, str, list[str]]] = {}
     current: str | None = None
     for index, para in enumerate(paras):
         if _POLICY.match(para.text):
@@ -48,17 +52,17 @@ def _fields(paras: list[notice.Paragraph]) -> tuple[dict[str, tuple[notice.Parag
     return fields, None
 
 
-def _items(para: notice.Paragraph, lines: list[str]) -> list[notice.ItemFound]:
+def _items(para: Paragraph, lines: list[str]) -> list[ItemFound]:
     """Field (iii): "Major Defense Equipment (MDE):" and "Non-MDE:" lists; without those headings, prose
     whose quantified items are the MDE."""
-    if any(notice.MDE_LINE.match(line) or notice.NON_MDE_LINE.match(line) for line in lines):
-        return notice.items_by_line([(para, lines)])
-    out: list[notice.ItemFound] = []
+    if any(MDE_LINE.match(line) or NON_MDE_LINE.match(line) for line in lines):
+        return items_by_line([(para, lines)])
+    out: list[ItemFound] = []
     text = " ".join(" ".join(lines).split())
-    sentence = notice.Sentence(text, para.number, para.line)
+    sentence = Sentence(text, para.number, para.line)
     # prose: only ';' separates items (its commas are inside phrases)
-    for phrase in notice.list_parts(text) if ";" in text else [text.rstrip(" .")]:
-        item = notice.item_from(phrase, True, sentence)
+    for phrase in list_parts(text) if ";" in text else [text.rstrip(" .")]:
+        item = item_from(phrase, True, sentence)
         if item.quantity is None or not re.match(r"^[A-Z0-9]", item.name):
             item.major, item.system_name, item.acronym = False, None, None
         out.append(item)
@@ -80,46 +84,46 @@ def _values(lines: list[str]) -> dict[str, tuple[Decimal, str]]:
         match = _VALUE_LINE.match(line)
         if not match:
             continue
-        amount = notice.money(match.group("num"), match.group("scale"))
+        amount = money(match.group("num"), match.group("scale"))
         label = match.group("label").lower()
         key = "mde" if label.startswith("major defense") else "total" if label.startswith("total") else "other"
         if key in out:  # several "other" lines: their sum
             amount += out[key][0]
-            out[key] = (amount, notice.money_text(amount))
+            out[key] = (amount, money_text(amount))
         elif (match.group("scale") or "").lower() == "million":
             out[key] = (amount, f"{match.group('num')} million")
         else:
-            out[key] = (amount, notice.money_text(amount))
+            out[key] = (amount, money_text(amount))
     return out
 
 
-Fields = dict[str, tuple[notice.Paragraph, str, list[str]]]
+Fields = dict[str, tuple[Paragraph, str, list[str]]]
 _ANNEX = re.compile(r"^(?:Annex\b|Item\s+No\.\s+vii\b)", re.IGNORECASE)
 
 
-def _purchaser(sale: notice.Sale, fields: Fields, cover: notice.Sentence | None, sents: list[notice.Sentence],
+def _purchaser(sale: notice.Sale, fields: Fields, cover: Sentence | None, sents: list[Sentence],
                problems: list[ParseProblem]) -> None:
     """(i), else the cover letter ("... Offer and Acceptance to the Government of X for ..."), else what
     the policy justification names (already in ``sale``)."""
     purchaser, sentence = None, None
     if "i" in fields:
         para, written, _ = fields["i"]
-        purchaser = notice.purchaser_at(written)
+        purchaser = purchaser_at(written)
         if purchaser:
-            sentence = notice.Sentence(para.text, para.number, para.line)
-            if purchaser.as_named != notice.TECRO:  # the field's own words ("Government of the Kingdom of Saudi Arabia")
+            sentence = Sentence(para.text, para.number, para.line)
+            if purchaser.as_named != TECRO:  # the field's own words ("Government of the Kingdom of Saudi Arabia")
                 purchaser.as_named = re.split(r"\s+pursuant\s+to\b", written)[0].strip().rstrip(".")
         else:
             problems.append(ParseProblem(para.where, "cannot read the purchaser in field (i)", para.text))
     if not purchaser and cover and _COVER_PURCHASER.search(cover.text):
-        purchaser = notice.purchaser_at(_COVER_PURCHASER.search(cover.text).group("rest"))  # type: ignore[union-attr]
+        purchaser = purchaser_at(_COVER_PURCHASER.search(cover.text).group("rest"))  # type: ignore[union-attr]
         sentence = cover
     if purchaser:
-        notice.recipients_for(purchaser, sents)
+        recipients_for(purchaser, sents)
         sale.purchaser, sale.purchaser_sentence = purchaser, sentence
 
 
-def _value(sale: notice.Sale, fields: Fields, cover: notice.Sentence | None, problems: list[ParseProblem]) -> None:
+def _value(sale: notice.Sale, fields: Fields, cover: Sentence | None, problems: list[ParseProblem]) -> None:
     """(ii): MDE, other and total; the total is the event's value. Else the cover letter's "estimated to cost"."""
     if "ii" in fields:
         para, written, lines = fields["ii"]
@@ -131,14 +135,14 @@ def _value(sale: notice.Sale, fields: Fields, cover: notice.Sentence | None, pro
         if funding:
             sale.details["funding_source"] = funding.group("what").strip().rstrip(".")
         if "total" in values:
-            sale.cost = notice.Cost(values["total"][0], False, notice.Sentence(para.text, para.number, para.line), 1.0)
+            sale.cost = Cost(values["total"][0], False, Sentence(para.text, para.number, para.line), 1.0)
             return
         problems.append(ParseProblem(para.where, "no total in field (ii)", written))
     if cover:
-        sale.cost = notice.cost([cover]) or sale.cost
+        sale.cost = cost([cover]) or sale.cost
 
 
-def _department(sale: notice.Sale, fields: Fields, cover: notice.Sentence | None) -> None:
+def _department(sale: notice.Sale, fields: Fields, cover: Sentence | None) -> None:
     """(iv) "Military Department: Air Force (TW-D-QBA)"; the cover letter names the department too."""
     written = fields["iv"][1] if "iv" in fields else ""
     department = _DEPARTMENT.search(written) or (_DEPARTMENT.search(cover.text) if cover else None)
@@ -165,7 +169,7 @@ def _delivered(fields: Fields, problems: list[ParseProblem]) -> str | None:
 
 
 def parse(text: OfficialText) -> Parsed:
-    paras = notice.paragraphs(text)
+    paras = paragraphs(text)
     federal = bool(re.search(r"federalregister\.gov", text.url or "") or
                    re.search(r"\bFederal\s+Register\b|^AGENCY:|^BILLING\s+CODE", text.body, re.MULTILINE))
     parsed = Parsed(article={"type": "Report", "outlet": "Federal Register" if federal else "Congressional Record"})
@@ -173,8 +177,8 @@ def parse(text: OfficialText) -> Parsed:
         parsed.problems.append(ParseProblem("document", "the text is empty"))
         return parsed
     fields, policy = _fields(paras)
-    sents = notice.sentences(paras)
-    justification: list[notice.Paragraph] = []
+    sents = sentences(paras)
+    justification: list[Paragraph] = []
     if policy is None:
         parsed.problems.append(ParseProblem("document", "no POLICY JUSTIFICATION: contractors and offsets unknown"))
     else:  # up to the sensitivity annex, which describes the technology, not the sale
@@ -182,10 +186,10 @@ def parse(text: OfficialText) -> Parsed:
             if _ANNEX.match(para.text):
                 break
             justification.append(para)
-    sale = notice.body_sale(METHOD, notice.sentences(justification) or sents, [],
+    sale = notice.body_sale(METHOD, sentences(justification) or sents, [],
                             fields["i"][1] if "i" in fields else None, paras=justification or None)
     sale.sents, sale.doubts = sents, []  # the fields decide how sure the parse is, not the body alone
-    found = notice.first(sents, _COVER)
+    found = first(sents, _COVER)
     cover = found[0] if found else None
     if cover:  # the letter's sentence without its salutation ("Dear Mr. Speaker:")
         salutation = re.match(r"Dear\s[^:]{1,60}:\s*", cover.text)
@@ -218,12 +222,7 @@ def parse(text: OfficialText) -> Parsed:
         except ValueError:
             sale.date = text.date
         sale.doubts.append(0.1)
-    number = notice.transmittal_number(text.body)
-    if number:
-        sale.details["transmittal"] = number
-        parsed.article["metadata"] = {"transmittal": number}
-    else:
-        sale.doubts.append(0.05)
+    notice.note_transmittal(sale, parsed.article, text.body)
     sale.details["notified"] = "Congress"  # a transmittal is the notification to Congress
     for missing, doubt, reason in ((not sale.purchaser, 0.3, "no purchaser in field (i), the cover letter or the "
                                     "policy justification"),

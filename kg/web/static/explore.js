@@ -743,10 +743,10 @@
     return hits;
   }
 
-  async function choose(id) {
+  async function choose(id, kindHint) {
     $("results").hidden = true;
-    await expand(id);
-    await focus(id);
+    await expand(id, kindHint);
+    await focus(id, kindHint);
   }
 
   let timer = null;
@@ -785,7 +785,7 @@
     focus(boot.center);
   } else {
     const wanted = new URLSearchParams(window.location.search).get("id");
-    if (wanted) choose(wanted);
+    if (wanted) choose(wanted, wanted.startsWith("event:") ? "event" : undefined); // a link to an event opens the event
     $("search").focus();
   }
 })();

@@ -156,7 +156,7 @@ def text(renderable: RenderableType, width: int, *, styled: bool, color_system: 
     """``renderable`` as the text a terminal of ``width`` shows, without the spaces Rich pads each
     line with (a table's cells are padded to the column width: noise in a pipe or a diff)."""
     console = Console(file=io.StringIO(), width=width, force_terminal=styled, color_system=color_system if styled else None,
-                      highlight=False, soft_wrap=False, legacy_windows=False)
+                      highlight=False, soft_wrap=False, legacy_windows=False, emoji=False)
     console.print(renderable)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip(" ") for line in output.split("\n"))

@@ -40,7 +40,7 @@ from kg.schema import apply_schema
 from kg.store import KINDS, SourceConflict, SourceReport, Store, Tally
 from loaders.duplicates import NameIndex, graph_entities, load_warnings
 from loaders.official.document import NOT_PARSED, official_kind
-from loaders.official.inputs import OFFICIAL_SUFFIXES
+from loaders.official.inputs import OFFICIAL_SUFFIXES, TEXT_SUFFIXES
 from loaders.resolution import ReferenceTable, Resolver
 from loaders.validation import ANNOTATION_SUFFIXES, Violation, checked_graph, checked_graphs
 
@@ -138,15 +138,17 @@ class LoadSummary:
 
 
 def expand(paths: Iterable[Path], kind: str | None = None) -> list[Path]:
-    """Files named, and inside folders named (sorted, recursive) the annotation and RDF files and the
-    official documents: those of ``kind``, else those recognised as one (a news article's text beside
-    its annotation is not a source of its own)."""
+    """Files named, and inside folders named (sorted, recursive) the annotation and RDF files, the pages,
+    PDFs and CSV files (official documents, or rejected with the reason), and the text files read as an
+    official document (of ``kind``, else recognised as one): a news article's text beside its annotation
+    is not a source of its own."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             for p in sorted(p for p in path.rglob("*") if p.is_file()):
                 suffix = p.suffix.lower()
-                if suffix in ANNOTATION_SUFFIXES + RDF_SUFFIXES or (suffix in OFFICIAL_SUFFIXES and official_kind(p, kind)):
+                if suffix in ANNOTATION_SUFFIXES + RDF_SUFFIXES + OFFICIAL_SUFFIXES and (
+                        suffix not in TEXT_SUFFIXES or official_kind(p, kind)):
                     out.append(p)
         else:
             out.append(path)
@@ -264,12 +266,17 @@ class Loader:
         self.ensure_schema()
         reports: list[SourceReport] = []
         index = self._name_index()  # read before these sources are written
-        stored = self.store.stored_hashes(rows.source_id for rows in sources)
+        stored = set(self.store.stored_hashes(rows.source_id for rows in sources))
         run: list[SourceRows] = []
+
+        def write_run() -> None:
+            self._write_new(run, reports)
+            stored.update(r.source_id for r in run)  # a later file of the same id replaces it, or is refused
+            run.clear()
+
         for rows in sources:
             if rows.source_id in stored or any(rows.source_id == r.source_id for r in run):
-                self._write_new(run, reports)
-                run = []
+                write_run()
                 try:
                     reports.append(self.store.load(rows, replace))
                 except SourceConflict as exc:
@@ -279,9 +286,8 @@ class Loader:
             else:
                 run.append(rows)
                 if len(run) >= batch:
-                    self._write_new(run, reports)
-                    run = []
-        self._write_new(run, reports)
+                    write_run()
+        write_run()
         # Entities the written sources created whose names are close to the graph's: a warning in the creating source's report.
         by_id = {report.source_id: report for report in reports}
         for rows in sources:

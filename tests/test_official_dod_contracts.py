@@ -636,3 +636,13 @@ def test_funds_and_competition_wordings(sentence: str, obligated: str, competiti
 ])
 def test_sentences_keep_abbreviations_and_end_at_sentence_openers(text: str, expected: list[str]) -> None:
     assert announcement_sentences(text) == expected
+
+
+def test_an_award_in_a_wording_the_parser_does_not_read_is_reported_not_dropped() -> None:
+    parsed = parse("Contracts For Jan. 2, 2031\n\nARMY\n\nAcme Widgets Inc., Huntsville, Alabama, has been selected for a "
+                   "$20,000,000 firm-fixed-price contract for spare parts. This contract involves Foreign Military Sales "
+                   "to Poland. Army Contracting Command, Redstone Arsenal, Alabama, is the contracting activity.\n\n"
+                   "The Army said more awards would follow.\n")
+    [problem] = parsed.problems
+    assert problem.where == "paragraph 3 (line 5)" and "a wording the parser does not read" in problem.reason
+    assert parsed.events == []

@@ -18,9 +18,10 @@ from loaders.official import dsca, notice
 from loaders.official.amounts import split_quantity
 from loaders.official.document import parse_official
 from loaders.official.paragraphs import Sentence
-from loaders.official.purchasers import TECRO, purchaser_at
+from loaders.official.purchasers import purchaser_at
 from loaders.official.requested_items import item_from
 from loaders.official.source import OfficialText
+from loaders.official.state_names import TECRO
 
 NASAMS = """\
 Defense Security Cooperation Agency NEWS RELEASE

@@ -145,3 +145,68 @@ def test_an_approval_for_a_foreign_buyer_becomes_the_stage_of_a_sale_and_a_domes
     assert {(p["entity"], p["role"]) for p in sale["participants"]} == {(seller["id"], "seller"), ("tw", "buyer")}
     assert next(e for e in events if e["id"] == "approval")["part_of"] == sale["id"]
     assert next(e for e in events if e["id"] == "award").get("part_of") is None  # the Army buys for itself: no sale
+
+
+def _pdf(path: Path, text: str) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_damaged_in_any_way_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    good = _pdf(tmp_path / "good.pdf", DSCA_BODY.replace("–", "-"))
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(good.read_bytes().replace(b"/FlateDecode", b"/FlrteDecode"))  # pypdf: NotImplementedError
+    with pytest.raises(InputError, match=r"damaged\.pdf: cannot read the PDF \(NotImplementedError"):
+        read_official(damaged)
+    assert official_kind(damaged) is None  # recognising a folder's files never stops at a broken one
+
+
+def test_the_cli_and_the_parsers_offer_the_same_kinds() -> None:
+    from kg.cli.extract import KIND_CHOICES
+    from loaders.official.kinds import CHOICES
+
+    assert sorted(KIND_CHOICES) == sorted(CHOICES)
+
+
+def test_a_header_kind_is_read_in_any_case_and_a_wrong_one_is_named_as_the_headers(tmp_path: Path) -> None:
+    path = tmp_path / "release.txt"
+    path.write_text("kind: DSCA\n\n" + DSCA_BODY, encoding="utf-8")
+    assert parse_official(path).kind == "dsca"
+    path.write_text("kind: memo\n\n" + DSCA_BODY, encoding="utf-8")
+    with pytest.raises(OfficialError, match=r"release\.txt: its header's kind: 'memo' is not a kind of source"):
+        parse_official(path)
+
+
+def test_a_document_forced_into_the_wrong_kind_or_read_as_an_article_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "2031-01-02-dod-contracts.txt"
+    page.write_text("Contracts For Jan. 2, 2031\n\nARMY\n\n" + AWARD, encoding="utf-8")
+    with pytest.raises(OfficialError, match="the dsca parser found no purchaser in it: is it a dsca at all") as refused:
+        parse_official(page, "dsca")
+    assert refused.value.problem
+    with pytest.raises(OfficialError, match="--kind article: a news article is extracted, not parsed") as usage:
+        parse_official(page, "article")
+    assert not usage.value.problem
+
+
+def test_the_content_hash_is_stable_and_follows_what_the_parser_made(tmp_path: Path, monkeypatch) -> None:
+    page = tmp_path / "2031-01-02-dod-contracts.txt"
+    page.write_text("Contracts For Jan. 2, 2031\n\nARMY\n\n" + AWARD, encoding="utf-8")
+    first = parse_official(page).content_hash
+    assert parse_official(page).content_hash == first
+    from loaders.official import dod_contracts
+
+    real = dod_contracts.parse
+
+    def reads_more(text):  # a parser fixed to read one more detail from the same bytes
+        parsed = real(text)
+        parsed.events[0]["details"]["contract_type"] = "firm-fixed-price (read better)"
+        return parsed
+
+    monkeypatch.setattr(dod_contracts, "parse", reads_more)
+    assert parse_official(page).content_hash != first

@@ -134,8 +134,8 @@ def test_extract_writes_the_annotation_and_the_text_of_a_saved_page(tmp_path: Pa
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["kind"] == "dsca" and summary["events"] >= 2 and summary["out"] == str(out)
-    assert (out.parent / "release.txt").read_text(encoding="utf-8").startswith("Taipei Economic")
-    assert "text_file: release.txt" in out.read_text(encoding="utf-8")
+    assert (out.parent / "release.text").read_text(encoding="utf-8").startswith("Taipei Economic")
+    assert "text_file: release.text" in out.read_text(encoding="utf-8")
     validated = runner.invoke(app, ["validate", str(out), "--json"])
     assert validated.exit_code == 0, validated.output
     as_text = runner.invoke(app, ["extract", str(source), "--out", str(tmp_path / "nasams.yaml")])
@@ -156,3 +156,67 @@ def test_each_kind_scores_at_least_095_on_the_fields_of_the_projects_gold(folder
     assert set(report["kinds"]) == expected
     for kind, scores in report["kinds"].items():
         assert scores["overall"]["f1"] >= 0.95, (kind, scores)
+
+
+def test_extract_refuses_to_write_over_its_input_or_into_a_missing_folder_and_writes_to_stdout(tmp_path: Path) -> None:
+    source = tmp_path / "2024-10-25-dsca-taiwan-nasams.txt"
+    source.write_bytes((OFFICIAL / "dsca" / source.name).read_bytes())
+    same = runner.invoke(app, ["extract", str(source), "--out", str(source)])
+    assert same.exit_code == ExitCode.USAGE and "is the file being read" in same.output
+    assert source.read_bytes() == (OFFICIAL / "dsca" / source.name).read_bytes()
+    nowhere = runner.invoke(app, ["extract", str(source), "--out", str(tmp_path / "missing" / "x.yaml")])
+    assert nowhere.exit_code == ExitCode.USAGE and "does not exist" in nowhere.output
+    stdout = runner.invoke(app, ["extract", str(source), "--out", "-"])
+    assert stdout.exit_code == 0 and "SaleApproval" in stdout.stdout and not (Path.cwd() / "-").exists()
+    dated = runner.invoke(app, ["extract", str(source), "--date", "2020-01-01"])
+    assert dated.exit_code == ExitCode.USAGE and "--date and --use-graph are for news articles" in dated.output
+
+
+def test_extract_keeps_an_unrelated_text_beside_the_annotation(tmp_path: Path) -> None:
+    page = tmp_path / "release.html"
+    body = (OFFICIAL / "dsca" / "2024-10-25-dsca-taiwan-nasams.txt").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    page.write_text("<html><body>" + "".join(f"<p>{p}</p>" for p in body.split("\n\n")) + "</body></html>", encoding="utf-8")
+    mine = tmp_path / "release.text"
+    mine.write_text("my own notes\n", encoding="utf-8")
+    refused = runner.invoke(app, ["extract", str(page), "--out", str(tmp_path / "release.yaml")])
+    assert refused.exit_code == ExitCode.USAGE and "release.text exists and is not the text of" in refused.output
+    assert mine.read_text(encoding="utf-8") == "my own notes\n" and not (tmp_path / "release.yaml").exists()
+    mine.unlink()
+    for _ in range(2):  # writing the same text again is harmless
+        assert runner.invoke(app, ["extract", str(page), "--out", str(tmp_path / "release.yaml")]).exit_code == 0
+
+
+def test_a_broken_pdf_says_why_in_extract_and_eval_counts_what_it_could_not_read(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really a PDF")
+    result = runner.invoke(app, ["extract", str(broken)])
+    assert result.exit_code == ExitCode.USAGE and "broken.pdf: cannot read the PDF" in result.output
+    folder = tmp_path / "official"
+    folder.mkdir()
+    (folder / "2024-10-25-dsca-taiwan-nasams.txt").write_bytes((OFFICIAL / "dsca" / "2024-10-25-dsca-taiwan-nasams.txt").read_bytes())
+    (folder / "broken.pdf").write_bytes(broken.read_bytes())
+    scored = runner.invoke(app, ["eval", "--gold", str(OFFICIAL / "gold"), "--official", str(folder), "--json"])
+    assert scored.exit_code == ExitCode.PROBLEM, scored.output
+    report = json.loads(scored.stdout)
+    assert report["not_parsed"] == [str(folder / "broken.pdf")]
+    assert len(report["missing_prediction"]) >= 30  # every other gold document counts as missed, not as nothing
+    assert report["kinds"]["all"]["overall"]["recall"] < 0.2 and report["kinds"]["dsca"]["files"] == 14
+
+
+def test_a_folder_with_a_broken_pdf_and_three_sources_of_one_id_loads_the_rest_and_says_why(settings, tmp_path) -> None:
+    folder = tmp_path / "in"
+    for sub in ("a", "b", "c"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "test-same-id.yaml").write_text(
+            f"article: {{id: test-same-id, title: copy {sub}}}\nentities:\n  - {{id: tw, type: State, name: Taiwan,"
+            f" evidence: 'Taiwan {sub}.'}}\nevents: []\n", encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a PDF")
+    code, report = _load(settings, str(folder))
+    try:
+        assert code == ExitCode.REPLACE_REFUSED, report  # refusals outrank rejections in the exit code
+        assert [s["id"] for s in report["sources"]] == ["source:test-same-id"]
+        assert len(report["refused_replacements"]) == 2
+        [rejected] = report["rejected"]
+        assert rejected["file"].endswith("broken.pdf") and "cannot read the PDF" in rejected["problems"][0]["message"]
+    finally:
+        _unload(settings, report)

@@ -13,8 +13,8 @@ from kg.cypher import Cypher
 from kg.graph import Graph
 from loaders.official import transmittal
 from loaders.official.document import parse_official
-from loaders.official.purchasers import TECRO
 from loaders.official.source import OfficialText
+from loaders.official.state_names import TECRO
 
 LETTER = """\
 Dear Mr. Speaker: Pursuant to the reporting requirements of Section 36(b)(1) of the Arms Export Control Act, as

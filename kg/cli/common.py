@@ -47,8 +47,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-out = Console()
-err = Console(stderr=True)
+# No emoji codes: ":ok:" in a source id named after a file would print as an emoji.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for scripts (stdout holds only the JSON).")]
 

@@ -103,16 +103,16 @@ def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -
 
 
 def _official_document(path: Path, kind: str | None) -> Any:
-    """The parsed official document (loaders.official.document), or exit 2 naming the file and the problem."""
+    """The parsed official document (loaders.official.document), or exit naming the file and the problem:
+    2 for a file named wrongly (not an official source, an unknown kind), 1 for one read as asked and found
+    wanting (nothing to load, a parser failure)."""
     # imported here, not at the top: rdflib slows every kg start-up
     from loaders.official.document import OfficialError, parse_official
 
     try:
         document = parse_official(path, kind)
     except OfficialError as exc:
-        raise _fail(str(exc), ExitCode.USAGE) from None
-    except Exception as exc:  # a parser bug: name the file, not a traceback
-        raise _fail(f"the {kind or 'official'} parser failed on {path}: {type(exc).__name__}: {exc}") from None
+        raise _fail(str(exc), ExitCode.PROBLEM if exc.problem else ExitCode.USAGE) from None
     for warning in document.notes():
         err.print(f"[yellow]{escape(warning)}[/]", highlight=False, soft_wrap=True)
     return document
@@ -120,10 +120,11 @@ def _official_document(path: Path, kind: str | None) -> Any:
 
 def _text_file_for(document: Any, output: Path | None) -> str | None:
     """What the written annotation's ``article.text_file`` names: the document itself when it is UTF-8 text,
-    else (HTML, PDF, a Windows-1252 CSV) its text written beside the annotation as ``<out>.txt``."""
+    else (HTML, PDF, a Windows-1252 CSV) its text, written beside the annotation as ``<out>.text`` (a suffix
+    `kg load` does not take from a folder, so the text is not loaded as a second source)."""
     path: Path = document.text.path
     base = (output.parent if output else Path.cwd()).resolve()
-    if path.suffix.lower() in (".txt", ".text", ".csv"):
+    if path.suffix.lower() in (".txt", ".csv"):
         try:
             path.read_bytes().decode("utf-8")
             return os.path.relpath(path.resolve(), base)
@@ -131,9 +132,27 @@ def _text_file_for(document: Any, output: Path | None) -> str | None:
             pass
     if output is None:
         return None
-    text_path = output.with_suffix(".txt")
+    text_path = output.with_suffix(".text")
+    if text_path.resolve() == path.resolve() or (text_path.exists() and
+                                                  text_path.read_text(encoding="utf-8", errors="replace") != document.text.body):
+        raise _fail(f"{text_path} exists and is not the text of {path}: the annotation's text would replace it; "
+                    "choose another --out", ExitCode.USAGE)
     text_path.write_text(document.text.body, encoding="utf-8")
     return os.path.relpath(text_path.resolve(), base)
+
+
+def _checked_out(output: Path | None, source: Path) -> Path | None:
+    """``--out`` as a file to write (None: stdout, as ``-`` is), refused when it is the source itself or its
+    folder does not exist."""
+    if output is None or str(output) == "-":
+        return None
+    if output.resolve() == source.resolve():
+        raise _fail(f"--out {output} is the file being read; write the annotation to another file", ExitCode.USAGE)
+    if not output.parent.is_dir():
+        raise _fail(f"--out {output}: the folder {output.parent} does not exist", ExitCode.USAGE)
+    if output.is_dir():
+        raise _fail(f"--out {output} is a folder; name the annotation file to write", ExitCode.USAGE)
+    return output
 
 
 def _extract_official(path: Path, kind: str | None, output: Path | None, as_json: bool) -> None:
@@ -191,13 +210,15 @@ def extract(
 
     if not article.is_file():
         raise _fail(f"{article}: no such file" if not article.exists() else f"{article}: not a file", ExitCode.USAGE)
-    chosen = official_kind(article, _checked_kind(kind))
-    if chosen is not None:
-        _extract_official(article, chosen, output, as_json)
+    output = _checked_out(output, article)
+    kind = _checked_kind(kind)
+    if article.suffix.lower() != ".txt" or official_kind(article, kind) is not None:
+        # Not plain text, or an official notice: its parser, which also says why a page or PDF cannot be read.
+        if date is not None or use_graph:
+            raise _fail(f"{article}: --date and --use-graph are for news articles; an official source's date and "
+                        "names are its own", ExitCode.USAGE)
+        _extract_official(article, kind, output, as_json)
         return
-    if article.suffix.lower() not in (".txt", ".text"):
-        raise _fail(f"{article}: not recognised as an official source, and a news article must be plain text (.txt); "
-                    "name its kind with --kind", ExitCode.USAGE)
     gaz = None
     if use_graph:
         with _open_graph(load_settings()) as graph:
@@ -289,51 +310,65 @@ def _print_eval(report: Any, *, details: bool) -> None:
             out.print(escape(f"  {tag} {kind} {label}"), highlight=False, soft_wrap=True)
 
 
-def _official_predictions(directory: Path, *, quiet: bool) -> dict[str, Any]:
+def _official_predictions(directory: Path, *, quiet: bool) -> tuple[dict[str, Any], list[str]]:
     """Every official document under ``directory`` parsed exactly as `kg load` and `kg extract --out` read it,
-    by source id."""
+    by source id, and the files that could not be parsed (each named on stderr)."""
     # imported here, not at the top: pyshacl and rdflib slow every kg start-up
+    from loaders.official.document import OfficialError, parse_official
     from loaders.pipeline import expand
 
     found = [p for p in expand([directory]) if p.suffix.lower() not in (".yaml", ".yml")]
     documents: dict[str, Any] = {}
+    failed: list[str] = []
     with _progress(quiet=quiet or len(found) < PROGRESS_MIN_FILES) as progress:
         task = progress.add_task("parsing", total=len(found))
         for path in found:
             progress.update(task, description=path.name)
             try:
-                document = _official_document(path, None)
-            except typer.Exit:
-                continue  # not an official document: a text beside its annotation, say
+                document = parse_official(path)
+            except OfficialError as exc:
+                err.print(f"[red]not parsed:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+                failed.append(str(path))
+                continue
+            if document.source_id in documents:
+                raise _fail(f"--official: {documents[document.source_id].text.path} and {path} are both source "
+                            f"{document.source_id!r}", ExitCode.USAGE)
             documents[document.source_id] = document
             progress.advance(task)
-    if not documents:
+    if not documents and not failed:
         raise _fail(f"--official {directory} holds no official sources (DSCA, 36(b), DoD contracts, SIPRI CSV)",
                     ExitCode.USAGE)
-    return documents
+    return documents, failed
 
 
 def _official_eval(gold_dir: Path, directory: Path, *, details: bool, as_json: bool) -> None:
-    """`kg eval --official`: field-level scores of the official parsers, per kind."""
+    """`kg eval --official`: field-level scores of the official parsers, per kind. A gold document without
+    a parsed one counts as missed (its kind read from its text); a file that does not parse is exit 1."""
     from loaders.annotations import parse_annotation_data
     from loaders.evaluation import read_dir
+    from loaders.official.document import official_kind
     from loaders.official.scoring import FIELDS, score_kinds
 
     gold = {f.source_id: f for f in read_dir(gold_dir)}
-    documents = _official_predictions(directory, quiet=as_json)
+    documents, failed = _official_predictions(directory, quiet=as_json)
     pairs = []
     for source_id, g in sorted(gold.items()):
         document = documents.get(source_id)
-        if document is None:
-            continue
-        pairs.append((document.kind, source_id, g.annotation, parse_annotation_data(document.scored(), document.text.path)))
+        if document is not None:
+            pairs.append((document.kind, source_id, g.annotation, parse_annotation_data(document.scored(), document.text.path)))
+        else:  # missed: scored against nothing, under the kind its gold's text is
+            text = g.text_path
+            kind = (official_kind(text) if text is not None and text.exists() else None) or "unknown"
+            pairs.append((kind, source_id, g.annotation, None))
     missing = sorted(set(gold) - set(documents))
     without_gold = sorted(set(documents) - set(gold))
     scores = score_kinds(pairs)
     if as_json:
         _print_json({"kinds": {k: v.as_dict(details) for k, v in sorted(scores.items())}, "missing_prediction": missing,
-                     "without_gold": without_gold,
+                     "without_gold": without_gold, "not_parsed": failed,
                      "problems": {k: [str(p) for p in d.problems] for k, d in sorted(documents.items()) if d.problems}})
+        if failed:
+            raise typer.Exit(ExitCode.PROBLEM)
         return
     table = Table(title="Official parsers: field-level scores", title_justify="left")
     for column in ("kind", "field", "tp", "fp", "fn", "precision", "recall", "f1"):
@@ -358,6 +393,8 @@ def _official_eval(gold_dir: Path, directory: Path, *, details: bool, as_json: b
                 out.print(escape(f"  missed {line}"), highlight=False, soft_wrap=True)
             for line in result.extra:
                 out.print(escape(f"  extra  {line}"), highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(ExitCode.PROBLEM)
 
 
 @app.command("eval", epilog=_examples("kg eval --gold data/annotations --pred out/predicted",

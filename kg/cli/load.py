@@ -120,7 +120,7 @@ def load(
         extracted = _extract_for_review(settings, texts, settings.kg.min_confidence if min_confidence is None else min_confidence,
                                         reviewed)
         others += [Path(e["accepted"]) for e in extracted]
-    summary = _load(settings, others, quiet=as_json, replace=replace, kind=None if kind == "article" else kind)
+    summary = _load(settings, others, quiet=as_json, replace=replace, kind=kind)
     for conflict in summary.conflicts:  # a refused article leaves the review folder as it was
         for path, text in reviewed.get(conflict.source_id.removeprefix("source:"), {}).items():
             path.write_text(text, encoding="utf-8") if text is not None else path.unlink(missing_ok=True)

@@ -12,12 +12,13 @@ document's problems: the rest loads, and the problems are reported with their po
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.annotations import AnnotationError, AnnotationFile, parse_annotation_data
+from loaders.annotations import AnnotationError, AnnotationFile, parse_annotation_data, source_id_problem
 from loaders.extraction.review import dump_annotation
 from loaders.official.inputs import OFFICIAL_SUFFIXES, InputError, read_official
 from loaders.official.kinds import ARTICLE, CHOICES, KINDS, detect, parser
@@ -73,7 +74,26 @@ def with_sales(entities: list[dict[str, Any]], events: list[dict[str, Any]]) -> 
 
 
 class OfficialError(ValueError):
-    """An official document that cannot be used at all; the message names the file and the reason."""
+    """An official document that cannot be used at all; the message names the file and the reason.
+
+    ``problem``: the file was read as asked and found wanting (nothing to load, a parser failure),
+    rather than named wrongly (an unknown kind, a file that is no official source).
+    """
+
+    def __init__(self, message: str, *, problem: bool = False) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _official_error, (str(self), self.problem)  # crosses from worker processes
+
+
+def _official_error(message: str, problem: bool) -> OfficialError:
+    return OfficialError(message, problem=problem)
+
+
+#: The parties without which a document of the kind states no deal: a notice without a purchaser was not one.
+_ESSENTIAL_ROLES = {"dsca": ("buyer", "recipient"), "transmittal": ("buyer", "recipient")}
 
 
 @dataclass
@@ -118,7 +138,7 @@ class OfficialDocument:
     def annotation_file(self) -> AnnotationFile:
         """The document as the load pipeline takes an annotation file: checked, with its text."""
         annotation = parse_annotation_data(self.annotation, self.text.path)
-        text_path = self.text.path.resolve() if self.text.path.suffix.lower() in (".txt", ".text") else None
+        text_path = self.text.path.resolve() if self.text.path.suffix.lower() == ".txt" else None
         return AnnotationFile(path=self.text.path, source_id=self.source_id, annotation=annotation,
                               text=self.text.body, text_path=text_path, content_hash=self.content_hash)
 
@@ -163,7 +183,15 @@ def parse_official(path: Path, kind: str | None = None) -> OfficialDocument:
         raw = path.read_bytes()
     except (InputError, OSError) as exc:
         raise OfficialError(str(exc)) from None
-    chosen = kind if kind not in (None, ARTICLE) else detect(text)
+    if problem := source_id_problem(text.id):
+        raise OfficialError(f"{path}: the file name (or its id: header) {problem}; rename the file or give it an id: line")
+    if kind == ARTICLE:
+        raise OfficialError(f"{path}: --kind article: a news article is extracted, not parsed, and from plain text: "
+                            "give its text as a .txt file to kg extract or kg load")
+    if text.kind and text.kind.lower() not in (*KINDS, ARTICLE):
+        raise OfficialError(f"{path}: its header's kind: {text.kind!r} is not a kind of source; use one of "
+                            f"{', '.join(CHOICES)}")
+    chosen = kind or detect(text)
     if chosen is None:
         raise OfficialError(f"{path}: not recognised as an official source ({', '.join(KINDS)}); "
                             "name its kind with --kind, or --kind article for a news article")
@@ -174,10 +202,14 @@ def parse_official(path: Path, kind: str | None = None) -> OfficialDocument:
     try:
         parsed = module.parse(text)
     except Exception as exc:  # a parser bug must reject this file with its name, not stop a load of many
-        raise OfficialError(f"{path}: the {chosen} parser failed on it ({type(exc).__name__}: {exc})") from exc
+        raise OfficialError(f"{path}: the {chosen} parser failed on it ({type(exc).__name__}: {exc})", problem=True) from exc
     if not parsed.events and not parsed.entities:
         found = "; ".join(str(p) for p in parsed.problems[:3])
-        raise OfficialError(f"{path}: the {chosen} parser found nothing to load in it" + (f" ({found})" if found else ""))
+        raise OfficialError(f"{path}: the {chosen} parser found nothing to load in it" + (f" ({found})" if found else ""),
+                            problem=True)
+    roles = _ESSENTIAL_ROLES.get(chosen)
+    if roles and not any(p.get("role") in roles for e in parsed.events for p in e.get("participants", [])):
+        raise OfficialError(f"{path}: the {chosen} parser found no purchaser in it: is it a {chosen} at all?", problem=True)
     source_type, outlet = _DEFAULTS[chosen]
     found = dict(parsed.article)
     article: dict[str, Any] = {
@@ -195,6 +227,9 @@ def parse_official(path: Path, kind: str | None = None) -> OfficialDocument:
         parse_annotation_data(annotation, path)
     except AnnotationError as exc:
         problems = "; ".join(f"{where or '(file)'}: {what}" for where, what in exc.problems[:5])
-        raise OfficialError(f"{path}: the {chosen} parser gave an annotation that is not valid ({problems})") from None
-    digest = hashlib.sha256(raw + f"\nkind={chosen}".encode()).hexdigest()
+        raise OfficialError(f"{path}: the {chosen} parser gave an annotation that is not valid ({problems})",
+                            problem=True) from None
+    # What the parser made of the file, not only the file: a parser that reads more after a fix updates the source.
+    made = json.dumps(annotation, sort_keys=True, default=str).encode()
+    digest = hashlib.sha256(raw + f"\nkind={chosen}\n".encode() + made).hexdigest()
     return OfficialDocument(chosen, text, annotation, digest, list(parsed.problems))

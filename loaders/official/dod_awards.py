@@ -21,7 +21,7 @@ from loaders.official.dod_clauses import (
 )
 from loaders.official.dod_systems import System, purpose_systems
 from loaders.official.paragraphs import announcement_sentences
-from loaders.official.purchasers import TECRO
+from loaders.official.state_names import TECRO
 
 # --- the award sentence -----------------------------------------------------------------------------------
 

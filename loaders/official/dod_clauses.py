@@ -10,8 +10,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from loaders import reference
-from loaders.official.purchasers import TECRO
+from loaders.official.state_names import StateName, alternatives, names_by, reference_names, tecro_names
 
 # --- words: dates, money, contract numbers ------------------------------------------------------------
 
@@ -148,19 +147,11 @@ class Customer:
 
 
 @cache
-def _state_names() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
-    """Every name of a state but the United States (the buyer, never an FMS customer) -> (reference name, proper?)."""
-    surfaces: dict[str, tuple[str, bool]] = {}
-    for state in reference.states():
-        if state.iso == "US":
-            continue
-        for name in (state.name, state.official_name, *state.aliases):
-            if name:
-                surfaces.setdefault(name, (state.name, not name.startswith("The ")))
-    for name in (TECRO, "Taipei Economic and Cultural Representative Office", "TECRO"):
-        surfaces[name] = ("Taiwan", False)
-    alternatives = "|".join(re.escape(n) for n in sorted(surfaces, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), surfaces
+def _state_names() -> tuple[re.Pattern[str], dict[str, StateName]]:
+    """Every name of a state but the United States (the buyer, never an FMS customer), as written, and TECRO's."""
+    surfaces = names_by(str, (name for name in reference_names() if name.state.iso != "US"))
+    surfaces |= {name.text: name for name in tecro_names()}  # TECRO's forms win
+    return re.compile(rf"(?<![\w-])(?:{alternatives(surfaces)})(?![\w-])"), surfaces
 
 
 def fms_customers(scopes: list[tuple[str, str]]) -> list[Customer]:
@@ -180,8 +171,9 @@ def fms_customers(scopes: list[tuple[str, str]]) -> list[Customer]:
                 continue  # "Robins Air Force Base, Georgia": the US state
             if not speaks and not (sentence is scopes[0][0] and _FOR_STATE.search(scope[:match.start()])):
                 continue  # outside FMS wording only the purpose's "for the Kingdom of Saudi Arabia" counts
-            name, proper = surfaces[match.group(0)]
-            alias = (match.group(0),) if proper and match.group(0) != name else ()
+            surface = surfaces[match.group(0)]
+            name = surface.state.name
+            alias = (match.group(0),) if surface.proper and match.group(0) != name else ()
             as_named = match.group(0) if name == "Taiwan" and "Taipei" in match.group(0) else None
             old = found.get(name)
             confidence = 0.9 if explicit else 0.8 if speaks else 0.75

@@ -98,6 +98,10 @@ class _Page:
                 self.problem(para, "a CORRECTION that states no award (not parsed)")
             else:
                 self.add(para, restated, correction=True, update=False)
+        elif not chunks and _AWARD_LIKE.search(body) and _ACTIVITY_NAMED.search(body):
+            # A dollar amount and a contracting activity, but no award wording the parser reads ("has been
+            # selected for", "received"): an award all the same, so it is reported, not silently dropped.
+            self.problem(para, "an award in a wording the parser does not read (no \"is awarded\" or the like)")
         for chunk in chunks:  # none: a paragraph that is not an award yields nothing
             self.add(para, read_award(chunk), correction=kind == "CORRECTION", update=kind == "UPDATE")
 
@@ -143,6 +147,10 @@ class _Page:
         event["value"] = {"amount": award.amount, "currency": "USD"}
         event.update(evidence=award.evidence, confidence=award.confidence, method=METHOD, details=details)
         self.events.append(event)
+
+
+_AWARD_LIKE = re.compile(r"\$\s?\d")
+_ACTIVITY_NAMED = re.compile(r"contracting\s+activit(?:y|ies)", re.IGNORECASE)
 
 
 def parse(text: OfficialText) -> Parsed:

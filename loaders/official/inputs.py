@@ -18,7 +18,7 @@ from pathlib import Path
 from loaders.extraction.article import ArticleError, parse_article
 from loaders.official.source import OfficialText
 
-TEXT_SUFFIXES = (".txt", ".text")
+TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
 CSV_SUFFIXES = (".csv",)
@@ -85,12 +85,14 @@ def html_text(html: str) -> tuple[str, str | None]:
 
 def pdf_text(path: Path) -> str:
     """The text of a PDF's pages; a line that starts most pages (a running header) is kept once."""
-    from pypdf import PdfReader  # imported here: only PDF input needs it
-    from pypdf.errors import PdfReadError
+    import logging
 
+    from pypdf import PdfReader  # imported here: only PDF input needs it
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on a damaged file would say less than our error
     try:
         pages = [page.extract_text() or "" for page in PdfReader(path).pages]
-    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # pypdf raises many kinds (NotImplementedError for an unknown filter ...): all mean unreadable
         raise InputError(f"{path}: cannot read the PDF ({type(exc).__name__}: {exc})") from None
     if not any(p.strip() for p in pages):
         raise InputError(f"{path}: the PDF holds no text (a scan? run OCR first)")

@@ -1,7 +1,7 @@
 """Which kind of official document a file is: read from its header (``kind: dsca``) or recognised by
 the wording every document of a kind carries.
 
-The signatures are the fixed formulae of each format (``../shared``'s formats notes): the SIPRI
+The signatures are the fixed formulae of each format (docs/official-sources.md): the SIPRI
 header row, the 36(b)(1) cover letter and numbered fields, the DSCA release's approval and
 notification sentences, a DoD award paragraph's "is awarded ... is the contracting activity". A news
 article quoting one such sentence carries no second one, so it stays an article.
@@ -60,7 +60,8 @@ _ACTIVITY = _phrases("is the contracting activity", "are the contracting activit
 def detect(text: OfficialText) -> str | None:
     """The document's kind, or None for a news article (or anything else)."""
     if text.kind:
-        return None if text.kind == ARTICLE else text.kind
+        kind = text.kind.lower()
+        return None if kind == ARTICLE else kind
     body = text.body
     if _SIPRI_HEADER.search(body[:20000]):
         return "sipri-csv"

@@ -8,21 +8,16 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from loaders.official.paragraphs import Sentence
-from loaders.reference import State, states
-
-TECRO = "Taipei Economic and Cultural Representative Office in the United States"
+from loaders.official.state_names import TECRO, StateName, alternatives, names_by, reference_names
+from loaders.reference import State
 
 
 @cache
-def state_names() -> tuple[dict[str, State], re.Pattern[str]]:
-    """The reference states by each of their names (lower case), and a pattern that finds those names."""
-    by_name: dict[str, State] = {}
-    for state in states():
-        for name in (state.name, state.official_name, *state.aliases):
-            if name and len(name) > 3:  # "ROC", "ROK": too short to find safely in running text
-                by_name.setdefault(name.lower(), state)
-    names = sorted(by_name, key=len, reverse=True)
-    return by_name, re.compile(r"\b(?:the\s+)?(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+def state_names() -> tuple[dict[str, StateName], re.Pattern[str]]:
+    """The reference states' names by their lower case, and a pattern that finds those names in any case."""
+    # "ROC", "ROK": too short to find safely in running text
+    by_name = names_by(str.lower, (name for name in reference_names() if len(name.text) > 3))
+    return by_name, re.compile(r"\b(?:the\s+)?(" + alternatives(by_name) + r")\b", re.IGNORECASE)
 
 
 def state_at(text: str) -> tuple[State, str] | None:
@@ -30,7 +25,7 @@ def state_at(text: str) -> tuple[State, str] | None:
     text = re.sub(r"^(?:the\s+)?(?:Governments?\s+of\s+)?", "", text.strip(), flags=re.IGNORECASE)
     by_name, pattern = state_names()
     match = pattern.match(text)
-    return (by_name[match.group(1).lower()], match.group(1)) if match else None
+    return (by_name[match.group(1).lower()].state, match.group(1)) if match else None
 
 
 def states_in(text: str) -> list[tuple[State, str]]:
@@ -38,7 +33,7 @@ def states_in(text: str) -> list[tuple[State, str]]:
     by_name, pattern = state_names()
     out: dict[str, tuple[State, str]] = {}
     for match in pattern.finditer(text):
-        state = by_name[match.group(1).lower()]
+        state = by_name[match.group(1).lower()].state
         out.setdefault(state.iso, (state, match.group(1)))
     return list(out.values())
 

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from loaders import reference
 from loaders.extraction.dates import normalise_date
+from loaders.official.register_cells import RowError, read_delivery_years, read_number, read_tiv, read_year
 from loaders.official.source import OfficialText, Parsed, ParseProblem
+from loaders.official.state_names import StateName, names_by, reference_names
 from loaders.official.weapon_categories import weapon_categories
 
 KIND = "sipri-csv"
@@ -46,16 +47,10 @@ _FLAGGED = ("order_year", "ordered", "delivered")  # a blank-headed column after
 _REQUIRED = ("recipient", "supplier", "designation")
 _TIV = ("tiv_per_unit", "tiv_total", "tiv_delivered")
 
-_YEAR_RANGE = (1900, 2100)
-_MAX_DELIVERY_SPAN = 40  # a "2019-2022" range wider than this is a typo, not forty years of deliveries
 _UNKNOWN = re.compile(r"^unknown\b", re.IGNORECASE)  # "unknown supplier(s)", "unknown recipient(s)"
 
 
 # -- reading the CSV ----------------------------------------------------------------------
-
-
-class _RowError(ValueError):
-    """A row that cannot become a sale; the message is the reason."""
 
 
 @dataclass
@@ -143,62 +138,6 @@ def _fits(cells: list[str], header: _Header) -> bool:
 # -- values -------------------------------------------------------------------------------
 
 
-def _number(cell: str, what: str) -> tuple[int | None, bool]:
-    """A whole number (thousands commas allowed) and whether it is flagged uncertain: a trailing '?', or
-    the parentheses of SIPRI's older registers ("(10)", an estimate); '' is None."""
-    text = cell.strip()
-    flagged = text.endswith("?") or (text.startswith("(") and text.endswith(")"))
-    text = text.rstrip("?").strip("()").replace(",", "").strip()
-    if not text:
-        return None, flagged
-    if not text.isdigit():
-        raise _RowError(f"{what} {cell!r} is not a whole number")
-    return int(text), flagged
-
-
-def _year(cell: str, what: str) -> tuple[int | None, bool]:
-    text = cell.strip()
-    flagged = text.endswith("?")
-    text = text.rstrip("?").strip()
-    if not text:
-        return None, flagged
-    if not re.fullmatch(r"\d{4}", text) or not _YEAR_RANGE[0] <= int(text) <= _YEAR_RANGE[1]:
-        raise _RowError(f"{what} {cell!r} is not a year")
-    return int(text), flagged
-
-
-def _delivery_years(cell: str) -> tuple[list[int], bool]:
-    """``2004; 2005`` or ``2019-2022`` (each year of the range) -> the years, and whether one has a '?'."""
-    years: list[int] = []
-    flagged = False
-    for token in re.split(r"[;,]", cell):
-        token = token.strip()
-        if not token:
-            continue
-        flagged = flagged or token.endswith("?")
-        token = token.rstrip("?").strip()
-        if span := re.fullmatch(r"(\d{4})\s*[-\u2013]\s*(\d{4})", token):
-            first, last = (_year(g, "year of delivery")[0] for g in span.groups())
-            assert first is not None and last is not None
-            if not 0 <= last - first <= _MAX_DELIVERY_SPAN:
-                raise _RowError(f"year(s) of delivery {token!r} is not a range of years")
-            years.extend(range(first, last + 1))
-        else:
-            year, _ = _year(token, "year of delivery")
-            assert year is not None
-            years.append(year)
-    return sorted(set(years)), flagged
-
-
-def _tiv(cell: str, what: str) -> str | None:
-    text = cell.strip()
-    if not text:
-        return None
-    if not re.fullmatch(r"\d[\d,]*(?:\.\d+)?|\.\d+", text):
-        raise _RowError(f"{what} {cell!r} is not a number")
-    return text.replace(",", "")
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -212,25 +151,19 @@ def _slug(name: str) -> str:
 
 
 @cache
-def _state_names() -> dict[str, str]:
-    """Every proper name of a reference state (case folded) -> its reference name."""
-    out: dict[str, str] = {}
-    for state in reference.states():
-        for name in (state.name, state.official_name, *state.aliases):
-            if name:
-                out.setdefault(name.casefold(), state.name)
-    return out
+def _state_names() -> dict[str, StateName]:
+    """Every name of a reference state by its case folding."""
+    return names_by(str.casefold, reference_names())
 
 
 def _state(raw: str) -> str | None:
     """The reference name of a state as SIPRI writes it ("Turkiye", "Viet Nam", "Korea, South")."""
     names = _state_names()
-    if hit := names.get(raw.casefold()):
-        return hit
-    if "," in raw:  # an inverted name: "Korea, South" -> "South Korea"
+    found = names.get(raw.casefold())
+    if found is None and "," in raw:  # an inverted name: "Korea, South" -> "South Korea"
         head, _, tail = raw.rpartition(",")
-        return names.get(f"{tail.strip()} {head.strip()}".casefold())
-    return None
+        found = names.get(f"{tail.strip()} {head.strip()}".casefold())
+    return found.state.name if found else None
 
 
 @dataclass
@@ -293,22 +226,22 @@ def _flag(header: _Header, cells: list[str], name: str, row: str, problems: list
 
 def _row_events(header: _Header, cells: list[str], line: int, evidence: str, entities: _Entities,
                 problems: list[ParseProblem]) -> list[dict[str, Any]]:
-    """The ArmsSale and Deliveries of one row, or :class:`_RowError` with the reason."""
+    """The ArmsSale and Deliveries of one row, or :class:`RowError` with the reason."""
     if not _fits(cells, header):
-        raise _RowError(f"has {len(cells)} columns, the header {len(header.names)}")
+        raise RowError(f"has {len(cells)} columns, the header {len(header.names)}")
     row = f"row {line}"
     get = header.cell
     recipient_raw, supplier_raw = get(cells, "recipient"), get(cells, "supplier")
     for what, raw in (("recipient", recipient_raw), ("supplier", supplier_raw)):
         if not raw.strip("* "):
-            raise _RowError(f"no {what}")
+            raise RowError(f"no {what}")
         if _UNKNOWN.match(raw):
-            raise _RowError(f"the {what} is {raw!r}: a sale needs a known {what}")
-    order_year, year_q = _year(get(cells, "order_year"), "year of order")
-    ordered, ordered_q = _number(get(cells, "ordered"), "number ordered")
-    delivered, delivered_q = _number(get(cells, "delivered"), "number delivered")
-    years, years_q = _delivery_years(get(cells, "delivery_years"))
-    tivs = {name: _tiv(get(cells, name), header.names[header.columns[name]])
+            raise RowError(f"the {what} is {raw!r}: a sale needs a known {what}")
+    order_year, year_q = read_year(get(cells, "order_year"), "year of order")
+    ordered, ordered_q = read_number(get(cells, "ordered"), "number ordered")
+    delivered, delivered_q = read_number(get(cells, "delivered"), "number delivered")
+    years, years_q = read_delivery_years(get(cells, "delivery_years"))
+    tivs = {name: read_tiv(get(cells, name), header.names[header.columns[name]])
             for name in _TIV if name in header.columns}
     flags_before = len(problems)
     year_q = _flag(header, cells, "order_year", row, problems) or year_q
@@ -420,7 +353,7 @@ def parse(text: OfficialText) -> Parsed:
         evidence = "\n".join(lines[first:last + 1]).strip()
         try:
             parsed.events.extend(_row_events(header, cells, line, evidence, entities, parsed.problems))
-        except _RowError as exc:
+        except RowError as exc:
             parsed.problems.append(ParseProblem(f"row {line}", str(exc), lines[first]))
     parsed.entities = entities.items
     return parsed

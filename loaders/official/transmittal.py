@@ -17,9 +17,10 @@ from loaders.extraction.dates import normalise_date
 from loaders.official import notice
 from loaders.official.amounts import MONEY, Cost, cost, money, money_text
 from loaders.official.paragraphs import Paragraph, Sentence, first, paragraphs, sentences
-from loaders.official.purchasers import TECRO, purchaser_at, recipients_for
+from loaders.official.purchasers import purchaser_at, recipients_for
 from loaders.official.requested_items import MDE_LINE, NON_MDE_LINE, ItemFound, item_from, items_by_line, list_parts
 from loaders.official.source import OfficialText, Parsed, ParseProblem
+from loaders.official.state_names import TECRO
 
 KIND = "transmittal"
 METHOD = "parser:transmittal"

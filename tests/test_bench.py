@@ -142,7 +142,7 @@ def test_a_measured_childs_cpu_counts_the_processes_it_waited_for() -> None:
 def test_the_loaders_checking_time_is_cpu_not_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """The checking processes share the cores with the writer and the engine: time spent waiting
     for a core (here, asleep) is not checking, or checking's share of the load would be overstated."""
-    def waits(path: Path, onto: object, resolver: object) -> list[object]:
+    def waits(path: Path, onto: object, resolver: object, kind: str | None = None) -> list[object]:
         time.sleep(0.3)
         return []
 

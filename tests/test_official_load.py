@@ -88,7 +88,7 @@ def test_taiwan_sales_show_the_nasams_approval_and_contract_with_their_official_
     assert {b["id"] for b in approval["buyers"]} == {"state:TW"} and {s["id"] for s in approval["sellers"]} == {"state:US"}
     assert approval["evidence"] and "NASAMS" in " ".join(e["sentence"] for e in approval["evidence"])
     assert "contractor:rtx" in {p["id"] for p in detail["participants"] if p["role"] == "contractor"}
-    assert any(item.startswith("3 × National Advanced Surface-to-Air Missile System") for item in detail["items"]), detail["items"]
+    assert any(item.startswith("3 × National Advanced Surface-to-Air Missile System") for item in detail["line_items"]), detail["line_items"]
     assert "purchaser_as_named: Taipei Economic and Cultural Representative Office in the United States" in detail["details"]
     assert detail["evidence"] and all(e["source_id"] == "source:2024-10-25-dsca-taiwan-nasams" for e in detail["evidence"])
 

@@ -27,7 +27,7 @@ def event_detail(graph: Graph, event_id: str) -> EventDetail:
         id=row["id"], types=ordered_types(row["labels"]), date=p.get("date"), date_precision=p.get("datePrecision"),
         end_date=p.get("endDate"), amount=p.get("amount"), currency=p.get("currency"), quantity=p.get("quantity"),
         status=p.get("status"), modality=p.get("modality"), quote=p.get("quote"), description=p.get("description"),
-        items=list(p.get("item") or []), details=list(p.get("detail") or []), source_id=p["sourceId"],
+        line_items=list(p.get("item") or []), details=list(p.get("detail") or []), source_id=p["sourceId"],
         participants=sorted((Participant(role=x["role"], id=x["id"], name=x.get("name"), types=ordered_types(x["labels"]))
                              for x in row["participants"] if x), key=lambda x: (x.role, x.id)),
         systems=_refs(row["systems"]), places=_refs(row["places"]), part_of=_refs(row["partOf"]), stages=_refs(row["stages"]),

@@ -156,7 +156,7 @@ class EventDetail(BaseModel):
     modality: str | None = Field(None, examples=["reported"])
     quote: str | None = None
     description: str | None = None
-    items: list[str] = Field(default_factory=list, examples=[["3 × National Advanced Surface-to-Air Missile System "
+    line_items: list[str] = Field(default_factory=list, examples=[["3 × National Advanced Surface-to-Air Missile System "
                                                                "(NASAMS) fire units (major defense equipment)"]])
     details: list[str] = Field(default_factory=list, examples=[["transmittal: 24-90", "cost_qualifier: up to"]])
     source_id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])

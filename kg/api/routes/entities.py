@@ -47,7 +47,9 @@ def relationship_types_pattern() -> str:
 def search_entities(
     graph: Annotated[Graph, Depends(get_graph)],
     index: Annotated[NameLookup, Depends(get_name_index)],
-    q: Annotated[str | None, Query(max_length=200, pattern=r"\w", description="Name or alias; case and accents do not matter "
+    # Letters and digits spelt out: "\w" means more in Python (which checks) than in the JSON Schema regex
+    # dialect that clients and schema testers read ("º" is a word character to one and not the other).
+    q: Annotated[str | None, Query(max_length=200, pattern=r"[0-9A-Za-z\u00C0-\uFFFF]", description="Name or alias; case and accents do not matter "
                                    "(at least one letter or digit)", examples=["taipei"])] = None,
     type: Annotated[str | None, Query(max_length=100, description="Restrict to an entity class", examples=["State"],
                                       json_schema_extra={"enum": entity_types()})] = None,

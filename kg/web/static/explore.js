@@ -686,7 +686,7 @@
       section("Participants", d.participants.length ? el("ul", { class: "plain" }, d.participants.map((p) =>
         el("li", {}, el("span", { class: "muted" }, `${p.role}: `), nodeLink(p.id, p.name), ` (${mostSpecific(p.types)})`))) : null),
       section("Systems", d.systems.length ? el("ul", { class: "plain" }, d.systems.map((s) => el("li", {}, nodeLink(s.id, s.name)))) : null),
-      section("Items", (d.items || []).length ? el("ul", { class: "plain items" }, d.items.map((t) => el("li", { text: t }))) : null),
+      section("Items", (d.line_items || []).length ? el("ul", { class: "plain items" }, d.line_items.map((t) => el("li", { text: t }))) : null),
       section("Record", (d.details || []).length ? el("ul", { class: "plain details" }, d.details.map((t) => el("li", { text: t }))) : null),
       section("Places", d.places.length ? el("ul", { class: "plain" }, d.places.map((s) => el("li", {}, nodeLink(s.id, s.name)))) : null),
       section("Part of", d.part_of.length ? el("ul", { class: "plain" }, d.part_of.map((s) =>

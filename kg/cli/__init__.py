@@ -16,14 +16,14 @@ Conventions every command keeps, so people and scripts can rely on them:
   driver's connection and credential errors into one line naming the URI and
   the exit code ``UNREACHABLE``, instead of a traceback.
 
-One module per command group (engine, load, extract, query, schema, viz,
-bench); :mod:`kg.cli.common` holds what they share.
+One module per command group (engine, load, extract, evaluate, query, schema,
+viz, bench); :mod:`kg.cli.common` holds what they share.
 """
 
 from __future__ import annotations
 
 # Importing a group's module registers its commands and subgroups on ``app``.
-from kg.cli import bench, engine, extract, load, query, schema, viz
+from kg.cli import bench, engine, evaluate, extract, load, query, schema, viz
 from kg.cli.common import app
 
 #: The order of the commands and groups in ``kg --help``: the workflow's, not the modules' import order.
@@ -40,4 +40,4 @@ def _rank(order: tuple[str, ...], name: str | None) -> int:
 app.registered_commands.sort(key=lambda c: _rank(COMMAND_ORDER, c.name or getattr(c.callback, "__name__", None)))
 app.registered_groups.sort(key=lambda g: _rank(GROUP_ORDER, g.name))
 
-__all__ = ["app", "bench", "engine", "extract", "load", "query", "schema", "viz"]
+__all__ = ["app", "bench", "engine", "evaluate", "extract", "load", "query", "schema", "viz"]

@@ -262,3 +262,62 @@ def test_claims_from_the_sample_corpus_files() -> None:
     assert award.stage == "contracted" and award.amount == 698_948_760.0
     assert "nasams" in approval.system_names
     assert together(link(list(claims.values())), approval, award)
+
+
+# -- the indexed candidate search ------------------------------------------------------------------
+
+#: System names that make families in every way family() knows: the same name, an acronym among the other's
+#: words or the same initials, distinctive words within the other's name, and generic words that make none.
+RANDOM_NAMES = ["nasams", "national advanced surface-to-air missile system", "nasams fire units",
+                "national advanced surface-to-air missile system (nasams)", "patriot", "patriot pac-3 mse",
+                "mim-104 patriot", "pac-3", "c-130j-30", "c-130j", "super hercules", "f-16 block 70", "f-16v",
+                "fighting falcon", "missile system", "radar", "air defense radar", "tal80 dengra radar", "tal80",
+                "high mobility artillery rocket system", "heavy mobile artillery rocket system", "himars", "hmars",
+                "amraam-er"]
+
+
+def random_claims(seed: int, n: int = 160) -> list[Claim]:
+    """Claims drawn from small pools, so recipients, systems, family names, references and dates collide
+    often; some are stages of a sale of their own source."""
+    rnd = random.Random(seed)
+    kinds = ["ArmsSale", "SaleApproval", "ContractAward", "Delivery", "Delay"]
+    recipients = [frozenset({"state:TW"}), frozenset({"state:PL"}), frozenset({"state:TW", "state:MA"}),
+                  frozenset({"org:nspa"}), frozenset({"state:TW", "agency:acc"}), frozenset()]
+    out: list[Claim] = []
+    for i in range(n):
+        source = f"s{rnd.randrange(n // 3)}"
+        kind = rnd.choice(kinds)
+        names = frozenset(rnd.sample(RANDOM_NAMES, rnd.choice((0, 1, 1, 2))))
+        parent = next((c.id for c in reversed(out) if c.source == f"source:{source}" and c.type == "ArmsSale"), None)
+        out.append(claim(
+            f"e{i}", source, kind, stage=rnd.choice((stage_of(kind, None), None, "approved")),
+            date=rnd.choice((None, "2019", "2024", "2024-10", "2024-10-25", "2025-11-17", "2031")),
+            recipients=rnd.choice(recipients), suppliers=rnd.choice((frozenset(), frozenset({"state:US"}),
+                                                                     frozenset({"state:FR"}))),
+            systems=frozenset(rnd.sample(["system:nasams", "system:patriot", "system:f-16"], rnd.choice((0, 0, 1)))),
+            system_names=names, contractors=frozenset(rnd.sample(["contractor:rtx", "contractor:lm"], rnd.randrange(2))),
+            amount=rnd.choice((None, 1e9, 1.05e9, 2e9)), quantity=rnd.choice((None, 4.0, 8.0)),
+            references=frozenset(rnd.sample(["contract:W1", "contract:W2", "transmittal:21-66"], rnd.choice((0, 0, 0, 1)))),
+            part_of=parent if kind != "ArmsSale" and rnd.random() < 0.5 else None))
+    return out
+
+
+def test_the_indexed_candidate_search_gives_the_links_of_comparing_every_pair_within_a_recipient(monkeypatch) -> None:
+    from loaders.deals import blocking, linker
+    from loaders.deals.linker import _Partition, units_of
+
+    for seed in range(12):
+        claims = random_claims(seed)
+        units = units_of(claims, set())
+        found = blocking.candidate_pairs(units)
+        every = blocking.recipient_pairs(units)
+        assert found <= every
+        scores = _Partition(units, set())
+        linkable = {p for p in every if scores.score(*p)[2] is None and scores.score(*p)[0] >= THRESHOLD}
+        assert linkable <= found, f"seed {seed}: pairs the index misses: {sorted(linkable - found)[:3]}"
+        indexed = link(claims)
+        with monkeypatch.context() as patched:
+            patched.setattr(linker, "candidate_pairs", blocking.recipient_pairs)
+            exhaustive = link(claims)
+        assert indexed == exhaustive, f"seed {seed}"
+        assert len(deals(indexed)) < len(units), f"seed {seed}: the random claims should make some links"

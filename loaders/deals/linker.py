@@ -61,11 +61,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 
+from loaders.deals.blocking import candidate_pairs
 from loaders.deals.claims import DEAL_TYPES, Claim
+from loaders.deals.names import family
 
 THRESHOLD = 0.65
 W_RECIPIENT, W_SYSTEM, W_FAMILY, W_SUPPLIER, W_CONTRACTOR = 0.25, 0.30, 0.20, 0.05, 0.10
@@ -77,10 +79,6 @@ STAGE_GAP_YEARS = {("approved", "contracted"): 4, ("requested", "approved"): 3}
 DEFAULT_GAP_YEARS = 10
 VALUE_RATIO_MAX = 1.5
 STAGE_RANK = {"requested": 0, "notified": 1, "approved": 1, "contracted": 2, "delivered": 3}
-#: Words that never make a system family on their own.
-GENERIC_WORDS = frozenset("""a an and of the to for with in on related support equipment services service
-system systems aircraft missile missiles unit units fire parts part program programme vehicle vehicles
-weapon weapons launcher launchers radar radars kit kits set sets sale sales package""".split())
 
 
 @dataclass
@@ -152,52 +150,6 @@ def dates_fit(a: Claim, b: Claim) -> bool | None:
 def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Days between two intervals (0 when they overlap)."""
     return max(0, b[0] - a[1], a[0] - b[1])
-
-
-# -- system families --------------------------------------------------------------
-
-
-def _words(name: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", name.lower())
-
-
-def _tokens(name: str) -> set[str]:
-    """A name's words, hyphenated designations also split (c-130j-30 -> c-130j-30, c, 130j, 30)."""
-    out: set[str] = set()
-    for w in _words(name):
-        out.add(w)
-        out.update(w.split("-"))
-    return out
-
-
-def _initials(name: str) -> str:
-    """The acronym a name's initials make, stop words left out (National Advanced Surface-to-Air Missile
-    System -> nasams); parenthesised text is not part of the name."""
-    bare = re.sub(r"\([^)]*\)", " ", name.lower())
-    parts = [p for w in _words(bare) for p in w.split("-") if p not in ("of", "to", "the", "and", "for", "a")]
-    return "".join(p[0] for p in parts if p[0].isalpha()) if len(parts) > 1 else ""
-
-
-def _distinctive(tokens: set[str]) -> set[str]:
-    return {t for t in tokens if t not in GENERIC_WORDS and not t.isdigit()}
-
-
-def family(a: Iterable[str], b: Iterable[str]) -> str | None:
-    """The name that makes two sets of system names one family, or None."""
-    a, b = sorted(set(a)), sorted(set(b))
-    for x in a:
-        for y in b:
-            if x == y:
-                return x
-            tx, ty = _tokens(x), _tokens(y)
-            for acronym, other, other_tokens in ((_initials(x), y, ty), (_initials(y), x, tx)):
-                if len(acronym) >= 3 and acronym in other_tokens | {_initials(other)}:
-                    return acronym.upper()
-            for small, big_tokens in ((x, ty), (y, tx)):
-                core = _distinctive(set(_words(small)))  # whole words of one name, within the other's
-                if core and core <= big_tokens:
-                    return small
-    return None
 
 
 # -- units: a claim with the stages its own source made part of it -------------------------------
@@ -415,20 +367,15 @@ def link(claims: Sequence[Claim], judgements: Sequence[Judgement] = (),
         if ux is not None and uy is not None and ux != uy:
             deals.forced[frozenset((ux, uy))] = "analyst judgement: same deal"
             deals.join(ux, uy, judged=True)
-    # Candidate pairs, blocked by recipient, best first (ties by unit ids: no dependence on input order).
-    by_recipient: dict[str, list[str]] = defaultdict(list)
-    for unit in sorted(units):
-        for key in units[unit].recipient_keys():
-            by_recipient[key].append(unit)
-    candidates: dict[frozenset[str], float] = {}
-    for block in by_recipient.values():
-        for i, x in enumerate(block):
-            for y in block[i + 1:]:
-                score, _, veto = deals.score(x, y)
-                if veto is None and score >= THRESHOLD:
-                    candidates[frozenset((x, y))] = score
-    for pair, _ in sorted(candidates.items(), key=lambda kv: (-kv[1], sorted(kv[0]))):
-        deals.join(*sorted(pair))
+    # Candidate pairs (units sharing a recipient and a system, family name or reference: the only pairs
+    # that can reach the threshold), best first; ties by unit ids, so no dependence on input order.
+    candidates: dict[tuple[str, str], float] = {}
+    for x, y in candidate_pairs(units):
+        score, _, veto = deals.score(x, y)
+        if veto is None and score >= THRESHOLD:
+            candidates[(x, y)] = score
+    for (x, y), _ in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
+        deals.join(x, y)
     return _links(deals)
 
 

@@ -25,6 +25,12 @@ from kg.cli.extract import _extract_document, _official_document
 from kg.exit_codes import ExitCode
 
 
+def _cells(counts: Any) -> tuple[str, ...]:
+    """The tp, fp, fn, precision, recall and f1 columns every score table of `kg eval` shows."""
+    return (str(counts.tp), str(counts.fp), str(counts.fn), f"{counts.precision:.3f}", f"{counts.recall:.3f}",
+            f"{counts.f1:.3f}")
+
+
 def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
     """Read every ``*.txt`` of a folder exactly as `kg extract --out` does (one code path, so the
     scores are those of the files it writes: an official source's parse, else the extractor's
@@ -61,8 +67,7 @@ def _print_eval(report: Any, *, details: bool) -> None:
         table.add_column(column, justify="right")
 
     def row(label: str, counts: Any, **style: Any) -> None:
-        table.add_row(escape(label), str(counts.tp), str(counts.fp), str(counts.fn),
-                      f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}", **style)
+        table.add_row(escape(label), *_cells(counts), **style)
 
     row("entities", report.entities, style="bold")
     row("events", report.events, style="bold", end_section=True)
@@ -155,8 +160,7 @@ def _official_eval(gold_dir: Path, directory: Path, *, details: bool, as_json: b
     for kind, result in sorted(scores.items(), key=lambda kv: (kv[0] == "all", kv[0])):
         rows = [*((name, result.fields[name]) for name in FIELDS), ("overall", result.overall)]
         for i, (name, c) in enumerate(rows):
-            table.add_row(f"{kind} ({result.files} files)" if i == 0 else "", name, str(c.tp), str(c.fp), str(c.fn),
-                          f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}",
+            table.add_row(f"{kind} ({result.files} files)" if i == 0 else "", name, *_cells(c),
                           style="bold" if name == "overall" else None, end_section=name == "overall")
     out.print(table)
     for source_id in missing:
@@ -209,7 +213,7 @@ def _deals_eval(gold_file: Path | None, *, details: bool, as_json: bool) -> None
     for column in ("pairs", "tp", "fp", "fn", "precision", "recall", "f1"):
         table.add_column(column, justify="left" if column == "pairs" else "right")
     for label, c in (("all", result.pairs), ("cross-source", result.cross_source)):
-        table.add_row(label, str(c.tp), str(c.fp), str(c.fn), f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")
+        table.add_row(label, *_cells(c))
     out.print(table)
     for claim in result.not_linked:
         err.print(f"[yellow]not linked:[/] {escape(claim)} (in the gold; its gold pairs count as missed)", highlight=False)

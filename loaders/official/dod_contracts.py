@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kg.names import normalise_name
 from loaders.official.dod_awards import Award, award_chunks, read_award, read_correction
 from loaders.official.dod_clauses import iso_date
 from loaders.official.paragraphs import Paragraph, paragraphs
@@ -34,12 +35,6 @@ _FOOTNOTE = re.compile(r"^\*+\s*\S")
 _NOTICE = re.compile(r"^\*?\s*(CORRECTION|UPDATE)\s*:\s*", re.I)
 
 
-def fold(name: str) -> str:
-    """A name's comparison key: case, punctuation and a leading "the" ignored."""
-    words = re.sub(r"[^\w]+", " ", name.casefold()).split()
-    return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
-
-
 class _Page:
     """Entities shared across a page's awards (one entity per name and type), events, problems."""
 
@@ -55,7 +50,7 @@ class _Page:
 
     def entity(self, type_: str, name: str, evidence: str, confidence: float, prefix: str = "",
                description: str | None = None, aliases: list[str] | tuple[str, ...] = ()) -> str:
-        key = (type_, fold(name))
+        key = (type_, normalise_name(name))
         found = self.entities.get(key)
         if found is None:
             base = prefix + slug(name)
@@ -68,8 +63,8 @@ class _Page:
             if description:
                 found["description"] = description
             self.entities[key] = found
-        known = {fold(a) for a in (found["name"], *found.get("aliases", ()))}
-        extra = [a for a in aliases if fold(a) not in known]
+        known = {normalise_name(a) for a in (found["name"], *found.get("aliases", ()))}
+        extra = [a for a in aliases if normalise_name(a) not in known]
         if extra:
             found["aliases"] = [*found.get("aliases", ()), *dict.fromkeys(extra)]
         return str(found["id"])

@@ -24,6 +24,7 @@ from loaders.official.principal_contractors import Contractors, contractors
 from loaders.official.purchasers import Purchaser, purchaser_at, recipients_for
 from loaders.official.requested_items import AMENDMENT, REQUEST, ItemFound, headed_items, items
 from loaders.official.source import ParseProblem
+from loaders.resolution import slug
 
 STATE_DEPARTMENT = "U.S. Department of State"
 DSCA = "Defense Security Cooperation Agency"
@@ -90,10 +91,6 @@ def offsets(sents: list[Sentence]) -> tuple[str, Sentence] | None:
 
 
 # --- the annotation -------------------------------------------------------------------------
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x"
 
 
 class Ids:

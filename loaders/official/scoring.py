@@ -133,16 +133,11 @@ class FieldScores:
                       fn=sum(c.fn for c in self.fields.values()))
 
     def as_dict(self, details: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {"files": self.files, "overall": _counts(self.overall),
-                               "fields": {name: _counts(c) for name, c in self.fields.items()}}
+        out: dict[str, Any] = {"files": self.files, "overall": self.overall.as_dict(),
+                               "fields": {name: c.as_dict() for name, c in self.fields.items()}}
         if details:
             out["missed"], out["extra"] = self.missed, self.extra
         return out
-
-
-def _counts(c: Counts) -> dict[str, Any]:
-    return {"tp": c.tp, "fp": c.fp, "fn": c.fn, "precision": round(c.precision, 4), "recall": round(c.recall, 4),
-            "f1": round(c.f1, 4)}
 
 
 def _shown(value: Any, entities: Mapping[str, EntityAnn]) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +24,7 @@ from loaders.official.register_cells import RowError, read_delivery_years, read_
 from loaders.official.source import OfficialText, Parsed, ParseProblem
 from loaders.official.state_names import StateName, names_by, reference_names
 from loaders.official.weapon_categories import weapon_categories
+from loaders.resolution import slug
 
 KIND = "sipri-csv"
 METHOD = "parser:sipri-csv"
@@ -145,11 +145,6 @@ def _one_line(text: str) -> str:
 # -- entities -----------------------------------------------------------------------------
 
 
-def _slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
-
-
 @cache
 def _state_names() -> dict[str, StateName]:
     """Every name of a reference state by its case folding."""
@@ -177,7 +172,7 @@ class _Entities:
         key = (type_, name.casefold())
         if key in self.by_key:
             return self.by_key[key]
-        base = f"{prefix}{_slug(name)}"
+        base = f"{prefix}{slug(name)}"
         entity_id, n = base, 1
         while entity_id in self.ids:
             n += 1

@@ -46,10 +46,16 @@ COUNT_RELATIONSHIPS = Cypher("MATCH ()-[r]->() RETURN count(r) AS relationships"
 
 # -- whole-graph reads (export, status, tests) ---------------------------------
 
-DUMP_NODES = Cypher("MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props")
+#: Nodes the graph derives from its claims (the deal linker's deals) or keeps beside them (analysts' judgements):
+#: not stated by any source, so an export, which holds what sources state, leaves them out.
+DERIVED_LABELS = ("Deal", "DealJudgement")
+_NOT_DERIVED = " AND ".join(f"NOT {{node}}:{label}" for label in DERIVED_LABELS)
+
+DUMP_NODES = Cypher("MATCH (n) WHERE " + _NOT_DERIVED.format(node="n") +
+                    " RETURN n.id AS id, labels(n) AS labels, properties(n) AS props")
 
 DUMP_RELATIONSHIPS = Cypher(
-    "MATCH (a)-[r]->(b) "
+    "MATCH (a)-[r]->(b) WHERE " + _NOT_DERIVED.format(node="a") + " AND " + _NOT_DERIVED.format(node="b") + " "
     "RETURN a.id AS start, labels(a) AS startLabels, type(r) AS type, b.id AS end, labels(b) AS endLabels, "
     "properties(r) AS props"
 )
@@ -81,8 +87,8 @@ SOURCE_HASHES = Cypher("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s.id 
 
 CLAIMS_OF_SOURCE = "MATCH (n:{root} {{sourceId: $sourceId}}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
 
-CLAIM_RELS_OF_SOURCE = (
-    "MATCH (n:{root} {{sourceId: $sourceId}})-[r]->(m) "
+CLAIM_RELS_OF_SOURCE = (  # a claim's deal link is the linker's, not the source's: not part of what it states
+    "MATCH (n:{root} {{sourceId: $sourceId}})-[r]->(m) WHERE NOT m:Deal "
     "RETURN n.id AS start, type(r) AS type, m.id AS end, properties(r) AS props"
 )
 
@@ -360,7 +366,7 @@ SOURCE_DETAIL = Cypher(
 # column that may hold one is collected wrapped (``[x IN collect([v]) | x[0]]``).
 
 #: Nodes a connection never passes through: they would connect everything.
-NOT_ON_PATHS = ("Evidence", "Source", "WeaponCategory")
+NOT_ON_PATHS = ("Evidence", "Source", "WeaponCategory", "Deal", "DealJudgement")
 _NOT_ON_PATHS = " AND ".join(f"NOT {{node}}:{label}" for label in NOT_ON_PATHS)
 
 #: Both ends, resolved in one pass as in queries/shortest_connections.cypher, with their relationship counts.
@@ -461,3 +467,73 @@ GAZETTEER_ENTITIES = Cypher(
     "MATCH (n) WHERE n:Actor OR n:WeaponSystem OR n:Place "
     "RETURN n.id AS id, n.name AS name, labels(n) AS labels, coalesce(n.alias, []) + coalesce(n.sourceName, []) AS aliases"
 )
+
+
+# -- deals: the linker's deals and analysts' judgements (kg.deal_store) -----------------
+
+#: The deals the claims of these sources tell (read before a source is replaced or unloaded: its claims' links go with it).
+DEALS_OF_SOURCES = Cypher(
+    "UNWIND $ids AS sid MATCH (:Event {sourceId: sid})-[:TELLS_DEAL]->(d:Deal) RETURN DISTINCT sid AS source, d.id AS id"
+)
+
+#: The deals of these claims.
+DEALS_OF_CLAIMS = Cypher(
+    "UNWIND $ids AS id MATCH (:Event {id: id})-[:TELLS_DEAL]->(d:Deal) RETURN DISTINCT d.id AS id"
+)
+
+#: The deals for any of these recipients (a new claim can only join a deal of its recipient).
+DEALS_OF_RECIPIENTS = Cypher(
+    "UNWIND $ids AS id MATCH (:Actor {id: id})<-[:DEAL_RECIPIENT]-(d:Deal) RETURN DISTINCT d.id AS id"
+)
+
+#: Every link of these deals, with the compared fields of its claim.
+LINKS_OF_DEALS = Cypher(
+    "UNWIND $ids AS id MATCH (e:Event)-[r:TELLS_DEAL]->(d:Deal {id: id}) "
+    "RETURN e.id AS claim, d.id AS deal, r.linkScore AS score, r.linkReason AS reasons, r.dealStage AS stage, "
+    "r.claimFeatures AS features"
+)
+
+#: Which claims of these ids are in the graph, and whether each tells a deal.
+CLAIMS_AND_DEALS = Cypher(
+    "UNWIND $ids AS id MATCH (e:Event {id: id}) OPTIONAL MATCH (e)-[:TELLS_DEAL]->(d:Deal) "
+    "RETURN e.id AS claim, d.id AS deal"
+)
+
+DELETE_DEALS = Cypher("UNWIND $ids AS id MATCH (d:Deal {id: id}) DETACH DELETE d")
+
+CREATE_DEALS = Cypher("UNWIND $rows AS row CREATE (d:Deal) SET d = row.props")
+
+LINK_CLAIMS = Cypher(
+    "UNWIND $rows AS row MATCH (e:Event {id: row.claim}) MATCH (d:Deal {id: row.deal}) "
+    "CREATE (e)-[r:TELLS_DEAL]->(d) SET r = row.props"
+)
+
+DEAL_RECIPIENTS = Cypher(
+    "UNWIND $rows AS row MATCH (d:Deal {id: row.deal}) MATCH (a:Actor {id: row.end}) CREATE (d)-[:DEAL_RECIPIENT]->(a)"
+)
+DEAL_SUPPLIERS = Cypher(
+    "UNWIND $rows AS row MATCH (d:Deal {id: row.deal}) MATCH (a:Actor {id: row.end}) CREATE (d)-[:DEAL_SUPPLIER]->(a)"
+)
+DEAL_CONTRACTORS = Cypher(
+    "UNWIND $rows AS row MATCH (d:Deal {id: row.deal}) MATCH (a:Actor {id: row.end}) CREATE (d)-[:DEAL_CONTRACTOR]->(a)"
+)
+DEAL_SYSTEMS = Cypher(
+    "UNWIND $rows AS row MATCH (d:Deal {id: row.deal}) MATCH (w:WeaponSystem {id: row.end}) "
+    "CREATE (d)-[:DEAL_SYSTEM]->(w)"
+)
+
+#: Names of the parties and systems a deal's name is made from.
+NAMES_OF = Cypher(
+    "UNWIND $ids AS id MATCH (n:Actor|WeaponSystem {id: id}) RETURN n.id AS id, n.name AS name"
+)
+
+ALL_JUDGEMENTS = Cypher("MATCH (j:DealJudgement) RETURN properties(j) AS props ORDER BY j.claimA, j.claimB")
+
+JUDGEMENTS_OF_CLAIMS = Cypher(
+    "UNWIND $ids AS id MATCH (j:DealJudgement) WHERE j.claimA = id OR j.claimB = id "
+    "RETURN DISTINCT properties(j) AS props"
+)
+
+SAVE_JUDGEMENT = Cypher("MERGE (j:DealJudgement {id: $id}) SET j = $props")
+
+DELETE_JUDGEMENT = Cypher("MATCH (j:DealJudgement {id: $id}) DELETE j")

@@ -33,11 +33,14 @@ from pathlib import Path
 from neo4j.exceptions import ClientError, DatabaseError
 from rdflib import Graph as RDFGraph
 
+from kg.deal_store import DealStore
 from kg.graph import Graph
 from kg.ontology import Ontology, load_ontology
 from kg.property_graph import SourceRows, rows_to_rdf, source_rows
 from kg.schema import apply_schema
 from kg.store import KINDS, SourceConflict, SourceReport, Store, Tally
+from loaders.deals.claims import claims_from_rows
+from loaders.deals.relink import DealChanges, link_claims
 from loaders.duplicates import NameIndex, graph_entities, load_warnings
 from loaders.official.document import NOT_PARSED, official_kind
 from loaders.official.inputs import OFFICIAL_SUFFIXES, TEXT_SUFFIXES
@@ -127,7 +130,8 @@ class LoadSummary:
     rejected: list[Rejected] = field(default_factory=list)
     conflicts: list[SourceConflict] = field(default_factory=list)  # refused: another source stored under the same id
     check_seconds: float = 0.0  # CPU of parsing, resolving and SHACL, summed over the processes that did it
-    write_seconds: float = 0.0
+    write_seconds: float = 0.0  # linking deals included (deals.seconds)
+    deals: DealChanges = field(default_factory=DealChanges)
 
     def totals(self) -> dict[str, Tally]:
         totals = {k: Tally() for k in KINDS}
@@ -158,7 +162,8 @@ def expand(paths: Iterable[Path], kind: str | None = None) -> list[Path]:
 class Loader:
     """Prepares files into checked source rows and writes them through the store."""
 
-    def __init__(self, graph: Graph, onto: Ontology | None = None, resolver: Resolver | None = None) -> None:
+    def __init__(self, graph: Graph, onto: Ontology | None = None, resolver: Resolver | None = None,
+                 link_deals: bool = True) -> None:
         self.onto = onto or load_ontology()
         self.resolver = resolver or Resolver(self.onto, ReferenceTable.load())
         reference = self.resolver.reference
@@ -166,6 +171,8 @@ class Loader:
         self.graph = graph
         self._schema_applied = False
         self._names: NameIndex | None = None  # the graph's names by type, read once per load (loaders.duplicates)
+        self.deals = DealStore(graph) if link_deals else None
+        self.deal_changes = DealChanges()  # what linking did since the last load began
 
     def prepare(self, path: Path, kind: str | None = None) -> list[SourceRows]:
         """Everything a file would load, fully checked; :class:`Rejected` otherwise."""
@@ -203,9 +210,30 @@ class Loader:
         self.ensure_schema()
         self._names = None  # another process may have written since: read the graph's names again
         index = self._name_index()
+        stale = self._deals_before([rows])
         report = self.store.load(rows, replace)
         report.warnings.extend(load_warnings(index, [rows]).get(rows.source_id, []))
+        self._link([rows], [report], stale)
         return report
+
+    def _deals_before(self, sources: Sequence[SourceRows]) -> dict[str, set[str]]:
+        """The deals the stored sources among these tell now (their links go when they are replaced)."""
+        return self.deals.deals_of_sources(rows.source_id for rows in sources) if self.deals else {}
+
+    def _link(self, sources: Sequence[SourceRows], reports: Sequence[SourceReport], stale: dict[str, set[str]]) -> None:
+        """Link the claims of the sources written anew (created or updated) and relink the deals they left.
+
+        The sources are stored whatever linking does: a failure is a warning on the first report, and
+        loading the source again links it."""
+        written = {r.source_id for r in reports if r.action in ("created", "updated")}
+        if self.deals is None or not written:
+            return
+        try:
+            claims = claims_from_rows(rows for rows in sources if rows.source_id in written)
+            self.deal_changes.add(link_claims(self.deals, claims, {d for s in written for d in stale.get(s, ())}))
+        except (ClientError, DatabaseError) as exc:
+            first = next(r for r in reports if r.source_id in written)
+            first.warnings.append(f"deals not linked: the graph refused it ({exc}); unload and load the source again to link it")
 
     def _name_index(self) -> NameIndex:
         """The graph's entity names, read at the first write of a load and kept up to date by its writes."""
@@ -232,6 +260,7 @@ class Loader:
         summary = LoadSummary()
         pending: list[tuple[Path, list[SourceRows]]] = []
         self._names = None  # read the graph's names afresh for this load
+        self.deal_changes = summary.deals
 
         def flush() -> None:
             started = time.perf_counter()
@@ -267,6 +296,7 @@ class Loader:
         reports: list[SourceReport] = []
         index = self._name_index()  # read before these sources are written
         stored = set(self.store.stored_hashes(rows.source_id for rows in sources))
+        stale = self._deals_before([rows for rows in sources if rows.source_id in stored])
         run: list[SourceRows] = []
 
         def write_run() -> None:
@@ -295,6 +325,7 @@ class Loader:
                 by_id[rows.source_id].warnings.extend(rows.notes)
         for source_id, warnings in load_warnings(index, [rows for rows in sources if rows.source_id in by_id]).items():
             by_id[source_id].warnings.extend(warnings)
+        self._link(sources, reports, stale)
         return reports
 
     def _write_new(self, run: list[SourceRows], reports: list[SourceReport]) -> None:
@@ -310,7 +341,19 @@ class Loader:
             reports.extend(self.store.load(rows) for rows in run)
 
     def unload(self, source_id: str) -> SourceReport:
-        return self.store.unload(source_id)
+        """Retract a source, then relink the deals its claims were in (a deal left without claims goes)."""
+        stale = self._deals_before_unload(source_id)
+        report = self.store.unload(source_id)
+        self.deal_changes = DealChanges()
+        if self.deals is not None and stale:
+            try:
+                self.deal_changes.add(link_claims(self.deals, (), stale))
+            except (ClientError, DatabaseError) as exc:
+                report.warnings.append(f"deals not relinked: the graph refused it ({exc})")
+        return report
+
+    def _deals_before_unload(self, source_id: str) -> set[str]:
+        return self.deals.deals_of_sources([source_id]).get(source_id, set()) if self.deals else set()
 
     def export(self, fmt: str) -> str:
         """The whole graph as RDF in ontology terms (``turtle`` or ``jsonld``)."""

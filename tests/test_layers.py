@@ -48,6 +48,7 @@ LAYERS: dict[str, int] = {
     "kg.engines": 1,
     # 2: writing facts and the graph's constraints.
     "kg.store": 2,
+    "kg.deal_store": 2,
     "kg.property_graph": 2,
     "kg.schema": 2,
     "kg.admin_import": 2,

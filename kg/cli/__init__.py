@@ -17,20 +17,20 @@ Conventions every command keeps, so people and scripts can rely on them:
   the exit code ``UNREACHABLE``, instead of a traceback.
 
 One module per command group (engine, load, extract, evaluate, query, schema,
-viz, bench); :mod:`kg.cli.common` holds what they share.
+viz, bench, deals); :mod:`kg.cli.common` holds what they share.
 """
 
 from __future__ import annotations
 
 # Importing a group's module registers its commands and subgroups on ``app``.
-from kg.cli import bench, engine, evaluate, extract, load, query, schema, viz
+from kg.cli import bench, deals, engine, evaluate, extract, load, query, schema, viz
 from kg.cli.common import app
 
 #: The order of the commands and groups in ``kg --help``: the workflow's, not the modules' import order.
 #: A name not listed keeps its place after the listed ones.
 COMMAND_ORDER = ("doctor", "validate", "load", "unload", "duplicates", "extract", "synth", "export", "query", "viz",
                  "eval", "serve", "up")
-GROUP_ORDER = ("engine", "ontology", "schema", "browser", "candidates", "bench")
+GROUP_ORDER = ("engine", "ontology", "schema", "browser", "candidates", "deals", "bench")
 
 
 def _rank(order: tuple[str, ...], name: str | None) -> int:
@@ -40,4 +40,4 @@ def _rank(order: tuple[str, ...], name: str | None) -> int:
 app.registered_commands.sort(key=lambda c: _rank(COMMAND_ORDER, c.name or getattr(c.callback, "__name__", None)))
 app.registered_groups.sort(key=lambda g: _rank(GROUP_ORDER, g.name))
 
-__all__ = ["app", "bench", "engine", "evaluate", "extract", "load", "query", "schema", "viz"]
+__all__ = ["app", "bench", "deals", "engine", "evaluate", "extract", "load", "query", "schema", "viz"]

@@ -39,7 +39,9 @@ def _summary_json(summary: LoadSummary) -> dict[str, object]:
         "rejected": [{"file": str(r.path), "problems": [v.as_dict() for v in r.violations]} for r in summary.rejected],
         "refused_replacements": [{"id": c.source_id, "reason": c.reason, "stored": c.stored, "would_retract_events": c.events,
                                   "would_retract_entities": c.entities, "message": str(c)} for c in summary.conflicts],
-        "timings": {"check_seconds": round(summary.check_seconds, 3), "write_seconds": round(summary.write_seconds, 3)},
+        "deals": {"written": summary.deals.written, "removed": summary.deals.removed, "claims": summary.deals.claims},
+        "timings": {"check_seconds": round(summary.check_seconds, 3), "write_seconds": round(summary.write_seconds, 3),
+                    "link_seconds": round(summary.deals.seconds, 3)},
     }
 
 

@@ -8,14 +8,14 @@ is needed.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from kg.ontology import load_ontology
 from kg.property_graph import Node, SourceRows
-from loaders.pipeline import expand, prepare_file
 from loaders.resolution import ReferenceTable, Resolver
 
 #: Event types that tell an arms transfer or one of its stages; the linker gives each a deal.
@@ -52,6 +52,27 @@ class Claim:
     quantity: float | None = None
     references: frozenset[str] = frozenset()
     part_of: str | None = None  # the event it is a stage of (part of it, or the deal an export block blocked)
+
+    def to_json(self) -> str:
+        """The claim as compact JSON (sets as sorted lists), what the graph keeps on its deal link."""
+        data = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(self).items()}
+        return json.dumps({k: v for k, v in data.items() if v not in (None, [])}, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Claim:
+        data = json.loads(text)
+        sets = {f.name for f in fields(cls) if f.type == "frozenset[str]"}
+        return cls(**{k: frozenset(v) if k in sets else v for k, v in data.items()})
+
+    def recipient_keys(self) -> frozenset[str]:
+        """What the claim's deal is for: its recipient states, else its recipient organisations."""
+        return recipient_keys(self.recipients)
+
+
+def recipient_keys(recipients: Iterable[str]) -> frozenset[str]:
+    """A deal is for its recipient states, else (none named) its recipient organisations (NSPA ...)."""
+    found = frozenset(recipients)
+    return frozenset(r for r in found if r.startswith("state:")) or found
 
 
 def stage_of(event_type: str, status: str | None) -> str | None:
@@ -132,6 +153,8 @@ def claims_from_rows(rows: Iterable[SourceRows]) -> list[Claim]:
 def claims_from_files(paths: Sequence[Path]) -> list[Claim]:
     """The claims of files and folders as :func:`loaders.pipeline.expand` finds them, checked as a load
     checks them (a rejected file raises :class:`loaders.pipeline.Rejected`); no engine needed."""
+    from loaders.pipeline import expand, prepare_file  # here: the pipeline links deals, so it imports this module
+
     onto = load_ontology()
     resolver = Resolver(onto, ReferenceTable.load())
     rows: list[SourceRows] = []

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 
 from loaders.deals.blocking import candidate_pairs
-from loaders.deals.claims import DEAL_TYPES, Claim
+from loaders.deals.claims import DEAL_TYPES, Claim, recipient_keys
 from loaders.deals.names import family
 
 THRESHOLD = 0.65
@@ -168,7 +168,7 @@ class Unit:
 
     def recipient_keys(self) -> frozenset[str]:
         """What recipient candidates are blocked by: the states, else the organisations."""
-        return self.states() or self.union("recipients")
+        return recipient_keys(self.union("recipients"))
 
 
 def units_of(claims: Sequence[Claim], apart: set[frozenset[str]]) -> dict[str, Unit]:

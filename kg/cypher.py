@@ -356,6 +356,27 @@ SOURCE_DETAIL = Cypher(
 )
 
 
+# The posts held in an entity or in an organisation inside it (SUB_ORGANIZATION_OF, at any depth
+# up to 4, as queries/officials_of_state.cypher walks), each post (one source's claim) with its
+# holder, its source and its sentences; kg.reads.officials filters them by date. Walked from
+# the entity inside COLLECT (kg.graph difference 8); DISTINCT, since two chains of
+# sub-organisations can reach one post.
+OFFICIALS = Cypher(
+    "MATCH (target:Actor|WeaponSystem|Place {id: $id}) "
+    "RETURN target.id AS id, target.name AS name, "
+    "COLLECT { MATCH (target)<-[:SUB_ORGANIZATION_OF*0..4]-(org:Actor)<-[:POST_IN]-(post:Post)-[:HOLDER]->(person:Person) "
+    "WITH DISTINCT post, org, person "
+    "OPTIONAL MATCH (post)-[:EVIDENCED_BY]->(ev:Evidence) "
+    "OPTIONAL MATCH (ev)-[:FROM_SOURCE]->(src:Source) "
+    "WITH post, org, person, collect(" + _EVIDENCE_MAP + ") AS evidence "
+    "OPTIONAL MATCH (source:Source {id: post.sourceId}) "
+    "RETURN {id: post.id, title: post.title, startDate: post.startDate, endDate: post.endDate, "
+    "organization: org.id, organizationName: org.name, person: person.id, personName: person.name, "
+    "sourceId: post.sourceId, sourceTitle: source.title, publicationDate: source.publicationDate, evidence: evidence} AS post "
+    "} AS posts"
+)
+
+
 # -- shortest connections, from both ends (kg.engines.arcadedb.paths) ----------------------------------
 # Templates take {types}, the relationship types a connection may use (from the ontology).
 # Nodes travel between these statements as element ids: looking one up by element id is

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # What the read layer returns is published as it is: the models live with it (kg.reads.models).
 from kg.reads.models import (
+    ClaimSource,
     EntityDetail,
     EntityHit,
     EventDetail,
@@ -19,6 +20,8 @@ from kg.reads.models import (
     GraphEdge,
     GraphNode,
     Links,
+    OfficialPost,
+    Officials,
     Participant,
     Post,
     Ref,
@@ -28,9 +31,10 @@ from kg.reads.models import (
     Subgraph,
 )
 
-__all__ = ["EntityDetail", "EntityHit", "EventDetail", "EvidenceOut", "GraphEdge", "GraphNode", "Health", "Links", "LoadReport",
-           "Page", "Participant", "PathRow", "Post", "QueryInfo", "QueryParamOut", "QueryResult", "QueryRun", "QueryText", "Ref", "Relation",
-           "RoleRef", "SaleRow", "SaleStage", "SentenceRef", "SourceFacts", "SourceSummary", "Subgraph", "Tally", "TimelineRow"]
+__all__ = ["ClaimSource", "EntityDetail", "EntityHit", "EventDetail", "EvidenceOut", "GraphEdge", "GraphNode", "Health", "Links",
+           "LoadReport", "OfficialPost", "Officials", "Page", "Participant", "PathRow", "Post", "QueryInfo", "QueryParamOut",
+           "QueryResult", "QueryRun", "QueryText", "Ref", "Relation", "RoleRef", "SaleRow", "SaleStage", "SentenceRef", "SourceFacts",
+           "SourceSummary", "Subgraph", "Tally", "TimelineRow"]
 
 T = TypeVar("T")
 

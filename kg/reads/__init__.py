@@ -9,8 +9,8 @@ HTTP or the command line: a refused input is an exception of
 :mod:`kg.reads.errors`, which each app says in its own way.
 
 One module per concern: entities (detail), evidence, neighbours (subgraphs),
-timeline, events, sources, search, connections (paths), sales, queries (any
-named query).
+officials (posts on a day, as of a day), timeline, events, sources, search,
+connections (paths), sales, queries (any named query).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from kg.reads.errors import (
 from kg.reads.events import event_detail
 from kg.reads.evidence import entity_evidence
 from kg.reads.neighbours import entity_neighbourhood, event_neighbourhood, relationship_types, subgraph
+from kg.reads.officials import officials
 from kg.reads.paging import Window
 from kg.reads.queries import QueryAnswer, named_queries, run_query
 from kg.reads.sales import arms_sales
@@ -40,4 +41,4 @@ from kg.reads.timeline import timeline
 __all__ = ["EVIDENCE_PREVIEW", "InvalidArgument", "MissingName", "QueryAnswer", "ReadError", "UnknownEntity", "UnknownEvent",
            "UnknownNames", "UnknownQuery", "UnknownSource", "Window", "arms_sales", "connections", "entity_detail",
            "entity_evidence", "entity_neighbourhood", "event_detail", "event_neighbourhood", "list_sources", "named_queries",
-           "relationship_types", "run_query", "search_entities", "source_facts", "subgraph", "timeline"]
+           "officials", "relationship_types", "run_query", "search_entities", "source_facts", "subgraph", "timeline"]

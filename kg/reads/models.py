@@ -190,3 +190,40 @@ class SourceFacts(BaseModel):
     relations: list[dict[str, Any]] = Field(description="Relations between entities the source backs")
     entities: list[dict[str, Any]] = Field(description="Entities the source mentions")
 
+
+
+class ClaimSource(BaseModel):
+    """A source that states a claim, with when it was published (what ``as_of`` reads)."""
+
+    id: str = Field(examples=["source:2025-11-19-nasams-taiwan"])
+    title: str | None = None
+    publication_date: str | None = Field(None, examples=["2025-11-19"])
+
+
+
+class OfficialPost(BaseModel):
+    """A post as the counted sources state it: one holder, title, organisation and dates, with every
+    claim (Post node) that states exactly these, their sources and their sentences."""
+
+    person: str = Field(examples=["person:wellington-koo"])
+    person_name: str = Field(examples=["Wellington Koo"])
+    title: str = Field(examples=["Defence Minister"])
+    organization: str = Field(examples=["state:TW"])
+    organization_name: str | None = Field(None, examples=["Taiwan"])
+    start_date: str | None = Field(None, examples=["2024-05-20"])
+    end_date: str | None = Field(None, examples=[None])
+    claims: list[str] = Field(description="The Post nodes that state this post, one per source",
+                              examples=[["post:2025-11-19-nasams-taiwan:koo"]])
+    sources: list[ClaimSource]
+    evidence: list[EvidenceOut]
+
+
+
+class Officials(BaseModel):
+    id: str = Field(examples=["state:TW"])
+    name: str = Field(examples=["Taiwan"])
+    on: str | None = Field(None, description="The day asked about: only posts held on it", examples=["2025-06-01"])
+    as_of: str | None = Field(None, description="Only claims of sources published on or before this day",
+                              examples=["2025-12-31"])
+    posts: list[OfficialPost]
+    links: Links

@@ -377,7 +377,10 @@ JSON_RUNS: dict[tuple[str, ...], Callable[[Settings, Path], Case]] = {
 #: Commands whose --json run needs a private engine, tested where that engine is started anyway.
 JSON_RUN_ELSEWHERE = {("up",): "tests/test_cli_commands.py::test_kg_up_starts_an_engine_and_loads_the_sample_corpus",
                       ("synth",): "tests/test_synthetic.py::test_kg_synth_writes_the_corpus_and_refuses_a_folder_in_use",
-                      ("bench", "api"): "tests/test_bench.py::test_kg_bench_api_times_every_endpoint_on_the_graph_the_engine_holds"}
+                      ("bench", "api"): "tests/test_bench.py::test_kg_bench_api_times_every_endpoint_on_the_graph_the_engine_holds",
+                      # judgements need the official sources' deals, which that module loads
+                      **{("deals", name): "tests/test_deals_graph.py::test_an_unlink_survives_reloads_and_forget_undoes_it"
+                         for name in ("link", "unlink", "forget", "judgements")}}
 
 
 def test_every_json_command_is_run_here() -> None:

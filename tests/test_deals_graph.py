@@ -120,9 +120,13 @@ def test_an_unlink_survives_reloads_and_forget_undoes_it(settings, graph, offici
         assert [(j["claimA"], j["claimB"], j["sameDeal"], j["judgedBy"], j["note"]) for j in listed] == [
             (APPROVAL, AWARD, False, "tester", "another tranche")]
         # an analyst's "same" for two claims that a "not same" keeps apart: they stay apart, and say so
-        stay = _kg(settings, "deals", "link", AWARD, "event:2024-10-25-dsca-taiwan-nasams:sale-of-sale-approval")
+        sale = "event:2024-10-25-dsca-taiwan-nasams:sale-of-sale-approval"
+        stay = _kg(settings, "deals", "link", AWARD, sale)
         assert stay.exit_code == ExitCode.OK and "stay apart" in stay.output, stay.output
-        assert _kg(settings, "deals", "forget", AWARD, "event:2024-10-25-dsca-taiwan-nasams:sale-of-sale-approval").exit_code == 0
+        stay_json = _kg(settings, "deals", "link", AWARD, sale, "--json")
+        assert stay_json.exit_code == ExitCode.OK and json.loads(stay_json.stdout)["together"] is False
+        forgot_json = _kg(settings, "deals", "forget", AWARD, sale, "--json")
+        assert forgot_json.exit_code == ExitCode.OK and json.loads(forgot_json.stdout) == {"claims": [AWARD, sale], "forgotten": True}
     finally:
         forgot = _kg(settings, "deals", "forget", AWARD, APPROVAL)
     assert forgot.exit_code == ExitCode.OK, forgot.output

@@ -48,6 +48,30 @@ def test_the_gold_links_the_nasams_sources_into_one_deal() -> None:
         "event:2026-12-07-sipri-trade-register-year-range:sale-row17"]
 
 
+def test_the_gold_joins_the_deal_texts_to_the_records_of_their_transfers_and_keeps_their_traps_apart() -> None:
+    """data/deals/texts: the other angles join their transfers; two deals in one text, or one system for two
+    buyers, stay apart."""
+    deal_of = read_gold().deal_of()
+    assert {deal_of[c] for c in ("event:2025-11-20-taiwan-mnd-nasams-contract:armssale-3",
+                                 "event:2025-11-20-taiwan-mnd-nasams-contract:contractaward-4",
+                                 "event:2024-10-26-taiwan-two-approvals:saleapproval-1",
+                                 "event:2024-10-25-dsca-taiwan-nasams:sale-approval")} == {"tw-nasams-2024"}
+    assert deal_of["event:2022-02-08-reuters-taiwan-patriot-support:saleapproval-1"] == deal_of[
+        "event:2022-02-07-36b-21-66-taiwan:sale-approval"]
+    assert deal_of["event:2024-08-14-poland-apache-agreement:armssale-1"] == deal_of[
+        "event:2026-12-07-sipri-trade-register-number-delivered:sale-row17"]
+    assert deal_of["event:2025-01-20-poland-first-abrams-sepv3:delivery-1"] == deal_of[
+        "event:2026-12-07-sipri-trade-register-number-delivered:sale-row18"] != deal_of[
+        "event:2026-12-07-sipri-trade-register-number-delivered:sale-row19"]
+    apache_week = {deal_of[f"event:2024-08-14-poland-apache-agreement:{c}"] for c in ("armssale-1", "armssale-3",
+                                                                                      "contractaward-4")}
+    assert len(apache_week) == 3
+    assert deal_of["event:2024-10-26-taiwan-two-approvals:saleapproval-2"] != deal_of[
+        "event:2024-10-26-taiwan-two-approvals:saleapproval-1"]
+    assert deal_of["event:2022-12-01-ukraine-nasams:contractaward-4"] not in (
+        deal_of["event:2025-11-17-dod-contracts:award-1"], deal_of["event:2022-12-01-ukraine-nasams:delivery-2"])
+
+
 def _write(tmp_path: Path, deals: list[dict[str, object]]) -> Path:
     path = tmp_path / "gold.yaml"
     path.write_text(yaml.safe_dump({"deals": deals}), encoding="utf-8")

@@ -35,8 +35,11 @@ app.add_typer(engine_app, name="engine")
 #: The official sources are loaded from their folders, not from data/official as a whole: its gold/ holds the gold
 #: annotations of the same documents, for kg eval.
 OFFICIAL_CORPUS = [PROJECT_ROOT / "data" / "official" / kind for kind in ("dsca", "transmittals", "dod-contracts", "sipri")]
+#: Texts written for the deal gold (docs/deals.md): each .txt with the extractor's annotation of it beside it; the
+#: folder loads the annotations (a news text is not a source of its own, as for data/articles).
+DEAL_TEXTS = PROJECT_ROOT / "data" / "deals" / "texts"
 SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", PROJECT_ROOT / "data" / "annotations",
-                 *(folder for folder in OFFICIAL_CORPUS if folder.is_dir())]
+                 *(folder for folder in (*OFFICIAL_CORPUS, DEAL_TEXTS) if folder.is_dir())]
 
 
 def _local_status(settings: Settings) -> engine_lifecycle.EngineStatus:

@@ -321,3 +321,13 @@ def test_the_indexed_candidate_search_gives_the_links_of_comparing_every_pair_wi
             exhaustive = link(claims)
         assert indexed == exhaustive, f"seed {seed}"
         assert len(deals(indexed)) < len(units), f"seed {seed}: the random claims should make some links"
+
+
+def test_a_claims_system_names_are_those_its_own_sentence_uses() -> None:
+    # The Abrams text gives its one tank entity the names "M1A2 SEPv3" and "M1A1"; each claim's sentence says
+    # which it means, so the delivery of new tanks does not carry the used tanks' name.
+    text = ROOT / "data" / "deals" / "texts" / "2025-01-20-poland-first-abrams-sepv3.yaml"
+    claims = {c.id.rsplit(":", 1)[1]: c for c in claims_from_files([text])}
+    assert "m1a2 sepv3" in claims["delivery-1"].system_names and "m1a1" not in claims["delivery-1"].system_names
+    assert "abrams tanks" in claims["delivery-1"].system_names  # the canonical name always counts
+    assert "m1a1" not in claims["armssale-3"].system_names

@@ -109,14 +109,29 @@ def _number(value: object) -> float | None:
         return None
 
 
+def _system_names(systems: Iterable[str], sentences: Sequence[str], canonical: dict[str, str],
+                  names: dict[str, set[str]]) -> frozenset[str]:
+    """The names of a claim's systems: the canonical name and the names the source used for them that the
+    claim's own sentences contain. A source may give one entity several variants' names (an article's "Abrams
+    tanks" that it also calls "M1A1" elsewhere); the sentence says which the claim means. When the sentences
+    contain none of them (a pronoun: "they were delivered"), all the source's names count."""
+    text = " ".join(sentences).lower()
+    out: set[str] = set()
+    for system in systems:
+        used = names.get(system, set())
+        out.update({n for n in used if n in text} or used)
+        if system in canonical:
+            out.add(canonical[system])
+    return frozenset(out)
+
+
 def claims_from_rows(rows: Iterable[SourceRows]) -> list[Claim]:
     """One claim per deal event of the rows, sources in the order given, events in the rows' order."""
     out: list[Claim] = []
     for source in rows:
-        names: dict[str, set[str]] = defaultdict(set)
-        for entity in source.entities:
-            if entity.props.get("name"):
-                names[entity.id].add(str(entity.props["name"]).lower())
+        canonical: dict[str, str] = {e.id: str(e.props["name"]).lower() for e in source.entities if e.props.get("name")}
+        names: dict[str, set[str]] = defaultdict(set)  # every name the source uses for an entity
+        sentence = {n.id: str(n.props["sentence"]) for n in source.claims if n.root == "Evidence" and n.props.get("sentence")}
         evidence_of: dict[str, list[str]] = defaultdict(list)
         by_event: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for rel in source.claim_rels:
@@ -143,7 +158,8 @@ def claims_from_rows(rows: Iterable[SourceRows]) -> list[Claim]:
                 stage=stage_of(kind, node.props.get("status")),
                 date=node.props.get("date"), published=str(published) if published else None,
                 recipients=ends(*RECIPIENT_ROLES), suppliers=ends(*SUPPLIER_ROLES), systems=systems,
-                system_names=frozenset(n for s in systems for n in names.get(s, ())),
+                system_names=_system_names(systems, [sentence[ev] for ev in evidence_of[node.id] if ev in sentence],
+                                           canonical, names),
                 contractors=ends("CONTRACTOR"), amount=_number(node.props.get("amount")),
                 currency=node.props.get("currency"), quantity=_number(node.props.get("quantity")),
                 references=references(node), part_of=part_of[0] if part_of else None))

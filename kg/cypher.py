@@ -100,10 +100,12 @@ ENTITIES_BACKED_BY = "MATCH (:Evidence {{sourceId: $sourceId}})-[:MENTIONS]->(n:
 ENTITIES_BY_ID = "UNWIND $ids AS id MATCH (n:{root} {{id: id}}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
 
 #: The entity relationships a source states, as keys its Evidence nodes hold (kg.property_graph
-#: STATED_RELATIONS): found from the source's evidence by its indexed sourceId, not by reading
-#: every relationship for ``$sourceId IN r.sourceIds`` (a scan that grew with the graph).
+#: STATED_RELATIONS), each with the ids of the evidence stating it: found from the source's evidence
+#: by its indexed sourceId, not by reading every relationship for ``$sourceId IN r.sourceIds`` (a
+#: scan that grew with the graph).
 RELATIONS_STATED_BY = Cypher(
-    "MATCH (ev:Evidence {sourceId: $sourceId}) UNWIND coalesce(ev.statesRelations, []) AS key RETURN DISTINCT key"
+    "MATCH (ev:Evidence {sourceId: $sourceId}) UNWIND coalesce(ev.statesRelations, []) AS key "
+    "RETURN key, collect(ev.id) AS evidenceIds"
 )
 
 # Entity relationships by their ends (each found by its id under its root label, so by index).
@@ -112,10 +114,14 @@ ENTITY_RELS_BY_ENDS = (
     "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
 )
 
+#: Takes the source's id and its evidence (``row.evidenceIds``, as RELATIONS_STATED_BY reads them)
+#: off each relationship it states. The evidence goes by its ids, not by a prefix built from the
+#: source's id: an evidence id holds the source's id without ``source:``, and a prefix that assumed
+#: otherwise matched nothing and left every shared relationship naming evidence the graph had lost.
 RETRACT_ENTITY_RELS = (
     "UNWIND $rows AS row MATCH (a:{start} {{id: row.start}})-[r:{type}]->(b:{end} {{id: row.end}}) "
     "SET r.sourceIds = [s IN r.sourceIds WHERE s <> $sourceId], "
-    "r.evidenceIds = [e IN r.evidenceIds WHERE NOT e STARTS WITH $evidencePrefix]"
+    "r.evidenceIds = [e IN r.evidenceIds WHERE NOT e IN row.evidenceIds]"
 )
 
 DELETE_UNBACKED_RELS = (

@@ -184,12 +184,14 @@ class Store:
                     entities[row["id"]] = (tuple(sorted(row["labels"])), _frozen(row["props"]))
         return _Footprint(source, claims, entities, rels)
 
-    def _stated_relations(self, tx: Tx, source_id: str) -> list[tuple[tuple[str, str, str], list[dict[str, str]]]]:
-        """The entity relationships the source states, by (start root, type, end root): read from
-        the keys on its own Evidence nodes, so no statement reads every relationship."""
-        rels = [parse_relation_key(row["key"]) for row in tx.run(cypher.RELATIONS_STATED_BY, sourceId=source_id)]
-        return [(group, [{"start": r.start, "end": r.end} for r in members])
-                for group, members in _grouped(rels, lambda r: (r.start_root, r.type, r.end_root))]
+    def _stated_relations(self, tx: Tx, source_id: str) -> list[tuple[tuple[str, str, str], list[dict[str, Any]]]]:
+        """The entity relationships the source states, by (start root, type, end root), each with
+        the ids of the source's evidence stating it: read from the keys on its own Evidence nodes,
+        so no statement reads every relationship."""
+        rels = [(parse_relation_key(row["key"]), sorted(row["evidenceIds"]))
+                for row in tx.run(cypher.RELATIONS_STATED_BY, sourceId=source_id)]
+        return [(group, [{"start": r.start, "end": r.end, "evidenceIds": ids} for r, ids in members])
+                for group, members in _grouped(rels, lambda item: (item[0].start_root, item[0].type, item[0].end_root))]
 
     def _backed_entities(self, tx: Tx, source_id: str) -> dict[str, list[str]]:
         return {root: [r["id"] for r in tx.run(_t(cypher.ENTITIES_BACKED_BY, root=root), sourceId=source_id)]
@@ -210,8 +212,7 @@ class Store:
         for root in CLAIM_ROOTS:
             tx.run(_t(cypher.DELETE_CLAIMS, root=root), sourceId=source_id)
         for (start, type_, end), group in stated:
-            tx.run(_t(cypher.RETRACT_ENTITY_RELS, start=start, type=type_, end=end), rows=group,
-                   sourceId=source_id, evidencePrefix=f"evidence:{source_id}:")
+            tx.run(_t(cypher.RETRACT_ENTITY_RELS, start=start, type=type_, end=end), rows=group, sourceId=source_id)
             tx.run(_t(cypher.DELETE_UNBACKED_RELS, start=start, type=type_, end=end), rows=group)
         tx.run(cypher.DELETE_SOURCE, sourceId=source_id)
 

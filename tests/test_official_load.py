@@ -6,17 +6,21 @@ project's gold."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import cli_env
+from conftest import cli_env, engine_name, private_graph
 from test_api import make_client
+from test_load import snapshot
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.cypher import Cypher
 from kg.exit_codes import ExitCode
+from kg.graph import Graph
+from kg.property_graph import CATEGORY_PREFIX
 from kg.settings import PROJECT_ROOT
 
 runner = CliRunner()
@@ -91,6 +95,52 @@ def test_taiwan_sales_show_the_nasams_approval_and_contract_with_their_official_
     assert any(item.startswith("3 × National Advanced Surface-to-Air Missile System") for item in detail["line_items"]), detail["line_items"]
     assert "purchaser_as_named: Taipei Economic and Cultural Representative Office in the United States" in detail["details"]
     assert detail["evidence"] and all(e["source_id"] == "source:2024-10-25-dsca-taiwan-nasams" for e in detail["evidence"])
+
+
+SIPRI = "source:2026-12-07-sipri-trade-register-year-range"
+#: Every entry of a relationship's evidenceIds that names evidence the graph does not hold.
+DANGLING_EVIDENCE = Cypher("""
+    MATCH (a)-[r]->(b) WHERE r.evidenceIds IS NOT NULL UNWIND r.evidenceIds AS id
+    OPTIONAL MATCH (ev:Evidence {id: id}) WITH a, r, b, id, ev WHERE ev IS NULL
+    RETURN a.id AS start, type(r) AS type, b.id AS end, id""")
+NASAMS_CATEGORY = Cypher("MATCH (:WeaponSystem {id: 'system:nasams'})-[r:CATEGORY]->(:WeaponCategory {id: 'category:AirDefence'}) "
+                         "RETURN r.sourceIds AS sources, r.evidenceIds AS evidence")
+
+
+def test_unloading_a_source_takes_its_evidence_off_the_relationships_it_shares_and_the_export_loads(
+        settings, graph: Graph, sample, official_corpus, tmp_path: Path) -> None:
+    """The SIPRI register and the NASAMS article both say NASAMS is air defence: unloading the register
+    leaves the article's statement with the article's evidence only, so the export names no evidence
+    the graph has lost and loads into an empty graph as the same graph."""
+    code, report = official_corpus
+    assert code == ExitCode.OK and SIPRI in {s["id"] for s in report["sources"]}, report
+    [shared] = graph.read(NASAMS_CATEGORY)
+    assert sorted(shared["sources"]) == ["source:2025-11-19-nasams-taiwan", SIPRI], shared
+    assert graph.read(DANGLING_EVIDENCE) == []
+
+    unloaded = runner.invoke(app, ["unload", SIPRI], env=cli_env(settings))
+    assert unloaded.exit_code == ExitCode.OK, unloaded.output
+    assert graph.read(DANGLING_EVIDENCE) == []
+    assert graph.read(NASAMS_CATEGORY) == [{"sources": ["source:2025-11-19-nasams-taiwan"],
+                                            "evidence": ["evidence:2025-11-19-nasams-taiwan:mention-nasams"]}]
+
+    exported = tmp_path / "export.ttl"
+    result = runner.invoke(app, ["export", "--format", "turtle", "-o", str(exported)], env=cli_env(settings))
+    assert result.exit_code == ExitCode.OK, result.output
+    from loaders.pipeline import Loader
+
+    with private_graph(engine_name(settings), tmp_path / "empty-engine") as fresh, Graph.open(fresh) as empty:
+        summary = Loader(empty).load([exported])
+        assert not summary.rejected, [str(r) for r in summary.rejected]
+        assert _in_use(snapshot(empty)) == _in_use(snapshot(graph))
+
+
+def _in_use(graph_snapshot: tuple[dict[str, object], Counter]) -> tuple[dict[str, object], Counter]:
+    """A snapshot without the WeaponCategory concepts no relationship uses: the graph keeps every concept
+    a source ever used (kg.property_graph: vocabulary is permanent), an export carries those in use."""
+    nodes, rels = graph_snapshot
+    used = {end for (_, _, end, _) in rels} | {start for (start, _, _, _) in rels}
+    return {k: v for k, v in nodes.items() if not k.startswith(CATEGORY_PREFIX) or k in used}, rels
 
 
 def test_a_paragraph_the_parser_cannot_read_is_reported_with_its_position_and_the_rest_loads(settings, graph, tmp_path) -> None:

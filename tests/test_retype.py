@@ -44,7 +44,8 @@ relations:
 _LABELS = Cypher("MATCH (n:Actor {id: $id}) RETURN labels(n) AS labels")
 _CONTRACTORS = Cypher("MATCH (n:Contractor {id: $id}) RETURN n.id AS id")
 _MANUFACTURER = Cypher(
-    "MATCH (:WeaponSystem {id: 'system:nasams'})-[r:MANUFACTURER]->(:Actor {id: $id}) RETURN r.sourceIds AS sourceIds")
+    "MATCH (:WeaponSystem {id: 'system:nasams'})-[r:MANUFACTURER]->(:Actor {id: $id}) "
+    "RETURN r.sourceIds AS sourceIds, r.evidenceIds AS evidenceIds")
 
 
 def _source(folder: Path, source_id: str, type_: str) -> Path:
@@ -94,13 +95,19 @@ def test_a_later_source_corrects_the_type_and_retracting_it_restores_it(loader, 
         assert not summary.rejected, [str(r) for r in summary.rejected]
         assert _labels(graph) == {"Actor", "Organization"}
 
-        summary = loader.load([_source(tmp_path, "retype-second", "Contractor")])
+        summary = loader.load([second_path := _source(tmp_path, "retype-second", "Contractor")])
         assert not summary.rejected, [str(r) for r in summary.rejected]
         assert _labels(graph) == {"Actor", "Organization", "Contractor"}
         assert graph.read(_CONTRACTORS, id=ENTITY) == [{"id": ENTITY}]
         # One node still, with the relationships both sources state.
         [rel] = graph.read(_MANUFACTURER, id=ENTITY)
         assert sorted(rel["sourceIds"]) == [first, second]
+        # A new version of the second source replaces its evidence on the relationship, not adds to it.
+        changed = _rows_of(second_path)
+        changed.source.props["contentHash"] = "a later version"
+        assert store.load(changed).action == "updated"
+        [again] = graph.read(_MANUFACTURER, id=ENTITY)
+        assert sorted(again["sourceIds"]) == [first, second] and sorted(again["evidenceIds"]) == sorted(rel["evidenceIds"])
 
         report = store.unload(second)
         assert any(f"{ENTITY} is now Organization" in w for w in report.warnings), report.warnings
@@ -108,6 +115,10 @@ def test_a_later_source_corrects_the_type_and_retracting_it_restores_it(loader, 
         assert graph.read(_CONTRACTORS, id=ENTITY) == []
         [rel] = graph.read(_MANUFACTURER, id=ENTITY)
         assert rel["sourceIds"] == [first]
+        # Its evidence goes with it: every id left names evidence of the first source, which the graph holds.
+        assert rel["evidenceIds"] and all(e.startswith("evidence:retype-first:") for e in rel["evidenceIds"]), rel
+        assert graph.read(Cypher("MATCH (ev:Evidence) WHERE ev.id IN $ids RETURN count(ev) AS n"),
+                          ids=rel["evidenceIds"]) == [{"n": len(rel["evidenceIds"])}]
 
         store.unload(first)
         assert graph.read(_LABELS, id=ENTITY) == []

@@ -6,21 +6,19 @@ project's gold."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import cli_env, engine_name, private_graph
 from test_api import make_client
-from test_load import snapshot
+from test_load import in_use, snapshot
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.cypher import Cypher
 from kg.exit_codes import ExitCode
 from kg.graph import Graph
-from kg.property_graph import CATEGORY_PREFIX
 from kg.settings import PROJECT_ROOT
 
 runner = CliRunner()
@@ -132,15 +130,7 @@ def test_unloading_a_source_takes_its_evidence_off_the_relationships_it_shares_a
     with private_graph(engine_name(settings), tmp_path / "empty-engine") as fresh, Graph.open(fresh) as empty:
         summary = Loader(empty).load([exported])
         assert not summary.rejected, [str(r) for r in summary.rejected]
-        assert _in_use(snapshot(empty)) == _in_use(snapshot(graph))
-
-
-def _in_use(graph_snapshot: tuple[dict[str, object], Counter]) -> tuple[dict[str, object], Counter]:
-    """A snapshot without the WeaponCategory concepts no relationship uses: the graph keeps every concept
-    a source ever used (kg.property_graph: vocabulary is permanent), an export carries those in use."""
-    nodes, rels = graph_snapshot
-    used = {end for (_, _, end, _) in rels} | {start for (start, _, _, _) in rels}
-    return {k: v for k, v in nodes.items() if not k.startswith(CATEGORY_PREFIX) or k in used}, rels
+        assert in_use(snapshot(empty)) == in_use(snapshot(graph))
 
 
 def test_a_paragraph_the_parser_cannot_read_is_reported_with_its_position_and_the_rest_loads(settings, graph, tmp_path) -> None:

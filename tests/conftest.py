@@ -235,3 +235,19 @@ def sample(loader, corpus) -> None:
     (loading is idempotent: unchanged sources are skipped, retracted ones come back)."""
     summary = loader.load(SAMPLE_CORPUS)
     assert not summary.rejected, [str(r) for r in summary.rejected]
+
+
+#: The official-source folders of the sample corpus (DSCA releases, 36(b) transmittals, DoD contract pages, SIPRI rows).
+OFFICIAL = [Path(__file__).resolve().parent.parent / "data" / "official" / kind
+            for kind in ("dsca", "transmittals", "dod-contracts", "sipri")]
+
+
+@pytest.fixture(scope="module")
+def official(loader, sample) -> Iterator[list[str]]:
+    """The official folders loaded on the sample corpus for this module, unloaded after it."""
+    summary = loader.load(OFFICIAL)
+    assert not summary.rejected, [str(r) for r in summary.rejected]
+    ids = [r.source_id for r in summary.reports]
+    yield ids
+    for source_id in ids:
+        loader.unload(source_id)

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 
-import pytest
-from conftest import SAMPLE_CORPUS, cli_env
+from conftest import OFFICIAL, SAMPLE_CORPUS, cli_env
 from pyshacl import validate
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from typer.testing import CliRunner
@@ -25,7 +23,6 @@ from loaders.deals.claims import DEAL_TYPES, claims_from_files
 from loaders.deals.linker import link
 
 runner = CliRunner()
-OFFICIAL = [PROJECT_ROOT / "data" / "official" / kind for kind in ("dsca", "transmittals", "dod-contracts", "sipri")]
 DOD = PROJECT_ROOT / "data" / "official" / "dod-contracts" / "2025-11-17-dod-contracts.txt"
 APPROVAL = "event:2024-10-25-dsca-taiwan-nasams:sale-approval"
 AWARD = "event:2025-11-17-dod-contracts:award-1"
@@ -37,17 +34,6 @@ UNLINKED = Cypher("MATCH (e:Event) WHERE NOT (e)-[:TELLS_DEAL]->(:Deal) RETURN e
 EMPTY_DEALS = Cypher("MATCH (d:Deal) WHERE NOT (d)<-[:TELLS_DEAL]-(:Event) RETURN d.id AS id")
 PARTIES = Cypher("MATCH (d:Deal {id: $id})-[r:DEAL_RECIPIENT|DEAL_SUPPLIER|DEAL_CONTRACTOR|DEAL_SYSTEM]->(n) "
                  "RETURN type(r) AS type, n.id AS id")
-
-
-@pytest.fixture(scope="module")
-def official(loader, sample) -> Iterator[list[str]]:
-    """The official folders loaded on the sample corpus for this module, unloaded after it."""
-    summary = loader.load(OFFICIAL)
-    assert not summary.rejected, [str(r) for r in summary.rejected]
-    ids = [r.source_id for r in summary.reports]
-    yield ids
-    for source_id in ids:
-        loader.unload(source_id)
 
 
 def _deals(graph) -> dict[str, set[str]]:

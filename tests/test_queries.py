@@ -52,6 +52,7 @@ def test_the_library_holds_the_analyst_queries() -> None:
         "arms_sales", "suppliers_of_state", "contractor_portfolio", "officials_of_state", "actor_timeline",
         "shortest_connections", "co_participants", "export_blocks", "fact_provenance", "single_source_facts",
         "source_disagreements", "weapon_system_profile", "event_details",
+        "deal_lifecycle", "deals_of_state", "deal_contradictions", "what_we_knew",
     }
     assert expected <= set(QUERY_NAMES)
 

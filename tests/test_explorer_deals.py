@@ -113,6 +113,9 @@ def test_a_deal_opens_by_id_with_its_stages_claims_sources_and_reasons(browser: 
     approved = page.locator('#panel li.stage[data-stage="approved"]')
     assert approved.locator(f'li.claim[data-claim="{APPROVAL}"] .claim-source', has_text=dsca["title"]).count() == 1
     assert " independent" in approved.locator(".corroboration").inner_text()
+    # The DSCA release says $1.16 billion, the news report a $2bn sale: the page says they disagree.
+    disagreement = approved.locator("ul.contradictions li", has_text="amount").inner_text()
+    assert "$1,160,000,000" in disagreement and "$2,000,000,000" in disagreement, disagreement
     assert page.locator("#panel h3", has_text="Judgements").count() == 1
     assert_clean(page.inner_text("#panel"), "the deal view")
 

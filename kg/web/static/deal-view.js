@@ -100,7 +100,10 @@ window.kgDealView = function (kit) {
     const found = stage.contradictions || [];
     if (!found.length) return null;
     const titles = new Map(stage.claims.map((x) => [x.source && x.source.id, x.source && x.source.title]));
-    const shown = (field, value) => (field === "amount" && /^\d+(\.\d+)?$/.test(value) ? formatAmount(Number(value), null) : value);
+    const shown = (field, value) => { // an amount comes as "1160000000 USD": read as "$1,160,000,000"
+      const amount = field === "amount" && /^(\d+(?:\.\d+)?)(?: ([A-Z]{3}))?$/.exec(String(value));
+      return amount ? formatAmount(Number(amount[1]), amount[2] || null) : value;
+    };
     return el("ul", { class: "plain contradictions" }, found.map((c) => el("li", {},
       el("strong", {}, `Sources disagree on the ${c.field}: `),
       c.sides.map((side, i) => [i ? " vs " : "", el("span", { class: "side" }, shown(c.field, side.value)),

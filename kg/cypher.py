@@ -317,18 +317,21 @@ EXISTS_NODE = Cypher("MATCH (n:Actor|WeaponSystem|Place|Event {id: $id}) RETURN 
 
 EVENT_DETAIL = Cypher(
     "MATCH (e:Event {id: $id}) "
+    # the deal it tells (at most one), carried through as a one-item list so that every WITH keeps one row
+    "OPTIONAL MATCH (e)-[:TELLS_DEAL]->(told:Deal) "
+    "WITH e, collect(CASE WHEN told IS NULL THEN NULL ELSE {id: told.id, name: told.dealName} END) AS deals "
     "OPTIONAL MATCH (e)-[r]->(a:Actor) "
-    "WITH e, collect(CASE WHEN a IS NULL THEN NULL ELSE {role: toLower(type(r)), id: a.id, name: a.name, labels: labels(a)} END) AS participants "
+    "WITH e, deals, collect(CASE WHEN a IS NULL THEN NULL ELSE {role: toLower(type(r)), id: a.id, name: a.name, labels: labels(a)} END) AS participants "
     "OPTIONAL MATCH (e)-[:INVOLVES_SYSTEM]->(s:WeaponSystem) "
-    "WITH e, participants, collect(CASE WHEN s IS NULL THEN NULL ELSE {id: s.id, name: s.name} END) AS systems "
+    "WITH e, deals, participants, collect(CASE WHEN s IS NULL THEN NULL ELSE {id: s.id, name: s.name} END) AS systems "
     "OPTIONAL MATCH (e)-[:LOCATION]->(pl:Place) "
-    "WITH e, participants, systems, collect(CASE WHEN pl IS NULL THEN NULL ELSE {id: pl.id, name: pl.name} END) AS places "
+    "WITH e, deals, participants, systems, collect(CASE WHEN pl IS NULL THEN NULL ELSE {id: pl.id, name: pl.name} END) AS places "
     "OPTIONAL MATCH (e)-[:PART_OF]->(deal:Event) "
-    "WITH e, participants, systems, places, collect(CASE WHEN deal IS NULL THEN NULL ELSE {id: deal.id, labels: labels(deal), date: deal.date} END) AS partOf "
+    "WITH e, deals, participants, systems, places, collect(CASE WHEN deal IS NULL THEN NULL ELSE {id: deal.id, labels: labels(deal), date: deal.date} END) AS partOf "
     "OPTIONAL MATCH (stage:Event)-[:PART_OF]->(e) "
-    "WITH e, participants, systems, places, partOf, collect(CASE WHEN stage IS NULL THEN NULL ELSE {id: stage.id, labels: labels(stage), date: stage.date, amount: stage.amount, currency: stage.currency} END) AS stages "
+    "WITH e, deals, participants, systems, places, partOf, collect(CASE WHEN stage IS NULL THEN NULL ELSE {id: stage.id, labels: labels(stage), date: stage.date, amount: stage.amount, currency: stage.currency} END) AS stages "
     "OPTIONAL MATCH (e)-[:EVIDENCED_BY]->(ev:Evidence)-[:FROM_SOURCE]->(src:Source) "
-    "RETURN e.id AS id, labels(e) AS labels, properties(e) AS props, participants, systems, places, partOf, stages, "
+    "RETURN e.id AS id, labels(e) AS labels, properties(e) AS props, deals, participants, systems, places, partOf, stages, "
     "collect({id: ev.id, sentence: ev.sentence, startOffset: ev.startOffset, endOffset: ev.endOffset, "
     "method: ev.method, confidence: ev.confidence, sourceId: src.id, sourceTitle: src.title, "
     "publicationDate: src.publicationDate, url: src.url}) AS evidence"
@@ -539,3 +542,66 @@ JUDGEMENTS_OF_CLAIMS = Cypher(
 SAVE_JUDGEMENT = Cypher("MERGE (j:DealJudgement {id: $id}) SET j = $props")
 
 DELETE_JUDGEMENT = Cypher("MATCH (j:DealJudgement {id: $id}) DELETE j")
+
+
+# -- deals as the API reads them (kg.reads.deals) -------------------------------------------
+
+#: Every deal's node, or those of ``$ids``: what a list of deals filters, orders and pages.
+ALL_DEALS = Cypher("MATCH (d:Deal) RETURN properties(d) AS props")
+
+DEALS_BY_ID = Cypher("UNWIND $ids AS id MATCH (d:Deal {id: id}) RETURN properties(d) AS props")
+
+#: Which entities the values name as /sales matches them (id, or a name, alias or source name in any
+#: case): one pass over actors and systems, as queries/arms_sales.cypher makes.
+NAMED_IDS = Cypher(
+    "MATCH (x:Actor|WeaponSystem) "
+    "WITH x, " + _END_NAMES.format(x="x") + " AS names "
+    "UNWIND $values AS value "
+    "WITH value, x, names WHERE x.id = value OR toLower(value) IN names "
+    "RETURN DISTINCT value, x.id AS id"
+)
+
+#: The deals these actors are a party of, and how (DEAL_RECIPIENT, DEAL_SUPPLIER, DEAL_CONTRACTOR).
+DEALS_OF_ACTORS = Cypher(
+    "UNWIND $ids AS id MATCH (:Actor {id: id})<-[r:DEAL_RECIPIENT|DEAL_SUPPLIER|DEAL_CONTRACTOR]-(d:Deal) "
+    "RETURN DISTINCT id AS party, type(r) AS role, d.id AS deal"
+)
+
+#: The deals of these weapon systems.
+DEALS_OF_SYSTEMS = Cypher(
+    "UNWIND $ids AS id MATCH (:WeaponSystem {id: id})<-[:DEAL_SYSTEM]-(d:Deal) "
+    "RETURN DISTINCT id AS party, 'DEAL_SYSTEM' AS role, d.id AS deal"
+)
+
+#: The parties and systems of these deals, with their names.
+PARTIES_OF_DEALS = Cypher(
+    "UNWIND $ids AS id MATCH (d:Deal {id: id})-[r:DEAL_RECIPIENT|DEAL_SUPPLIER|DEAL_CONTRACTOR|DEAL_SYSTEM]->(x) "
+    "RETURN d.id AS deal, type(r) AS role, x.id AS id, x.name AS name"
+)
+
+#: Each claim of these deals with its link (score, reasons, stage, compared fields), its first evidence
+#: sentence and its source (the publication date is what "as of" compares).
+CLAIMS_OF_DEALS = Cypher(
+    "UNWIND $ids AS id MATCH (d:Deal {id: id})<-[r:TELLS_DEAL]-(e:Event) "
+    "RETURN d.id AS deal, e.id AS claim, r.linkScore AS score, r.linkReason AS reasons, r.dealStage AS stage, "
+    "r.claimFeatures AS features, "
+    "COLLECT { MATCH (e)-[:EVIDENCED_BY]->(ev:Evidence) RETURN ev.sentence AS sentence ORDER BY ev.id LIMIT 1 } AS sentences, "
+    "COLLECT { MATCH (s:Source {id: e.sourceId}) "
+    "RETURN {id: s.id, title: s.title, publicationDate: s.publicationDate, url: s.url, outlet: s.outletName} AS s } AS sources"
+)
+
+#: The organisations each of these one continues or belongs to (former name RENAMED_TO the current one,
+#: a subsidiary SUBSIDIARY_OF its parent, at any depth the lineage has): one party when claims disagree.
+LINEAGE_OF = Cypher(
+    "UNWIND $ids AS id MATCH (:Actor {id: id})-[:RENAMED_TO|SUBSIDIARY_OF*1..6]->(up:Actor) "
+    "RETURN DISTINCT id, up.id AS up"
+)
+
+#: Which of these names name a news outlet: a media outlet's name or alias, or the outlet a source gives.
+OUTLET_NAMES = Cypher(
+    "UNWIND $names AS name "
+    "WITH name WHERE EXISTS { MATCH (m:MediaOutlet) WHERE toLower(m.name) = toLower(name) "
+    "OR toLower(name) IN [a IN coalesce(m.alias, []) | toLower(a)] } "
+    "OR EXISTS { MATCH (s:Source) WHERE toLower(s.outletName) = toLower(name) } "
+    "RETURN name"
+)

@@ -80,7 +80,7 @@ class KgSettings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on")
     api_workers: int = Field(2, ge=1, le=64, description="Processes `kg serve` answers requests in (uvicorn workers), so the "
                                                          "API's Python work spreads over cores; 1 serves from its own process")
-    api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources; unset = writes off")
+    api_key: SecretStr | None = Field(None, description="Key (X-API-Key header) for POST/DELETE /sources and /deals/judgements; unset = writes off")
     api_key_for_reads: bool = Field(False, description="Require the API key on read endpoints too")
     api_max_upload_bytes: int = Field(2_000_000, gt=0, description="Largest annotation file POST /sources accepts")
     search_max_age: float = Field(60.0, ge=0, description="Seconds entity search, and /paths' lookup of its ends, may use "

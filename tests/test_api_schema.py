@@ -89,7 +89,7 @@ def test_the_document_is_complete(api_url: str) -> None:
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             assert op.get("summary"), f"{method} {path} has no summary"
-            assert "200" in op["responses"] or "201" in op["responses"], f"{method} {path}"
+            assert {"200", "201", "204"} & set(op["responses"]), f"{method} {path}"
             assert "422" in op["responses"] and "404" in op["responses"], f"{method} {path} does not document its errors"
     problem = doc["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail"} <= set(problem["properties"])

@@ -18,7 +18,7 @@ from fastapi import Depends, FastAPI
 
 from kg.api import docs, problems
 from kg.api.deps import reject_unknown_query_parameters
-from kg.api.routes import browser, entities, events, health, queries, sales, sources
+from kg.api.routes import browser, deals, entities, events, health, queries, sales, sources
 from kg.graph import Graph
 from kg.ontology import load_ontology
 from kg.settings import Settings, load_settings
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app = FastAPI(title="Arms-trade knowledge graph", version=load_ontology().version, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
-    for module in (health, entities, events, sales, sources, queries):
+    for module in (health, entities, events, sales, deals, sources, queries):
         app.include_router(module.router, dependencies=[Depends(reject_unknown_query_parameters)])
     # Neo4j Browser may add its own query parameters to the kit's URLs: those stay lenient.
     app.include_router(browser.router)

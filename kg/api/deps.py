@@ -169,6 +169,21 @@ FromDate = Annotated[str | None, Query(alias="from", max_length=10, pattern=ISO_
                      AfterValidator(_real_date)]
 ToDate = Annotated[str | None, Query(max_length=10, pattern=ISO_PARTIAL_DATE, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD",
                                      examples=["2025-12-31"]), AfterValidator(_real_date)]
+def entity_query(what: str, example: str) -> Any:
+    """A query parameter that names an actor, weapon system or place (``buyer=Taiwan``)."""
+    return Query(max_length=200, description=f"{what}: canonical id or name (404 when the graph holds neither)", examples=[example])
+
+
+Seller = Annotated[str | None, entity_query("Seller or supplier", "United States")]
+Buyer = Annotated[str | None, entity_query("Buyer or recipient", "Taiwan")]
+System = Annotated[str | None, entity_query("Weapon system", "system:nasams")]
+Contractor = Annotated[str | None, entity_query("Contractor", "contractor:rtx")]
+PageSize = Annotated[int, Query(ge=1, le=200, description="Page size", examples=[50])]
+
+AsOfDate = Annotated[str | None, Query(max_length=10, pattern=ISO_PARTIAL_DATE, examples=["2024-12-31"],
+                                      description="Reported time: only what sources published on or before this date "
+                                                  "(YYYY, YYYY-MM or YYYY-MM-DD) say counts"),
+                     AfterValidator(_real_date)]
 Cursor = Annotated[str | None, Query(max_length=200, description="Opaque cursor from a previous page's next_cursor",
                                      examples=["eyJvIjogMjB9"])]
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size", examples=[20])]

@@ -6,12 +6,20 @@ the next call without building URLs from guesses.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 # What the read layer returns is published as it is: the models live with it (kg.reads.models).
 from kg.reads.models import (
+    ClaimSource,
+    ClaimView,
+    Contradiction,
+    Corroboration,
+    DealDetail,
+    DealJudgement,
+    DealStage,
+    DealSummary,
     EntityDetail,
     EntityHit,
     EventDetail,
@@ -19,18 +27,23 @@ from kg.reads.models import (
     GraphEdge,
     GraphNode,
     Links,
+    NameRef,
     Participant,
     Post,
     Ref,
     Relation,
+    Relay,
+    Side,
     SourceFacts,
     SourceSummary,
     Subgraph,
 )
 
-__all__ = ["EntityDetail", "EntityHit", "EventDetail", "EvidenceOut", "GraphEdge", "GraphNode", "Health", "Links", "LoadReport",
-           "Page", "Participant", "PathRow", "Post", "QueryInfo", "QueryParamOut", "QueryResult", "QueryRun", "QueryText", "Ref", "Relation",
-           "RoleRef", "SaleRow", "SaleStage", "SentenceRef", "SourceFacts", "SourceSummary", "Subgraph", "Tally", "TimelineRow"]
+__all__ = ["ClaimSource", "ClaimView", "Contradiction", "Corroboration", "DealDetail", "DealJudgement", "DealPage", "DealStage",
+           "DealSummary", "EntityDetail", "EntityHit", "EventDetail", "EvidenceOut", "GraphEdge", "GraphNode", "Health",
+           "JudgementIn", "JudgementOut", "Links", "LoadReport", "NameRef", "Page", "Participant", "PathRow", "Post", "QueryInfo",
+           "QueryParamOut", "QueryResult", "QueryRun", "QueryText", "Ref", "Relation", "Relay", "RoleRef", "SaleRow", "SaleStage",
+           "SentenceRef", "Side", "SourceFacts", "SourceSummary", "Subgraph", "Tally", "TimelineRow"]
 
 T = TypeVar("T")
 
@@ -200,3 +213,38 @@ class PathRow(BaseModel):
     nodeLabels: list[list[str]] = Field(examples=[[["Contractor", "Organization", "Actor"], ["ContractAward", "Event"], ["State", "Actor"]]])
     relationships: list[str] = Field(examples=[["CONTRACTOR", "RECIPIENT"]])
     steps: list[str | None] = Field(examples=[["RTX <-[CONTRACTOR]- ContractAward 2025-11-17"]])
+
+
+# -- deals (GET /deals, the judgements) ----------------------------------------------------------
+
+class DealPage(BaseModel):
+    count: int = Field(description="How many deals match, over every page", examples=[1])
+    deals: list[DealSummary]
+    next: str | None = Field(None, description="Pass as ?cursor= for the next page; null on the last page")
+
+
+#: A claim's id as a judgement names it: an event id.
+ClaimId = Annotated[str, Field(min_length=1, max_length=300, examples=["event:2025-11-17-dod-contracts:award-1"])]
+
+
+class JudgementIn(BaseModel):
+    """An analyst's judgement: two claims tell the same deal, or do not."""
+
+    # extra="forbid": a misspelt key ({"same_deal": false}) would otherwise record the opposite of what was meant
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"a": "event:2025-11-17-dod-contracts:award-1", "b": "event:2024-10-25-dsca-taiwan-nasams:sale-approval",
+         "same": False, "by": "analyst", "note": "a second tranche"}]})
+
+    a: ClaimId
+    b: ClaimId
+    same: bool = Field(description="True: the same deal, whatever the linker's rules say; false: kept apart")
+    by: str | None = Field(None, max_length=200, description="Who judges")
+    note: str | None = Field(None, max_length=2000, description="Why, in the analyst's words")
+
+
+class JudgementOut(BaseModel):
+    claims: list[str] = Field(examples=[["event:2025-11-17-dod-contracts:award-1", "event:2024-10-25-dsca-taiwan-nasams:sale-approval"]])
+    sameDeal: bool
+    deals: dict[str, str | None] = Field(description="The deal each claim tells now")
+    together: bool = Field(description="Whether the two claims now tell one deal (a \"same\" judgement can be "
+                           "outweighed by a \"not the same\" one that keeps another claim of one deal from the other)")

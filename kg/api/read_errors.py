@@ -11,6 +11,7 @@ from kg.api.problems import ApiError, InvalidInput, NotFound
 from kg.reads.errors import (
     InvalidArgument,
     ReadError,
+    UnknownDeal,
     UnknownEntity,
     UnknownEvent,
     UnknownNames,
@@ -28,6 +29,9 @@ def problem(exc: ReadError, place: str = "query") -> ApiError:
                         exc.suggestions or None)
     if isinstance(exc, UnknownEvent):
         return NotFound(f"no event with id {exc.event_id!r}")
+    if isinstance(exc, UnknownDeal):
+        return NotFound(f"no deal with id {exc.deal_id!r}; GET /deals lists them",
+                        [{"where": "path.deal_id", "message": "unknown deal id", "value": exc.deal_id}])
     if isinstance(exc, UnknownSource):
         return NotFound(f"no source with id {exc.source_id!r}; GET /sources lists them")
     if isinstance(exc, UnknownQuery):

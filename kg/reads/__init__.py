@@ -9,18 +9,21 @@ HTTP or the command line: a refused input is an exception of
 :mod:`kg.reads.errors`, which each app says in its own way.
 
 One module per concern: entities (detail), evidence, neighbours (subgraphs),
-timeline, events, sources, search, connections (paths), sales, queries (any
-named query).
+timeline, events, sources, search, connections (paths), sales, deals (with
+their corroboration and contradictions, :mod:`kg.reads.deal_checks`), queries
+(any named query).
 """
 
 from __future__ import annotations
 
 from kg.reads.connections import connections
+from kg.reads.deals import DealList, deal_detail, list_deals
 from kg.reads.entities import EVIDENCE_PREVIEW, entity_detail
 from kg.reads.errors import (
     InvalidArgument,
     MissingName,
     ReadError,
+    UnknownDeal,
     UnknownEntity,
     UnknownEvent,
     UnknownNames,
@@ -37,7 +40,8 @@ from kg.reads.search import search_entities
 from kg.reads.sources import list_sources, source_facts
 from kg.reads.timeline import timeline
 
-__all__ = ["EVIDENCE_PREVIEW", "InvalidArgument", "MissingName", "QueryAnswer", "ReadError", "UnknownEntity", "UnknownEvent",
-           "UnknownNames", "UnknownQuery", "UnknownSource", "Window", "arms_sales", "connections", "entity_detail",
-           "entity_evidence", "entity_neighbourhood", "event_detail", "event_neighbourhood", "list_sources", "named_queries",
+__all__ = ["EVIDENCE_PREVIEW", "DealList", "InvalidArgument", "MissingName", "QueryAnswer", "ReadError", "UnknownDeal",
+           "UnknownEntity", "UnknownEvent",
+           "UnknownNames", "UnknownQuery", "UnknownSource", "Window", "arms_sales", "connections", "deal_detail", "entity_detail",
+           "entity_evidence", "entity_neighbourhood", "event_detail", "event_neighbourhood", "list_deals", "list_sources", "named_queries",
            "relationship_types", "run_query", "search_entities", "source_facts", "subgraph", "timeline"]

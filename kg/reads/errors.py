@@ -36,6 +36,12 @@ class UnknownSource(ReadError, LookupError):
         super().__init__(f"no source with id {source_id!r}")
 
 
+class UnknownDeal(ReadError, LookupError):
+    def __init__(self, deal_id: str) -> None:
+        self.deal_id = deal_id
+        super().__init__(f"no deal with id {deal_id!r}")
+
+
 class UnknownQuery(ReadError, LookupError):
     def __init__(self, name: str) -> None:
         self.name = name

@@ -1,4 +1,4 @@
-"""An event: one claim with its participants, systems, places, stages, evidence and source."""
+"""An event: one claim with its participants, systems, places, stages, evidence, source and the deal it tells."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from kg import cypher
 from kg.graph import Graph
 from kg.reads.errors import UnknownEvent
 from kg.reads.labels import ordered_types
-from kg.reads.models import EventDetail, EvidenceOut, Participant, Ref
+from kg.reads.models import EventDetail, EvidenceOut, NameRef, Participant, Ref
 
 
 def _refs(items: list[dict[str, Any] | None]) -> list[Ref]:
@@ -32,4 +32,5 @@ def event_detail(graph: Graph, event_id: str) -> EventDetail:
                              for x in row["participants"] if x), key=lambda x: (x.role, x.id)),
         systems=_refs(row["systems"]), places=_refs(row["places"]), part_of=_refs(row["partOf"]), stages=_refs(row["stages"]),
         evidence=EvidenceOut.from_rows(row["evidence"]),
+        deal=next((NameRef(id=d["id"], name=d.get("name")) for d in row["deals"] if d), None),
     )

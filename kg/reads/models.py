@@ -143,6 +143,13 @@ class Ref(BaseModel):
 
 
 
+class NameRef(BaseModel):
+    """An id with its name: a deal's party or system, the deal an event tells."""
+
+    id: str = Field(examples=["state:TW"])
+    name: str | None = Field(None, examples=["Taiwan"])
+
+
 class EventDetail(BaseModel):
     id: str = Field(examples=["event:2025-11-19-nasams-taiwan:nasams-contract"])
     types: list[str] = Field(examples=[["ContractAward", "Event"]])
@@ -166,6 +173,8 @@ class EventDetail(BaseModel):
     part_of: list[Ref]
     stages: list[Ref]
     evidence: list[EvidenceOut]
+    deal: NameRef | None = Field(None, description="The deal the event tells (arms sales and their stages; "
+                                 "GET /deals/{id} shows it); null for other events")
 
 
 
@@ -190,3 +199,93 @@ class SourceFacts(BaseModel):
     relations: list[dict[str, Any]] = Field(description="Relations between entities the source backs")
     entities: list[dict[str, Any]] = Field(description="Entities the source mentions")
 
+
+
+# -- deals: the claims of many sources that tell one arms transfer (kg.reads.deals) ---------------
+# Field names are the contract with the explorer (camelCase, as the graph's properties are).
+
+class DealSummary(BaseModel):
+    id: str = Field(examples=["deal:2024-10-25-dsca-taiwan-nasams:sale-of-sale-approval"])
+    name: str | None = Field(None, examples=["United States to Taiwan: National Advanced Surface-to-Air Missile System"])
+    stages: list[str] = Field(description="The stages its claims tell, in the order of a deal's life",
+                              examples=[["approved", "order", "contracted"]])
+    firstDate: str | None = Field(None, examples=["2024"])
+    lastDate: str | None = Field(None, examples=["2025-11-17"])
+    claimCount: int = Field(examples=[9])
+    sourceCount: int = Field(examples=[4])
+    recipients: list[NameRef]
+    suppliers: list[NameRef]
+    contractors: list[NameRef]
+    systems: list[NameRef]
+
+
+class ClaimSource(BaseModel):
+    id: str = Field(examples=["source:2024-10-25-dsca-taiwan-nasams"])
+    title: str | None = None
+    publicationDate: str | None = Field(None, examples=["2024-10-25"])
+    url: str | None = None
+
+
+class ClaimView(BaseModel):
+    """One source's claim about the deal, with why the linker put it there."""
+
+    id: str = Field(examples=["event:2025-11-17-dod-contracts:award-1"])
+    type: str = Field(examples=["ContractAward"])
+    stage: str = Field(examples=["contracted"])
+    date: str | None = Field(None, examples=["2025-11-17"])
+    amount: float | None = Field(None, examples=[698948760])
+    currency: str | None = Field(None, examples=["USD"])
+    quantity: float | None = None
+    score: float = Field(description="How sure the link is, 0..1", examples=[0.95])
+    reasons: list[str] = Field(examples=[["recipient state state:TW", "system system:nasams"]])
+    sentence: str | None = Field(None, description="The evidence sentence that states the claim")
+    source: ClaimSource
+    relays: str | None = Field(None, description="The outlet the sentence says it relays (\"Reuters reported\", "
+                               "\"according to Reuters\", \"citing Reuters\")", examples=["Reuters"])
+
+
+class Relay(BaseModel):
+    source: str = Field(examples=["source:2025-11-18-nasams-wire"])
+    outlet: str = Field(examples=["Reuters"])
+
+
+class Corroboration(BaseModel):
+    sources: int = Field(description="Distinct sources that tell the stage", examples=[3])
+    independent: int = Field(description="Distinct outlets or sources once a source that relays an outlet counts with it",
+                             examples=[2])
+    relayed: list[Relay]
+
+
+class Side(BaseModel):
+    value: str = Field(examples=["1160000000 USD"])
+    claims: list[str]
+    sources: list[str]
+
+
+class Contradiction(BaseModel):
+    field: Literal["amount", "quantity", "date", "recipient", "supplier", "contractor"]
+    sides: list[Side]
+
+
+class DealStage(BaseModel):
+    stage: str = Field(examples=["approved"])
+    firstDate: str | None = Field(None, examples=["2024"])
+    lastDate: str | None = Field(None, examples=["2024-10-25"])
+    claims: list[ClaimView]
+    corroboration: Corroboration
+    contradictions: list[Contradiction]
+
+
+class DealJudgement(BaseModel):
+    claimA: str
+    claimB: str
+    sameDeal: bool
+    judgedBy: str | None = None
+    judgedAt: str | None = Field(None, examples=["2026-12-07T10:00:00Z"])
+    note: str | None = None
+
+
+class DealDetail(DealSummary):
+    asOf: str | None = Field(None, description="The reported time asked for: only claims of sources published by then count")
+    timeline: list[DealStage]
+    judgements: list[DealJudgement]

@@ -111,16 +111,14 @@ def deal_row(deal: str, members: Sequence[Link], claims: dict[str, Claim], names
     def union(name: str) -> list[str]:
         return sorted({v for c in told for v in getattr(c, name)})
 
-    stages = {claim_stage(c) for c in told} - {None}
-    dated = [(interval(c.date), c.date) for c in told if interval(c.date)]
     props: dict[str, object] = {
         "id": deal, "dealName": deal_name(union("recipients"), union("suppliers"), union("systems"), names),
-        "stages": [s for s in STAGE_ORDER if s in stages],
+        "stages": ordered_stages(claim_stage(c) for c in told),
         "claimCount": len(told), "sourceCount": len({c.source for c in told}),
     }
-    if dated:
-        props["firstDate"] = min(dated, key=lambda d: (d[0][0], d[1]))[1]  # type: ignore[index]
-        props["lastDate"] = max(dated, key=lambda d: (d[0][1], d[1]))[1]  # type: ignore[index]
+    first, last = date_span(c.date for c in told)
+    if first and last:
+        props["firstDate"], props["lastDate"] = first, last
     links = []
     for x in members:
         link_props: dict[str, object] = {"linkScore": round(x.score, 4), "linkReason": list(x.reasons),
@@ -132,6 +130,21 @@ def deal_row(deal: str, members: Sequence[Link], claims: dict[str, Claim], names
     known = set(names)
     return DealRow(deal, props, links, {kind: [v for v in union(kind) if v in known]
                                         for kind in ("recipients", "suppliers", "contractors", "systems")})
+
+
+def ordered_stages(stages: Iterable[str | None]) -> list[str]:
+    """The distinct stages given, in the order of a deal's life."""
+    found = set(stages)
+    return [s for s in STAGE_ORDER if s in found]
+
+
+def date_span(dates: Iterable[str | None]) -> tuple[str | None, str | None]:
+    """The earliest and the latest of partial ISO dates as written, compared as intervals (2024 starts before
+    2024-10-25 and ends after it); (None, None) when none is readable."""
+    dated = [(span, d) for d in dates if d and (span := interval(d))]
+    if not dated:
+        return None, None
+    return min(dated, key=lambda x: (x[0][0], x[1]))[1], max(dated, key=lambda x: (x[0][1], x[1]))[1]
 
 
 def deal_name(recipients: Sequence[str], suppliers: Sequence[str], systems: Sequence[str], names: dict[str, str]) -> str:

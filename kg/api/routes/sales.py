@@ -14,7 +14,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from kg import reads
-from kg.api.deps import Cursor, FromDate, ToDate, decode_cursor, encode_cursor, get_graph, get_name_index, require_read_access
+from kg.api.deps import (
+    Buyer,
+    Contractor,
+    Cursor,
+    FromDate,
+    PageSize,
+    Seller,
+    System,
+    ToDate,
+    decode_cursor,
+    encode_cursor,
+    get_graph,
+    get_name_index,
+    require_read_access,
+)
 from kg.api.models import Page, PathRow, SaleRow
 from kg.api.problems import ERROR_RESPONSES
 from kg.api.read_errors import read_errors
@@ -23,23 +37,19 @@ from kg.reads.lookup import NameLookup
 
 router = APIRouter(tags=["sales and paths"], dependencies=[Depends(require_read_access)], responses=ERROR_RESPONSES)
 
-def _name(what: str, example: str) -> object:
-    return Query(max_length=200, description=f"{what}: canonical id or name (404 when the graph holds neither)", examples=[example])
-
-
 @router.get("/sales", response_model=Page[SaleRow], summary="Arms sales with their stages, values and sources")
 def sales(
     graph: Annotated[Graph, Depends(get_graph)],
     index: Annotated[NameLookup, Depends(get_name_index)],
-    seller: Annotated[str | None, _name("Seller or supplier", "United States")] = None,
-    buyer: Annotated[str | None, _name("Buyer or recipient", "Taiwan")] = None,
-    system: Annotated[str | None, _name("Weapon system", "system:nasams")] = None,
-    contractor: Annotated[str | None, _name("Contractor", "contractor:rtx")] = None,
+    seller: Seller = None,
+    buyer: Buyer = None,
+    system: System = None,
+    contractor: Contractor = None,
     from_: FromDate = None,
     to: ToDate = None,
     min_value: Annotated[float | None, Query(ge=0, le=1e15, description="Smallest amount in the sale's currency",
                                              examples=[500000000])] = None,
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size", examples=[50])] = 50,
+    limit: PageSize = 50,
     cursor: Cursor = None,
 ) -> Page[dict[str, Any]]:
     """Each item is one sale (id, date, value, seller, buyer, systems, stages, sources and sentences).

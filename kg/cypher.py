@@ -306,8 +306,10 @@ def _neighborhood(hops: int) -> Cypher:
         + "UNWIND found AS r "
         "WITH r LIMIT $limit "
         "WITH r, startNode(r) AS a, endNode(r) AS b "
-        "RETURN a.id AS source, labels(a) AS sourceLabels, a.name AS sourceName, type(r) AS type, "
-        "b.id AS target, labels(b) AS targetLabels, b.name AS targetName, b.date AS targetDate, a.date AS sourceDate"
+        # a deal is named by dealName: drawn next to its claims, it reads as its name, not its id
+        "RETURN a.id AS source, labels(a) AS sourceLabels, coalesce(a.name, a.dealName) AS sourceName, type(r) AS type, "
+        "b.id AS target, labels(b) AS targetLabels, coalesce(b.name, b.dealName) AS targetName, b.date AS targetDate, "
+        "a.date AS sourceDate"
     )
 
 

@@ -20,8 +20,8 @@ from kg.property_graph import ENTITY_ROOTS
 
 TEMPLATE = Path(__file__).parent / "explore.html"
 STATIC_DIR = Path(__file__).parent / "static"
-#: Scripts in load order: the graph library, then the explorer.
-SCRIPTS = ("vendor/cytoscape.min.js", "explore.js")
+#: Scripts in load order: the graph library, the deal view, then the explorer (which builds the deal view).
+SCRIPTS = ("vendor/cytoscape.min.js", "deal-view.js", "explore.js")
 STYLES = ("explore.css",)
 ASSETS_PATH = "/explore/assets"
 #: The served page may load its own scripts and call its own API, nothing else.

@@ -79,7 +79,11 @@
         }
       }
       const body = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(body.detail || body.title || `${response.status} ${response.statusText}`);
+      if (!response.ok) {
+        const error = new Error(body.detail || body.title || `${response.status} ${response.statusText}`);
+        error.status = response.status; // the deal view tells "not found" from other failures
+        throw error;
+      }
       return body;
     }
     const enc = encodeURIComponent;
@@ -89,6 +93,8 @@
       event: (id) => get(`/events/${enc(id)}`),
       neighbours: (id, kind) => get(kind === "event" ? `/events/${enc(id)}/neighbors?depth=1` : `/entities/${enc(id)}/neighbors?depth=1`),
       timeline: async (id) => (await get(`/entities/${enc(id)}/events?limit=200`)).items,
+      deal: (id, asOf) => get(`/deals/${enc(id)}${asOf ? `?as_of=${enc(asOf)}` : ""}`),
+      deals: (party) => get(`/deals?party=${enc(party)}&limit=50`),
       sourceLink: (sourceId) => `${boot.api}/sources/${enc(sourceId)}`,
     };
   }
@@ -112,6 +118,8 @@
         return { center: id, nodes: [...ids].map((x) => nodes.get(x)).filter(Boolean), edges, truncated: false };
       },
       timeline: async (id) => boot.timelines[id] || [],
+      deal: (id) => missing("deal", id),
+      deals: async () => null, // a picture holds no deals: the entity panel leaves them out
       sourceLink: () => null,
     };
   }
@@ -656,9 +664,16 @@
   }
 
   function renderPanel(...children) {
+    $("panel").classList.remove("deal");
     $("panel").replaceChildren(...children.flat(2).filter(Boolean));
     $("panel").scrollTop = 0;
   }
+
+  // The deal view (deal-view.js) draws with these helpers and this page's data source.
+  const deals = window.kgDealView({ el, section, nodeLink, renderPanel, formatAmount, safeUrl, work, setStatus, source,
+                                    expand, live: boot.mode === "api", unselect: () => cy.elements().unselect() });
+  // Only actors and weapon systems are parties to a deal.
+  const canBeParty = (types) => (types || []).some((t) => t === "Actor" || t === "WeaponSystem");
 
   async function showDetails(node) {
     const data = node.data();
@@ -666,8 +681,12 @@
       const detail = await work("Loading event…", () => source.event(data.id));
       if (detail && node.selected()) renderEvent(detail);
     } else if (data.kind === "entity") {
-      const [detail, timeline] = (await work("Loading entity…", () => Promise.all([source.entity(data.id), source.timeline(data.id)]))) || [];
-      if (detail && node.selected()) renderEntity(detail, timeline || []);
+      // A failed deal list must not hide the entity: the panel is shown without it.
+      const party = canBeParty(data.types) ? source.deals(data.id).catch(() => null) : Promise.resolve(null);
+      const [detail, timeline, found] = (await work("Loading entity…", () => Promise.all([source.entity(data.id), source.timeline(data.id), party]))) || [];
+      if (detail && node.selected()) renderEntity(detail, timeline || [], found);
+    } else if ((data.types || []).includes("Deal") && deals.canOpen) {
+      await deals.open(data.id, null, () => node.selected());
     } else {
       renderPanel(el("h2", { text: data.label }), typeChips(data.types), el("div", { class: "id", text: data.id }),
                   props([["date", data.date]]));
@@ -683,6 +702,7 @@
         ["date", d.date && `${d.date}${d.date_precision ? ` (${d.date_precision})` : ""}`], ["until", d.end_date],
         ["value", formatAmount(d.amount, d.currency)], ["quantity", d.quantity], ["status", d.status],
         ["modality", d.modality], ["description", d.description], ["quote", d.quote]])),
+      section("Deal", d.deal ? el("p", { class: "deal" }, deals.link(d.deal.id, d.deal.name)) : null),
       section("Participants", d.participants.length ? el("ul", { class: "plain" }, d.participants.map((p) =>
         el("li", {}, el("span", { class: "muted" }, `${p.role}: `), nodeLink(p.id, p.name), ` (${mostSpecific(p.types)})`))) : null),
       section("Systems", d.systems.length ? el("ul", { class: "plain" }, d.systems.map((s) => el("li", {}, nodeLink(s.id, s.name)))) : null),
@@ -698,7 +718,7 @@
     );
   }
 
-  function renderEntity(d, timeline) {
+  function renderEntity(d, timeline, found) {
     renderPanel(
       el("h2", { text: d.name }),
       typeChips(d.types),
@@ -718,6 +738,7 @@
       section("Relations", d.relations.length ? el("ul", { class: "plain" }, d.relations.map((r) => el("li", {},
         el("span", { class: "muted" }, r.direction === "out" ? `${humanise(r.type)} → ` : `← ${humanise(r.type)} `),
         nodeLink(r.id, r.name)))) : null),
+      section("Deals", deals.listFor(found)),
       section("Evidence", evidenceList(d.evidence)),
     );
   }
@@ -775,7 +796,7 @@
 
   // -- start -----------------------------------------------------------------------------------
 
-  window.kgExplorer = { cy, focus, expand, search: runSearch, showMore, minLabelPx: MIN_LABEL_PX, minEdgeLabelPx: MIN_EDGE_LABEL_PX };
+  window.kgExplorer = { cy, focus, expand, search: runSearch, showMore, openDeal: deals.open, minLabelPx: MIN_LABEL_PX, minEdgeLabelPx: MIN_EDGE_LABEL_PX };
   if (boot.mode === "embedded") {
     addSubgraph(boot.subgraph);
     cy.nodes().forEach((n) => n.data("expanded", true));
@@ -784,8 +805,10 @@
     layout();
     focus(boot.center);
   } else {
-    const wanted = new URLSearchParams(window.location.search).get("id");
-    if (wanted) choose(wanted, wanted.startsWith("event:") ? "event" : undefined); // a link to an event opens the event
+    const params = new URLSearchParams(window.location.search);
+    const wanted = params.get("id");
+    if (wanted && wanted.startsWith("deal:")) deals.open(wanted, params.get("as_of")); // a deal opens the deal view
+    else if (wanted) choose(wanted, wanted.startsWith("event:") ? "event" : undefined); // a link to an event opens the event
     $("search").focus();
   }
 })();

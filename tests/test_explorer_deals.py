@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import headless_chromium, running_api
 from playwright.sync_api import Browser, Page
-from test_deals_graph import APPROVAL, AWARD, DOD, OFFICIAL
+from test_deals_graph import APPROVAL, AWARD, DOD
 from test_explorer import TIMEOUT_MS, Recorder, assert_clean, wait_idle
 
 from kg.cypher import Cypher
@@ -28,17 +28,7 @@ DSCA_SOURCE = "source:2024-10-25-dsca-taiwan-nasams"
 
 
 @pytest.fixture(scope="module")
-def official(loader, sample) -> Iterator[None]:
-    """The official folders loaded on the sample corpus for this module, unloaded after it."""
-    summary = loader.load(OFFICIAL)
-    assert not summary.rejected, [str(r) for r in summary.rejected]
-    yield
-    for report in summary.reports:
-        loader.unload(report.source_id)
-
-
-@pytest.fixture(scope="module")
-def deal(graph: Graph, official: None) -> str:
+def deal(graph: Graph, official: list[str]) -> str:
     """The Taiwan NASAMS deal's id, as the graph holds it."""
     found = DealStore(graph).claims_and_deals([APPROVAL]).get(APPROVAL)
     assert found, "the NASAMS approval tells no deal"
@@ -46,7 +36,7 @@ def deal(graph: Graph, official: None) -> str:
 
 
 @pytest.fixture(scope="module")
-def api_url(settings: Settings, graph: Graph, official: None) -> Iterator[str]:
+def api_url(settings: Settings, graph: Graph, official: list[str]) -> Iterator[str]:
     with running_api(settings, graph) as url:
         yield url
 

@@ -34,6 +34,17 @@ Events' participants
     the roles are equal (exact strings). Events need at least one shared
     participant.
 
+Roles
+    Scored on matched events only: each pair of matched events contributes its
+    (role, entity) pairs, the predicted entity read through the entity matching
+    (a predicted entity without a gold match never equals a gold one). A pair in
+    both is a true positive for its role, one only predicted a false positive,
+    one only in gold a false negative; "roles" sums every role. Role accuracy
+    is the share of the gold participants of matched events that the prediction
+    names in the event (right or wrong role) and gives the right role; gold
+    participants the prediction leaves out are counted apart ("absent"), so a
+    missing participant and a wrong role are told apart.
+
 Evidence
     Words are the case-folded runs of letters and digits (``$698,948,760`` gives
     ``698``, ``948``, ``760``), taken as sets. Overlap is ``|A & B| / min(|A|,
@@ -248,18 +259,87 @@ class KindResult:
 
 
 @dataclass
+class RoleResult:
+    """The roles of matched events: counts per role and how the gold participants fared."""
+
+    per_role: dict[str, Counts] = field(default_factory=dict)
+    right: int = 0  # gold participants named in the predicted event in the same role
+    wrong_role: int = 0  # named there, in another role only
+    absent: int = 0  # not named in the predicted event
+
+    def add(self, other: RoleResult) -> None:
+        for role, counts in other.per_role.items():
+            self.per_role.setdefault(role, Counts()).add(counts)
+        self.right += other.right
+        self.wrong_role += other.wrong_role
+        self.absent += other.absent
+
+    @property
+    def total(self) -> Counts:
+        total = Counts()
+        for counts in self.per_role.values():
+            total.add(counts)
+        return total
+
+    @property
+    def accuracy(self) -> float | None:
+        """Right roles over the gold participants the prediction names; None when it names none."""
+        judged = self.right + self.wrong_role
+        return self.right / judged if judged else None
+
+    def as_dict(self) -> dict[str, Any]:
+        accuracy = self.accuracy
+        return {**self.total.as_dict(), "accuracy_on_matched_events": None if accuracy is None else round(accuracy, 4),
+                "gold_participants": {"right": self.right, "wrong_role": self.wrong_role, "absent": self.absent}}
+
+
+def score_roles(gold: list[EventAnn], pred: list[EventAnn], event_pairs: Mapping[int, int],
+                entity_match: Mapping[str, str]) -> RoleResult:
+    """The roles of the matched events (gold index -> pred index), entities compared through
+    ``entity_match`` (gold id -> pred id)."""
+    to_gold = {p: g for g, p in entity_match.items()}
+    result = RoleResult()
+    for gi, pi in sorted(event_pairs.items()):
+        gold_pairs: set[tuple[str, Any]] = {(p.role, p.entity) for p in gold[gi].participants}
+        # a predicted entity without a gold match stays a ("pred", id) pair: never equal to a gold id
+        pred_pairs: set[tuple[str, Any]] = {(p.role, to_gold.get(p.entity, ("pred", p.entity)))
+                                            for p in pred[pi].participants}
+        for role, _ in gold_pairs & pred_pairs:
+            result.per_role.setdefault(role, Counts()).tp += 1
+        for role, _ in pred_pairs - gold_pairs:
+            result.per_role.setdefault(role, Counts()).fp += 1
+        for role, _ in gold_pairs - pred_pairs:
+            result.per_role.setdefault(role, Counts()).fn += 1
+        named_entities = {e for _, e in pred_pairs}
+        right = len(gold_pairs & pred_pairs)
+        named = sum(1 for _, entity in gold_pairs if entity in named_entities)
+        result.right += right
+        result.wrong_role += named - right
+        result.absent += len(gold_pairs) - named
+    result.per_role = dict(sorted(result.per_role.items()))
+    return result
+
+
+@dataclass
 class FileScore:
     id: str
     entities: KindResult
     events: KindResult
+    roles: RoleResult = field(default_factory=RoleResult)
     gold_file: str | None = None
     pred_file: str | None = None
     missing_prediction: bool = False
+    #: what the score was computed from, for the categories of --details (loaders/evaluation_details.py)
+    gold: Annotation = field(default_factory=Annotation, repr=False)
+    pred: Annotation = field(default_factory=Annotation, repr=False)
+    entity_pairs: dict[int, int] = field(default_factory=dict, repr=False)
+    event_pairs: dict[int, int] = field(default_factory=dict, repr=False)
 
     def as_dict(self, *, details: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "gold": self.gold_file, "pred": self.pred_file,
                                 "missing_prediction": self.missing_prediction,
-                                "entities": self.entities.counts.as_dict(), "events": self.events.counts.as_dict()}
+                                "entities": self.entities.counts.as_dict(), "events": self.events.counts.as_dict(),
+                                "roles": self.roles.as_dict()}
         if details:
             data["details"] = {"entities": self.entities.details(), "events": self.events.details()}
         return data
@@ -298,12 +378,24 @@ class EvaluationReport:
     def per_type(self) -> dict[str, dict[str, Counts]]:
         return {"entities": self._per_type("entities"), "events": self._per_type("events")}
 
+    @property
+    def roles(self) -> RoleResult:
+        """The roles of matched events over all files (micro-averaged), per role and overall."""
+        total = RoleResult()
+        for f in self.files:
+            total.add(f.roles)
+        total.per_role = dict(sorted(total.per_role.items()))
+        return total
+
     def as_dict(self, *, details: bool = False) -> dict[str, Any]:
-        """JSON-able: overall and per-type scores, per file, unpaired files; matched/FP/FN items with ``details``."""
+        """JSON-able: overall, per-type and per-role scores, per file, unpaired files; matched/FP/FN items with ``details``."""
+        roles = self.roles
         return {
             "entities": self.entities.as_dict(),
             "events": self.events.as_dict(),
+            "roles": roles.as_dict(),
             "per_type": {kind: {name: c.as_dict() for name, c in rows.items()} for kind, rows in self.per_type.items()},
+            "per_role": {role: c.as_dict() for role, c in roles.per_role.items()},
             "per_file": [f.as_dict(details=details) for f in self.files],
             "unpaired": {"missing_prediction": self.missing_prediction, "without_gold": self.without_gold},
         }
@@ -399,7 +491,9 @@ def score_pair(gold: Annotation, pred: Annotation | None, *, compatible: TypeChe
     event_pairs = match_events(gold.events, pred.events, by_id)
     events = _kind_result([_event_item(e, i, g_names) for i, e in enumerate(gold.events)],
                           [_event_item(e, i, p_names) for i, e in enumerate(pred.events)], event_pairs)
-    return FileScore(id=article_id, entities=entities, events=events, missing_prediction=missing)
+    return FileScore(id=article_id, entities=entities, events=events,
+                     roles=score_roles(gold.events, pred.events, event_pairs, by_id), missing_prediction=missing,
+                     gold=gold, pred=pred, entity_pairs=entity_pairs, event_pairs=event_pairs)
 
 
 def _kind_result(gold: list[Item], pred: list[Item], pairs: dict[int, int]) -> KindResult:
@@ -524,7 +618,7 @@ def annotation_from_data(data: Any, origin: Path | str) -> Annotation:
 
 
 __all__ = [
-    "Counts", "EvaluationError", "EvaluationReport", "FileScore", "Item", "KindResult", "annotation_files",
+    "Counts", "EvaluationError", "EvaluationReport", "FileScore", "Item", "KindResult", "RoleResult", "annotation_files",
     "annotation_from_data", "evidence_overlap", "evidence_words", "match_entities", "match_events", "match_name",
-    "ontology_type_check", "pair_files", "read_dir", "score_annotations", "score_dirs", "score_files", "score_pair",
+    "ontology_type_check", "pair_files", "read_dir", "score_annotations", "score_dirs", "score_files", "score_pair", "score_roles",
 ]

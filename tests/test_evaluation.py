@@ -24,8 +24,10 @@ from loaders.evaluation import (
     score_dirs,
     score_pair,
 )
+from loaders.evaluation_details import CATEGORIES, categorise
 
 ANNOTATIONS = PROJECT_ROOT / "data" / "annotations"
+DEV = PROJECT_ROOT / "data" / "dev"
 GOLD_FILES = sorted(ANNOTATIONS.glob("*.yaml"))
 runner = CliRunner()
 
@@ -231,6 +233,134 @@ def test_per_type_and_overall_counts_are_micro_averaged_over_files() -> None:
     assert details["events"]["false_negatives"][0]["name"] == "Statement: Wellington Koo (speaker)"
 
 
+# -- roles of matched events ----------------------------------------------------------------
+
+ROLE_ENTITIES = [ent("us", "State", "United States"), ent("tw", "State", "Taiwan"), ent("rtx", "Contractor", "RTX"),
+                 ent("koo", "Official", "Wellington Koo")]
+ROLE_PRED_ENTITIES = [ent("a", "State", "United States"), ent("b", "State", "Taiwan"), ent("c", "Contractor", "RTX"),
+                      ent("d", "Official", "Wellington Koo"), ent("x", "Contractor", "Lockheed Martin")]
+SALE, AWARD = "The United States sold arms to Taiwan.", "RTX won a contract for Taiwan."
+
+
+def test_roles_of_matched_events_are_scored_per_role_through_the_entity_matching() -> None:
+    gold = ann(ROLE_ENTITIES, [ev("ArmsSale", ("us", "seller"), ("tw", "buyer"), evidence=SALE),
+                               ev("ContractAward", ("rtx", "contractor"), ("tw", "recipient"), evidence=AWARD)])
+    pred = ann(ROLE_PRED_ENTITIES, [
+        ev("ArmsSale", ("a", "seller"), ("b", "recipient"), evidence=SALE),  # Taiwan in a wrong role
+        ev("ContractAward", ("c", "contractor"), ("x", "recipient"), evidence=AWARD),  # Taiwan absent, an unmatched entity
+        ev("Statement", ("d", "speaker"), evidence="Koo said so."),  # not matched: its roles are not scored
+    ])
+    report = score_annotations({"f": gold}, {"f": pred})
+    assert counts(report.events) == (2, 1, 0)
+    roles = report.roles
+    assert {r: counts(c) for r, c in roles.per_role.items()} == {
+        "buyer": (0, 0, 1), "contractor": (1, 0, 0), "recipient": (0, 2, 1), "seller": (1, 0, 0)}
+    assert counts(roles.total) == (2, 2, 2)
+    assert (roles.right, roles.wrong_role, roles.absent) == (2, 1, 1)
+    assert roles.accuracy == pytest.approx(2 / 3)
+    data = report.as_dict()
+    assert data["roles"]["tp"] == 2 and data["roles"]["accuracy_on_matched_events"] == pytest.approx(0.6667)
+    assert data["roles"]["gold_participants"] == {"right": 2, "wrong_role": 1, "absent": 1}
+    assert data["per_role"]["recipient"] == {"tp": 0, "fp": 2, "fn": 1, "precision": 0.0, "recall": 0.0, "f1": 0.0}
+    assert data["per_file"][0]["roles"]["fp"] == 2
+    # a perfect prediction has perfect roles; no matched event leaves the accuracy undefined
+    assert score_annotations({"f": gold}, {"f": gold}).roles.accuracy == 1.0
+    assert score_annotations({"f": gold}, {"f": ann(ROLE_PRED_ENTITIES)}).roles.accuracy is None
+
+
+def _categories(details: Any, kind: str, group: str) -> dict[str, list[str]]:
+    """category -> ids of the items in it, only the non-empty categories."""
+    return {c: [e.item.id for e in entries] for c, entries in details.groups[(kind, group)].items() if entries}
+
+
+def test_missed_and_extra_entities_fall_into_categories() -> None:
+    gold = ann([
+        ent("pgz", "Contractor", "PGZ"),  # predicted wider
+        ent("swiss", "GovernmentAgency", "Swiss Federal Department of Defence"),  # predicted narrower
+        ent("warsaw", "Place", "Warsaw"),  # predicted as a State
+        ent("pl", "State", "Poland"),  # missed; in the reference lists
+        ent("krab", "WeaponSystem", "Krab Zeta"),  # missed; not in them
+        ent("gaza", "Place", "Gaza Strip", "Gaza"),  # matched, and predicted a second time
+    ])
+    pred = ann([
+        ent("p1", "Contractor", "PGZ Group"), ent("p2", "GovernmentAgency", "Department of Defence"),
+        ent("p3", "State", "Warsaw"), ent("p4", "Place", "Gaza Strip"), ent("p5", "Place", "Gaza"),
+        ent("p6", "Place", "Bern"), ent("p7", "MediaOutlet", "Reuters"), ent("p8", "WeaponSystem", "F-16C Block 70"),
+    ])
+    report = score_annotations({"f": gold}, {"f": pred})
+    details = categorise(report)
+    assert _categories(details, "entities", "missed") == {
+        "wrong type": ["warsaw"], "span wider": ["pgz"], "span narrower": ["swiss"],
+        "name in the reference lists": ["pl"], "name not in the reference lists": ["krab"]}
+    assert _categories(details, "entities", "extra") == {
+        "wrong type": ["p3"], "span wider": ["p1"], "span narrower": ["p2"], "duplicate of a matched entity": ["p5"],
+        "kind the contract leaves out": ["p6", "p7"], "not in the gold": ["p8"]}
+    # every missed and extra item is in exactly one category
+    assert sum(map(len, _categories(details, "entities", "missed").values())) == report.entities.fn == 5
+    assert sum(map(len, _categories(details, "entities", "extra").values())) == report.entities.fp == 7
+    wider = details.groups[("entities", "missed")]["span wider"][0]
+    assert (wider.file, wider.note) == ("f", "predicted as Contractor 'PGZ Group'")
+    # recall by whether the name is listed: PGZ and Poland are, the others are not (Gaza Strip matched)
+    by_reference = {c: counts(n) for c, n in details.reference_recall.items()}
+    assert by_reference == {"name in the reference lists": (0, 0, 2), "name not in the reference lists": (1, 0, 3)}
+
+
+def _event(id_: str, type_: str, evidence: str, *participants: tuple[str, str]) -> dict[str, Any]:
+    return {**ev(type_, *participants, evidence=evidence), "id": id_}
+
+
+def test_missed_extra_and_matched_events_fall_into_categories() -> None:
+    visit = "Koo toured an air base on Monday."
+    delivery, said = "RTX delivered missiles to Taiwan.", "Koo said the deal was good."
+    gold = ann([*ROLE_ENTITIES, ent("lin", "Person", "Lin Chia-lung")], [
+        _event("g1", "ArmsSale", SALE, ("us", "seller"), ("tw", "buyer")),
+        _event("g2", "Delivery", delivery, ("rtx", "supplier"), ("tw", "recipient")),
+        _event("g3", "Statement", said, ("koo", "speaker")),
+        _event("g4", "Visit", visit, ("koo", "visitor"), ("tw", "host"), ("us", "host")),
+        _event("g5", "Other", visit, ("us", "actor")),
+        _event("g6", "Delay", "Deliveries were delayed by months.", ("us", "supplier")),
+        _event("g7", "ArmsSale", "A second sale followed in March.", ("us", "seller"), ("tw", "buyer")),
+    ])
+    pred = ann([*ROLE_PRED_ENTITIES, ent("y", "Person", "Hsiao Bi-khim")], [
+        _event("p1", "ArmsSale", SALE, ("a", "buyer"), ("b", "seller")),  # roles swapped
+        _event("p2", "ContractAward", delivery, ("c", "contractor")),  # RTX's event, another type
+        _event("p3", "Statement", said, ("y", "speaker")),  # same sentence and type, nobody matched
+        _event("p4", "Visit", visit, ("d", "visitor"), ("a", "addressee"), ("c", "partner")),  # matched to g4
+        _event("p5", "Visit", visit, ("d", "visitor")),  # would match g4 too
+        _event("p6", "CoProduction", "Joint production was discussed.", ("a", "partner")),
+        _event("p7", "Visit", "Another trip was planned.", ("a", "visitor")),
+    ])
+    report = score_annotations({"f": gold}, {"f": pred})
+    assert [(g.id, p.id) for g, p in report.files[0].events.matched] == [("g4", "p4")]
+    details = categorise(report)
+    assert _categories(details, "events", "missed") == {
+        "wrong roles": ["g1"], "wrong type": ["g2"], "participants not matched": ["g3"],
+        "another event found in its sentence": ["g5"], "type not predicted in the article": ["g6"],
+        "not found": ["g7"]}
+    assert _categories(details, "events", "extra") == {
+        "wrong roles": ["p1"], "wrong type": ["p2"], "participants not matched": ["p3"],
+        "duplicate of a matched event": ["p5"], "type not in the gold of the article": ["p6"], "not in the gold": ["p7"]}
+    # g4: the United States named in another role, Taiwan not named, RTX named though not a participant
+    assert _categories(details, "events", "matched") == {
+        "wrong role": ["g4"], "missing participant": ["g4"], "extra participant": ["g4"]}
+    swapped = details.groups[("events", "missed")]["wrong roles"][0]
+    assert swapped.note == "predicted ArmsSale: United States (buyer), Taiwan (seller)"
+    data = details.as_dict()
+    json.dumps(data)
+    assert set(data["events"]) == {"missed", "extra", "matched"}
+    assert data["events"]["missed"]["wrong type"]["count"] == 1
+    assert data["events"]["missed"]["wrong type"]["items"][0]["id"] == "g2"
+    assert list(data["entities"]["missed"]) == list(CATEGORIES[("entities", "missed")])
+
+
+def test_a_missing_prediction_puts_every_gold_item_among_the_misses() -> None:
+    gold = ann(ROLE_ENTITIES, [ev("ArmsSale", ("us", "seller"), evidence=SALE)])
+    details = categorise(score_annotations({"f": gold}, {}))
+    assert _categories(details, "entities", "missed") == {
+        "name in the reference lists": ["us", "tw", "rtx", "koo"]}
+    assert _categories(details, "events", "missed") == {"type not predicted in the article": ["events[0]"]}
+
+
 def test_missing_predictions_count_as_false_negatives_and_extra_ones_are_listed() -> None:
     gold = {"a": ann([ent("us", "State", "United States")], [ev("ArmsSale", ("us", "seller"))])}
     pred = {"z": ann([ent("us", "State", "United States")])}
@@ -423,3 +553,30 @@ def test_extractor_output_pairs_with_the_gold_file_of_its_text(tmp_path: Path) -
     _write(pred / "000_nasams.yaml", SMALL)  # named after the text, no article id
     report = score_dirs(gold, pred)
     assert report.files[0].pred_file == str(pred / "000_nasams.yaml") and report.entities.f1 == 1.0
+
+
+def test_kg_eval_articles_gives_role_figures_and_categories_on_the_dev_set() -> None:
+    """The real extractor on data/dev, through the command: per-role figures and --details categories."""
+    args = ["eval", "--gold", str(DEV / "gold"), "--articles", str(DEV / "articles"), "--details"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == ExitCode.OK, result.output
+    data = json.loads(result.stdout)
+    assert data["per_role"] and {"seller", "buyer", "speaker"} <= set(data["per_role"])
+    roles = data["roles"]
+    assert roles["tp"] == sum(r["tp"] for r in data["per_role"].values()) > 0
+    assert 0 < roles["accuracy_on_matched_events"] <= 1
+    assert sum(roles["gold_participants"].values()) == roles["tp"] + roles["fn"]
+    for kind in ("entities", "events"):
+        for group, tally in (("missed", "fn"), ("extra", "fp")):
+            cats = data["details"][kind][group]
+            assert list(cats) == list(CATEGORIES[(kind, group)])
+            assert sum(c["count"] for c in cats.values()) == data[kind][tally]
+    assert sum(data["details"]["entities"]["recall_by_reference"][c]["tp"]
+               for c in ("name in the reference lists", "name not in the reference lists")) == data["entities"]["tp"]
+
+    human = runner.invoke(app, args)
+    assert human.exit_code == ExitCode.OK, human.output
+    text = " ".join(human.stdout.split())
+    assert "roles (matched events)" in text and "role seller" in text and "role accuracy on matched events" in text
+    assert "missed entity, name not in the reference lists:" in text and "missed event, " in text
+    assert "entity recall by name: in the reference lists" in text

@@ -60,7 +60,7 @@ def _extract_articles(directory: Path, *, quiet: bool) -> list[Any]:
     return predicted
 
 
-def _print_eval(report: Any, *, details: bool) -> None:
+def _print_eval(report: Any, categories: Any | None) -> None:
     table = Table(title="Extraction scores", title_justify="left")
     table.add_column("")
     for column in ("tp", "fp", "fn", "precision", "recall", "f1"):
@@ -69,29 +69,49 @@ def _print_eval(report: Any, *, details: bool) -> None:
     def row(label: str, counts: Any, **style: Any) -> None:
         table.add_row(escape(label), *_cells(counts), **style)
 
+    roles = report.roles
     row("entities", report.entities, style="bold")
-    row("events", report.events, style="bold", end_section=True)
+    row("events", report.events, style="bold")
+    row("roles (matched events)", roles.total, style="bold", end_section=True)
     per_type = report.per_type
     for kind in ("entities", "events"):
         for name, counts in per_type[kind].items():
             row(f"  {kind[:-1] if kind == 'events' else 'entity'} {name}", counts)
+    for name, counts in roles.per_role.items():
+        row(f"  role {name}", counts)
     out.print(table)
+    accuracy = "n/a" if roles.accuracy is None else f"{roles.accuracy:.3f}"
+    out.print(f"role accuracy on matched events: {accuracy} ({roles.right} gold participants in the right role, "
+              f"{roles.wrong_role} in a wrong one, {roles.absent} not named by the prediction)", highlight=False)
     for item in report.missing_prediction:
         err.print(f"[yellow]missing prediction:[/] {escape(item)} (its items count as missed)", highlight=False)
     for item in report.without_gold:
         err.print(f"[yellow]no gold for:[/] {escape(item)} (not scored)", highlight=False)
-    if not details:
-        return
-    for score in report.files:
-        lines = [(f"{kind[:-1] if kind == 'events' else 'entity'}", tag, item)
-                 for kind in ("entities", "events")
-                 for tag, items in (("missed", getattr(score, kind).false_negatives),
-                                    ("extra ", getattr(score, kind).false_positives))
-                 for item in items]
-        out.print(f"[bold]{escape(score.id)}[/]: {len(lines)} missed or extra", highlight=False)
-        for kind, tag, item in lines:
-            label = item.name if kind == "event" else f"{item.type} {item.name!r}"
-            out.print(escape(f"  {tag} {kind} {label}"), highlight=False, soft_wrap=True)
+    if categories is not None:
+        _print_categories(categories)
+
+
+def _print_categories(categories: Any) -> None:
+    """--details: per list (missed or extra entities and events, matched events with other participants),
+    the count of each category, then its items."""
+    from loaders.evaluation_details import IN_REFERENCE
+
+    for (kind, group), by_category in categories.groups.items():
+        noun = "entity" if kind == "entities" else "event"
+        heading = f"{group} {noun}" if group != "matched" else "matched event"
+        total = sum(len(entries) for entries in by_category.values())
+        out.print(f"[bold]{escape(heading)}[/]: {total}", highlight=False)
+        for category, entries in by_category.items():
+            if not entries:
+                continue
+            out.print(escape(f"  {heading}, {category}: {len(entries)}"), highlight=False, soft_wrap=True)
+            for entry in entries:
+                label = entry.item.name if kind == "events" else f"{entry.item.type} {entry.item.name!r}"
+                note = f" ({entry.note})" if entry.note else ""
+                out.print(escape(f"    {entry.file}: {label}{note}"), highlight=False, soft_wrap=True)
+    parts = [f"{'in' if name == IN_REFERENCE else 'not in'} the reference lists {c.recall:.3f} ({c.tp} of {c.tp + c.fn})"
+             for name, c in categories.reference_recall.items()]
+    out.print("entity recall by name: " + "; ".join(parts), highlight=False)
 
 
 def _official_predictions(directory: Path, *, quiet: bool) -> tuple[dict[str, Any], list[str]]:
@@ -249,11 +269,13 @@ def eval_(
                                                                       "SIPRI CSV): parse, then score each kind's fields.")] = None,
     deals: Annotated[bool, typer.Option("--deals", help="Link the claims of the sample corpus into deals and score the "
                                                         "links against the gold deal links: pairwise precision and recall.")] = False,
-    details: Annotated[bool, typer.Option("--details", help="Also list, per file, the missed (FN) and extra (FP) items; "
-                                                            "with --deals, the wrong merges and missed links.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="Also list the missed (FN) and extra (FP) items and the "
+                                                            "matched events with other participants, by category "
+                                                            "(wrong type, span, name not in the reference lists, wrong "
+                                                            "roles ...); with --deals, the wrong merges and missed links.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Score extraction output against gold annotations: precision, recall and F1 for entities and events.
+    """Score extraction output against gold annotations: precision, recall and F1 for entities, events and the roles of matched events.
 
     Give exactly one of --pred (annotation files), --articles (texts to run the
     extractor on) or --official (official sources to parse: field-level precision and recall
@@ -267,6 +289,7 @@ def eval_(
     # imported here, not at the top: pyshacl and rdflib slow every kg start-up
     from loaders.annotations import AnnotationError
     from loaders.evaluation import EvaluationError, annotation_files, read_dir, score_files
+    from loaders.evaluation_details import categorise
 
     if deals:
         if any(option is not None for option in (pred, articles, official)):
@@ -306,7 +329,11 @@ def eval_(
         raise _fail(str(exc), ExitCode.USAGE) from None
     except AnnotationError as exc:
         raise _fail(str(exc)) from None
+    categories = categorise(report) if details else None
     if as_json:
-        _print_json(report.as_dict(details=details))
+        data = report.as_dict(details=details)
+        if categories is not None:
+            data["details"] = categories.as_dict()
+        _print_json(data)
     else:
-        _print_eval(report, details=details)
+        _print_eval(report, categories)

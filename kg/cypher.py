@@ -518,9 +518,10 @@ DEALS_OF_RECIPIENTS = Cypher(
     "UNWIND $ids AS id MATCH (:Actor {id: id})<-[:DEAL_RECIPIENT]-(d:Deal) RETURN DISTINCT d.id AS id"
 )
 
-#: Every link of these deals, with the compared fields of its claim.
+#: Every link of these deals, with the compared fields of its claim. The pattern starts at the deal, found by
+#: id: ArcadeDB plans from the first node, and (e:Event)-[...]->(d:Deal {id: id}) scanned every event per id.
 LINKS_OF_DEALS = Cypher(
-    "UNWIND $ids AS id MATCH (e:Event)-[r:TELLS_DEAL]->(d:Deal {id: id}) "
+    "UNWIND $ids AS id MATCH (d:Deal {id: id})<-[r:TELLS_DEAL]-(e:Event) "
     "RETURN e.id AS claim, d.id AS deal, r.linkScore AS score, r.linkReason AS reasons, r.dealStage AS stage, "
     "r.claimFeatures AS features"
 )

@@ -331,3 +331,32 @@ def test_a_claims_system_names_are_those_its_own_sentence_uses() -> None:
     assert "m1a2 sepv3" in claims["delivery-1"].system_names and "m1a1" not in claims["delivery-1"].system_names
     assert "abrams tanks" in claims["delivery-1"].system_names  # the canonical name always counts
     assert "m1a1" not in claims["armssale-3"].system_names
+
+
+def test_a_load_relinks_only_the_deals_its_claims_can_join_and_gets_the_links_of_relinking_them_all() -> None:
+    """What the graph does per load (loaders.deals.relink): of the stored deals, only those a new claim
+    scores a link with (or a judgement ties to one) are linked again; the result is that of linking the
+    new claims with every stored deal."""
+    from kg.deal_store import StoredLink
+    from loaders.deals.relink import _joinable
+
+    narrowed = 0
+    for seed in range(12):
+        claims = random_claims(seed)
+        sources = sorted({c.source for c in claims})
+        late = set(random.Random(seed).sample(sources, 3))
+        old_claims = [c for c in claims if c.source not in late]
+        new = [c for c in claims if c.source in late]
+        judged = [Judgement(old_claims[0].id, new[0].id, True), Judgement(old_claims[1].id, new[-1].id, False)]
+        stored = link(old_claims)
+        kept = [StoredLink(x.claim, x.deal, x.score, x.reasons, None, "") for x in stored]
+        everything = {c.id: c for c in claims}
+        around = {x.deal for x in stored}
+        joinable = _joinable(everything, kept, judged, around)
+        assert joinable <= around and {x.deal for x in stored if x.claim == old_claims[0].id} <= joinable
+        narrowed += len(around - joinable)
+        relinked = [x for x in stored if x.deal in joinable]
+        part = link([*new, *(c for c in old_claims if any(x.claim == c.id for x in relinked))], judged, relinked)
+        full = link(claims, judged, stored)
+        assert deals([*part, *(x for x in stored if x.deal not in joinable)]) == deals(full), f"seed {seed}"
+    assert narrowed > 0, "some stored deals are left out"

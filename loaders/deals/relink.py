@@ -1,9 +1,10 @@
 """Linking in the graph: the deals a load, an unload or a judgement changes, relinked and written.
 
-Linking is incremental. A load links its new claims against the deals they could join (the deals of
-their recipients: a link needs a shared recipient), the deals its replaced claims were in, and the deals
-that judgements tie to those; nothing else is read, and only the deals whose links change are written
-again. The claims of stored deals are read back from their links' ``claimFeatures``, so no source is
+Linking is incremental. A load links its new claims against the deals they could join, the deals its
+replaced claims were in, and the deals that judgements tie to those. The deals they could join are read
+by recipient (a link needs a shared recipient); of those, only the ones a new claim scores a link with are
+linked again (a busy recipient has thousands of deals, and the others cannot change). Only the deals
+whose links change are written again. The claims of stored deals are read back from their links' ``claimFeatures``, so no source is
 parsed again. An unload relinks the deals its claims were in: the claims left keep their deal (an existing
 deal is split only by a judgement, :mod:`loaders.deals.linker`), and a deal left without claims goes.
 """
@@ -15,10 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from kg.deal_store import DealRow, DealStore, StoredLink, judgement_id
 from loaders.deals.claims import Claim, recipient_keys
-from loaders.deals.linker import Judgement, Link, interval, link
+from loaders.deals.linker import THRESHOLD, Judgement, Link, Unit, compare, interval, link, units_of
+from loaders.deals.names import distinctive, initials, tokens, words
 
 #: The stages of a deal's life in order; "order" is a sale that states no stage (a register row dated by its order year).
 STAGE_ORDER = ("requested", "notified", "approved", "order", "contracted", "delivered", "delayed", "blocked", "cancelled")
@@ -58,7 +61,8 @@ def link_claims(store: DealStore, claims: Sequence[Claim] = (), stale: Iterable[
     """Link ``claims`` (new or reloaded ones, already in the graph) and relink the deals ``stale`` (deals that
     lost claims or gained a judgement), writing the deals that change, in one transaction."""
     started = time.perf_counter()
-    region = set(stale) | store.deals_of_recipients(r for c in claims for r in c.recipients)
+    around = store.deals_of_recipients(r for c in claims for r in c.recipients) - set(stale)
+    region = set(stale) | around
     old = store.links(region)
     new_ids = {c.id for c in claims}
     judgements = store.judgements({link_.claim for link_ in old} | new_ids)
@@ -68,14 +72,84 @@ def link_claims(store: DealStore, claims: Sequence[Claim] = (), stale: Iterable[
         region |= more
         old += store.links(more)
         judgements = store.judgements({link_.claim for link_ in old} | new_ids)
+    judged = [Judgement(j["claimA"], j["claimB"], bool(j["sameDeal"])) for j in judgements]
     kept = [link_ for link_ in old if link_.claim not in new_ids]
     every = {c.id: c for c in (Claim.from_json(link_.features) for link_ in kept)}
     every.update({c.id: c for c in claims})
-    links = link(list(every.values()), [Judgement(j["claimA"], j["claimB"], bool(j["sameDeal"])) for j in judgements],
-                 [Link(x.claim, x.deal, x.score, x.reasons) for x in kept])
+    # A busy recipient has thousands of deals; those none of the new claims can join stay as they are.
+    untouched = around - _joinable(every, kept, judged, around)
+    if untouched:
+        region -= untouched
+        old = [x for x in old if x.deal not in untouched]
+        kept = [x for x in kept if x.deal not in untouched]
+        every = {c: every[c] for c in [*(x.claim for x in kept), *new_ids]}
+    links = link(list(every.values()), judged, [Link(x.claim, x.deal, x.score, x.reasons) for x in kept])
     changes = _write(store, region, old, links, every)
     changes.seconds = time.perf_counter() - started
     return changes
+
+
+def _joinable(claims: dict[str, Claim], kept: Sequence[StoredLink], judged: Sequence[Judgement],
+              around: set[str]) -> set[str]:
+    """The deals of ``around`` that linking ``claims`` could change: those with a unit that a *probe* (a unit
+    with a new claim, or with a claim of a deal outside ``around``: one that lost claims or that a judgement
+    ties in) scores a link with, and those a judgement ties to a probe.
+
+    The others cannot change. Their units were linked against each other before: a pair of them that
+    scores a link and is not one deal is vetoed between the two deals, and a deal that only gains units
+    keeps its vetoes. So a deal of ``around`` joins another only through a pair with a probe (the
+    linker's candidates: a shared recipient key and a score at the threshold), and this finds every such
+    pair: it looks them up by the keys :mod:`loaders.deals.blocking` pairs units by, then scores them.
+    (Two deals kept apart only by a claim since unloaded stay apart: an unload relinks only the deals its
+    claims were in.)"""
+    deal_of = {x.claim: x.deal for x in kept}
+    units = units_of(list(claims.values()), {frozenset((j.a, j.b)) for j in judged if not j.same})
+    probes = {u.id: u for u in units.values() if any(deal_of.get(c.id) not in around for c in u.claims)}
+    wanted: dict[tuple[str, str], set[str]] = defaultdict(set)  # (recipient key, key) -> probes that look it up
+    offered: dict[tuple[str, str], set[str]] = defaultdict(set)  # (recipient key, key) -> probes that hold it
+    for probe in probes.values():
+        looks, holds = _pair_keys(probe)
+        for r in probe.recipient_keys():
+            for k in looks:
+                wanted[(r, k)].add(probe.id)
+            for k in holds:
+                offered[(r, k)].add(probe.id)
+    out: set[str] = set()
+    for unit in units.values():
+        if unit.id in probes:
+            continue
+        looks, holds = _pair_keys(unit)
+        found = {p for r in unit.recipient_keys() for k in holds for p in wanted.get((r, k), ())}
+        found |= {p for r in unit.recipient_keys() for k in looks for p in offered.get((r, k), ())}
+        for p in found:
+            score, _, veto = compare(*sorted((probes[p], unit), key=lambda u: u.id))
+            if veto is None and score >= THRESHOLD:
+                out.add(deal_of[unit.id])
+                break
+    probed = {c.id for u in probes.values() for c in u.claims}
+    out |= {deal_of[b] for j in judged for a, b in ((j.a, j.b), (j.b, j.a)) if a in probed and b in deal_of}
+    return out & around
+
+
+def _pair_keys(unit: Unit) -> tuple[set[str], set[str]]:
+    """What a unit looks a link partner up by (its systems, references, system names, their acronyms and
+    distinctive words), and what a partner's look-up can find in it (those, and every word and the
+    initials of its system names). Two units that share no key either way cannot score a link: they share
+    no system, reference or system family (:func:`loaders.deals.names.family`)."""
+    looks, holds = {*unit.union("systems"), *unit.union("references")}, set()
+    for name in unit.union("system_names"):
+        name_looks, name_holds = _name_keys(name)
+        looks |= name_looks
+        holds |= name_holds
+    return looks, looks | holds
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A system name's part of :func:`_pair_keys` (kept: a busy recipient's deals repeat a few names)."""
+    acronym = initials(name)
+    looks = {name, *distinctive(set(words(name)))} | ({acronym} if len(acronym) >= 3 else set())
+    return frozenset(looks), frozenset({*tokens(name), acronym} - {""})
 
 
 def _write(store: DealStore, region: set[str], old: Sequence[StoredLink], links: Sequence[Link],

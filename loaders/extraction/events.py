@@ -244,7 +244,8 @@ def _prune(drafts: list[EventDraft]) -> list[EventDraft]:
     types = {d.type for d in drafts}
     kept = []
     for d in drafts:
-        if d.type == "Statement" and types - {"Statement"}:
+        if d.type == "Statement" and types - {"Statement"} and not any(r == "speaker" and m.type in PEOPLE
+                                                                       for m, r in d.participants):
             continue
         if d.type == "ArmsSale" and "SaleApproval" in types:
             continue

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loaders.extraction.appositives import described_people
+from loaders.extraction.bodies import state_bodies
 from loaders.extraction.gazetteer import Entry, Gazetteer
 
 UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
@@ -124,8 +126,16 @@ def lookup_mentions(sentence: str, gaz: Gazetteer) -> list[Mention]:
     return found
 
 
+#: "Secretary of National Defense", "Minister for Foreign Affairs": a post with its portfolio, whose words are these.
+PORTFOLIO_TITLE = (r"(?:(?:Deputy|Vice|Under|Assistant|Principal Deputy)\s)?(?:Secretary|Minister|Undersecretary|Commissioner)"
+                   r"(?:\s(?:of|for|of the|for the|and)\s(?:National|Foreign|Home|Internal|External|Defen[cs]e|Affairs|State|"
+                   r"Interior|Security|Homeland|Trade|Industry|Finance|Economy|Armed|Forces|Army|Navy|Air|Force|Procurement|"
+                   r"Acquisition|Production|Strategic|Planning|Policy|Cooperation)(?:\s(?:National|Foreign|Defen[cs]e|Affairs|"
+                   r"Security|Industry|Forces|Force|Production|and|Trade|Procurement|Cooperation|Policy))*)")
+
+
 def _person_after_title(sentence: str) -> list[Mention]:
-    titles = "|".join(re.escape(t) for t in sorted(OFFICIAL_TITLES + CORPORATE_TITLES, key=len, reverse=True))
+    titles = "|".join([PORTFOLIO_TITLE] + [re.escape(t) for t in sorted(OFFICIAL_TITLES + CORPORATE_TITLES, key=len, reverse=True)])
     pattern = re.compile(rf"(?<![\w])(?P<title>{titles})\s+(?P<name>(?:{NAME_WORD}\s?){{2,4}})")
     out = []
     for m in pattern.finditer(sentence):
@@ -165,6 +175,8 @@ def _organisations(sentence: str) -> list[Mention]:
     suffixes = "|".join(re.escape(s) for s in COMPANY_SUFFIXES)
     for m in re.finditer(rf"(?:{NAME_WORD}\s){{1,4}}(?:{suffixes})(?![\w])", sentence):
         name, start = _strip(m.group(0), m.start())
+        if owner := re.match(rf"(?:{NAME_WORD}\s)*?{NAME_WORD}['’]s\s", name):  # "Turkey's TAIS Shipyard": the owner is not in the name
+            name, start = name[owner.end():], start + owner.end()
         if len(name.split()) >= 2:
             out.append(Mention(start, start + len(name), name, "Contractor", None, 0.65, "company-form"))
     for patterns, type_, confidence in ((AGENCY_PATTERNS, "GovernmentAgency", 0.6), (RESEARCH_PATTERNS, "ResearchOrganization", 0.6),
@@ -186,8 +198,8 @@ def _systems(sentence: str) -> list[Mention]:
         if re.fullmatch(r"[A-Z]{2,4}\d{4}", text):  # FY2026
             continue
         end = m.end()
-        follow = re.match(rf"\s({UPPER}[a-z]+)(?![\w\-])", sentence[end:])
-        if follow and follow.group(1) not in STOPWORDS:
+        follow = re.match(rf"\s({UPPER}[a-z]+|[A-Z]{{2,4}})(?![\w\-])", sentence[end:])  # "AH-64E Apache", "PAC-3 MSE"
+        if follow and follow.group(1) not in STOPWORDS and follow.group(1) not in NOT_DESIGNATORS:
             end += follow.end()
         out.append(Mention(m.start(), end, sentence[m.start():end], "WeaponSystem", None, 0.65, "designator"))
     nouns = "|".join(re.escape(n) for n in sorted(WEAPON_NOUNS, key=len, reverse=True))
@@ -223,16 +235,25 @@ def _places(sentence: str) -> list[Mention]:
     return out
 
 
+def _described(sentence: str) -> list[Mention]:
+    """People introduced by an appositive or a lower-case title, and state bodies named by a common noun."""
+    people = [Mention(p.start, p.end, p.name, p.type, None, 0.7, "appositive", post=p.post if p.type == "Official" else None)
+              for p in described_people(sentence) if p.name.split()[-1] not in COMPANY_SUFFIXES]
+    bodies = [Mention(b.start, b.end, b.text, b.type, None, 0.6, "org-form") for b in state_bodies(sentence)]
+    return people + bodies
+
+
 def find_mentions(sentence: str, gaz: Gazetteer) -> list[Mention]:
     """The entities a sentence names, without overlaps: lookups first, then longer pattern hits."""
     chosen = lookup_mentions(sentence, gaz)
     patterned = (_person_after_title(sentence) + _organisations(sentence) + _systems(sentence) + _person_near_said(sentence)
-                 + _places(sentence))
+                 + _places(sentence) + _described(sentence))
     for mention in sorted(patterned, key=lambda m: (-(m.end - m.start), -m.confidence)):
         clash = [c for c in chosen if _overlaps((c.start, c.end), (mention.start, mention.end))]
         if not clash:
             chosen.append(mention)
-        elif mention.how == "title" and all(c.type in ("Person", "Official") for c in clash):
+        elif mention.how == "title" and all(c.type in ("Person", "Official") for c in clash) or \
+                mention.how == "appositive" and all(c.how in ("speech", "place") for c in clash):
             chosen = [c for c in chosen if c not in clash] + [mention]
         elif mention.how in ("company-form", "org-form") and all(
                 c.start >= mention.start and c.end <= mention.end and c.type in ("State", "Place") for c in clash):

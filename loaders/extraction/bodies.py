@@ -1,0 +1,53 @@
+"""A state's bodies named by a common noun: "Poland's armament agency", "the Indonesian defence ministry", "Israel's
+security cabinet", "the Philippine army".
+
+News names most agencies and forces this way rather than by their official name,
+so no list can hold them: the state (its name with a possessive, or its demonym,
+from the reference set) followed by up to three lower-case words ending in a noun
+for a body of state. The span is the whole phrase, the state included, as the
+text gives it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import NamedTuple
+
+from loaders import reference
+
+#: Heads for the armed forces; every other head is an agency of government.
+FORCE_HEADS = ("armed forces", "air force", "coast guard", "army", "navy", "marines", "marine corps")  # "military" is
+# an adjective as often as a noun ("Israel's imported military equipment")
+AGENCY_HEADS = ("ministry", "agency", "cabinet", "department", "council", "parliament", "senate", "directorate",
+                "office", "authority", "commission", "secretariat", "general staff", "presidency", "joint chiefs")
+#: Lower-case words that may stand between the state and the head ("defence", "state arms procurement").
+MODIFIERS = r"(?:[a-z][a-z\-]+\s+){0,3}?"
+
+
+class Body(NamedTuple):
+    start: int
+    end: int
+    text: str
+    type: str  # GovernmentAgency | MilitaryUnit
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    names, demonyms = set(), set()
+    for state in reference.states():
+        names.update(n for n in (state.name, *state.aliases) if n and len(n) > 2)
+        demonyms.update(d for d in state.demonyms if d and not d.endswith("s"))
+
+    def alternatives(words: set[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    heads = "|".join(re.escape(h) for h in sorted(FORCE_HEADS + AGENCY_HEADS, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:(?:{alternatives(names)})['’]s|(?:{alternatives(demonyms)}))\s+"
+                      rf"{MODIFIERS}(?P<head>{heads})(?![\w\-])")
+
+
+def state_bodies(sentence: str) -> list[Body]:
+    """Every state body the sentence names by a common noun, typed by its head."""
+    return [Body(m.start(), m.end(), m.group(0), "MilitaryUnit" if m.group("head") in FORCE_HEADS else "GovernmentAgency")
+            for m in _pattern().finditer(sentence)]

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from loaders.extraction.mentions import Mention
 
+#: Outlets a text cites are not actors of what it reports (the contract leaves them out).
 ACTOR_TYPES = {"State", "Official", "Person", "Organization", "GovernmentAgency", "Contractor", "ResearchOrganization",
-               "MediaOutlet", "MilitaryUnit", "IndustryAssociation"}
+               "MilitaryUnit", "IndustryAssociation"}
 STATE_LIKE = {"State", "GovernmentAgency", "MilitaryUnit"}
 COMPANIES = {"Contractor"}
 PEOPLE = {"Official", "Person"}
@@ -42,7 +43,7 @@ TRIGGERS: list[Trigger] = [
     # approvals come before sales: "approved the sale" is an approval
     *_t("SaleApproval", "give", 0.85, r"approv(?:ed|es|al of|ing)(?: a| the)?(?: possible| potential)?(?: \w+){0,3} sales?",
         r"determination approving", r"cleared the (?:way for|sale|purchase|deal|acquisition|procurement)", r"green-?lit", r"gave (?:the )?green light",
-        r"notif(?:ied|ying|ies) Congress", r"approv(?:ed|es|al)", r"authori[sz]ed the (?:sale|export|transfer)", r"export licen[cs]e"),
+        r"approv(?:ed|es|al)", r"authori[sz]ed the (?:sale|export|transfer)", r"export licen[cs]e"),
     *_t("ContractAward", "win", 0.85, r"(?:was|were|has been|have been|been) awarded", r"was given a (?:[\w-]+ ){0,3}contract",
         r"(?:won|secured|received|clinched|landed|bagged) (?:a |an |the )?(?:[\w$.,-]+ ){0,4}contracts?"),
     *_t("ContractAward", "give", 0.85, r"awarded (?:a|an|the)", r"award(?:ed)? (?:a |an )?(?:\$?[\w.,]+ )?contract"),
@@ -54,7 +55,7 @@ TRIGGERS: list[Trigger] = [
     *_t("Delay", "give", 0.8, r"delay(?:ed|s)?", r"backlog", r"postpone(?:d|ment)", r"behind schedule", r"slipp(?:ed|age)",
         r"held up"),
     *_t("ExportBlock", "give", 0.8, r"block(?:ed|s|ing)", r"ban(?:ned|s)?", r"embargo(?:es)?", r"halt(?:ed|s)?",
-        r"suspend(?:ed|s)?", r"veto(?:ed|es)?", r"froze|freez(?:e|es)", r"den(?:ied|y) (?:an )?export", r"sanction(?:ed|s)?"),
+        r"suspend(?:ed|s)?", r"veto(?:ed|es)?", r"froze|freez(?:e|es)", r"den(?:ied|y) (?:an )?export"),
     *_t("CoProduction", "give", 0.8, r"co-?produc(?:e|tion|ing)", r"jointly (?:produce|develop|build|manufacture)",
         r"joint (?:production|venture|development)", r"licen[cs]ed? (?:production|manufacture)", r"produce(?:d)? locally",
         r"local (?:production|assembly)", r"co-?develop(?:ment)?"),
@@ -71,9 +72,19 @@ TRIGGERS: list[Trigger] = [
         r"sen(?:d|t|ding) (?:\w+ ){0,4}to", r"provid(?:e|ed|es|ing) (?:\w+ ){0,4}to"),
     *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
         r"purchas(?:e|es|ed) of", r"acquisition of", r"procurement of", r"orders? for", r"deal (?:to buy|for)"),
-    *_t("Statement", "tell", 0.55, r"told", r"called on", r"urged", r"informed"),
+    *_t("ArmsSale", "sign", 0.7, r"(?:signed|inked|sealed|concluded|finali[sz]ed) (?:a |an |the )?(?:[\w$.,-]+ ){0,5}"
+        r"(?:deal|agreement|contract)s?"),
+    *_t("Statement", "tell", 0.55, r"told", r"called on", r"urged", r"informed", r"assured", r"asked"),
     *_t("Statement", "give", 0.55, r"said", r"says", r"stated", r"warned", r"announced", r"declared",
-        r"according to", r"added", r"vowed", r"pledged", r"urged", r"criticised|criticized", r"condemned", r"reiterat(?:ed|ing)"),
+        r"according to", r"added", r"vowed", r"pledged", r"urged", r"criticised|criticized", r"condemned", r"reiterat(?:ed|ing)",
+        r"promised", r"offered", r"stress(?:ed|es)?", r"described", r"reaffirmed", r"welcomed", r"emphasi[sz]ed", r"noted",
+        r"insisted", r"argued", r"claimed", r"acknowledged", r"admitted", r"denied", r"expressed", r"highlighted",
+        r"praised", r"rejected", r"accused", r"dismissed", r"wrote", r"posted", r"predicted", r"cautioned", r"explained",
+        r"pointed out", r"made clear", r"conceded", r"maintained", r"asserted", r"told reporters", r"in a statement"),
+    # the catch-all the contract calls Other: what is neither a transfer nor speech but matters to one
+    *_t("Other", "give", 0.6, r"sanction(?:ed|s|ing)?", r"blacklist(?:ed|s)?", r"entity list"),
+    *_t("Other", "give", 0.6, r"request(?:ed|s)?", r"letters? of request"),
+    *_t("Other", "tell", 0.6, r"notif(?:ied|ying|ies|ication)", r"certification"),
 ]
 
 #: The role of an actor by event type, trigger direction and where it stands: (subject, after-preposition) -> role.
@@ -88,6 +99,8 @@ PREPOSITION_ROLES: dict[str, dict[str, str]] = {
     "Visit": {"to": "host", "in": "host", "by": "visitor", "with": "host"},
     "MilitaryActivity": {"against": "target", "near": "target", "around": "target", "by": "actor", "with": "partner"},
     "Statement": {"to": "addressee", "by": "speaker", "about": "subject", "on": "subject", "of": "subject"},
+    "Other": {"on": "target", "against": "target", "to": "addressee", "with": "partner", "by": "actor", "for": "subject",
+              "from": "subject"},
 }
 SUBJECT_ROLES = {
     ("ArmsSale", "give"): "seller", ("ArmsSale", "get"): "buyer", ("SaleApproval", "give"): "approver",
@@ -95,13 +108,16 @@ SUBJECT_ROLES = {
     ("ArmsSale", "supply"): "supplier", ("Delivery", "give"): "supplier", ("Delay", "give"): "actor",
     ("ExportBlock", "give"): "blocker", ("CoProduction", "give"): "partner", ("Visit", "give"): "visitor",
     ("MilitaryActivity", "give"): "actor", ("Statement", "give"): "speaker", ("Statement", "tell"): "speaker",
+    ("ArmsSale", "sign"): "buyer", ("Other", "give"): "actor", ("Other", "tell"): "actor",
 }
 #: For the other side of a "get" trigger: "Poland bought ... from South Korea".
 GET_PREPOSITIONS = {"from": "seller", "with": "seller", "by": "seller", "for": "buyer"}
 #: For a supply trigger: "Germany supplied ... to Israel".
 SUPPLY_PREPOSITIONS = {"to": "recipient", "for": "recipient", "from": "supplier", "by": "supplier"}
 #: Roles of an actor right after the trigger with no preposition: "Hegseth visited Manila", "invaded Ukraine".
-OBJECT_ROLES = {"Visit": "host", "MilitaryActivity": "target", "Statement": "subject", "ExportBlock": "target"}
+OBJECT_ROLES = {"Visit": "host", "MilitaryActivity": "target", "Statement": "subject", "ExportBlock": "target", "Other": "target"}
+#: For the other side of a signed agreement: "Indonesia signed a deal with Turkey".
+SIGN_PREPOSITIONS = {"with": "seller", "from": "seller", "by": "seller", "for": "buyer", "to": "buyer"}
 
 
 @dataclass
@@ -135,6 +151,8 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
         role = GET_PREPOSITIONS[prep]
     elif direction == "supply" and prep in SUPPLY_PREPOSITIONS:
         role = SUPPLY_PREPOSITIONS[prep]
+    elif direction == "sign" and event_type == "ArmsSale" and prep in SIGN_PREPOSITIONS:
+        role = SIGN_PREPOSITIONS[prep]
     elif direction == "tell" and mention.start > trigger_start and (prep is None or mention.start - trigger_start < 25):
         role = "addressee"
     elif prep is None and mention.start > trigger_start:
@@ -187,7 +205,8 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
             if trigger.type == "Delivery" and NOT_ARMS_DELIVERY.search(sentence[:hit.start()]):
                 continue
             draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
-            for mention in actors:
+            # a visited city hosts a visit (the extractor writes its state instead, when the article names it)
+            for mention in actors + [m for m in mentions if m.type == "Place" and trigger.type == "Visit"]:
                 role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
                 if role and all(p[0].start != mention.start for p in draft.participants):
                     draft.participants.append((mention, role))
@@ -195,6 +214,7 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
                     not any(m.type in COMPANIES for m, _ in draft.participants):
                 continue  # states signing an agreement is a sale (found by its own triggers), not a contract award
             _complete(draft, actors, trigger.direction)
+            _add_states_of_units(draft, actors)
             if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
                 drafts[trigger.type] = draft
                 break
@@ -236,6 +256,34 @@ def _complete(draft: EventDraft, actors: list[Mention], direction: str) -> None:
                                                                         for m, _ in draft.participants):
             draft.participants.insert(0, (first, role))
             have.add(role)
+
+
+def other_kind(trigger: str) -> str:
+    """What an Other event is, by the words that found it: a sanction, a request or a notification."""
+    lower = trigger.lower()
+    if re.search(r"sanction|blacklist|entity list", lower):
+        return "sanction"
+    return "request" if "request" in lower else "notification"
+
+
+#: Roles a state's force or agency can hold for the state: "the Indian Navy will acquire" makes India the buyer too.
+STATE_ROLES = {"buyer", "recipient", "seller", "supplier"}
+
+
+def _add_states_of_units(draft: EventDraft, actors: list[Mention]) -> None:
+    """Give the state of a force or agency that holds a transfer role the same role, when the sentence names that state."""
+    if draft.type not in ("ArmsSale", "Delivery", "SaleApproval", "ContractAward", "Delay"):
+        return
+    named = {m.start for m, _ in draft.participants}
+    for mention, role in list(draft.participants):
+        country = mention.entry.country if mention.entry is not None else None
+        if role not in STATE_ROLES or mention.type not in ("MilitaryUnit", "GovernmentAgency") or not country:
+            continue
+        state = next((m for m in actors if m.type == "State" and m.entry is not None and m.entry.iso_code == country
+                      and m.start not in named), None)
+        if state is not None:
+            draft.participants.append((state, "buyer" if role in ("buyer", "recipient") else "seller"))
+            named.add(state.start)
 
 
 def _prune(drafts: list[EventDraft]) -> list[EventDraft]:

@@ -22,7 +22,7 @@ from typing import Any
 from kg.names import normalise_name
 from loaders.extraction.article import RawArticle, read_article
 from loaders.extraction.dates import find_dates
-from loaders.extraction.events import detect_events
+from loaders.extraction.events import detect_events, other_kind
 from loaders.extraction.gazetteer import Entry, Gazetteer, default_gazetteer
 from loaders.extraction.mentions import UPPER, Mention, find_mentions
 from loaders.extraction.money import find_money, find_quantities
@@ -293,6 +293,8 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
                 extra["value"] = value
             if (quantity := _event_quantity(sentence.text, draft.systems)) is not None:
                 extra["quantity"] = quantity
+            if draft.type == "Other":
+                extra["description"] = other_kind(draft.trigger)
             if FUTURE_CUES.search(sentence.text) or (article.date and extra.get("date") and _later(extra["date"], article.date)):
                 extra["modality"] = "planned" if draft.type != "Delivery" else "expected"
             roles = list({entities.key_of(i, m): r for m, r in reversed(draft.participants)}.items())[::-1]  # an entity once
@@ -370,7 +372,7 @@ def _events_out(events: list[Event], sentences: list[Sentence], ids: dict[str, s
         event["participants"] = [{"entity": ids[k], "role": r} for k, r in ev.participants]
         if ev.systems:
             event["systems"] = [ids[k] for k in ev.systems]
-        event.update({k: ev.extra[k] for k in ("value", "quantity", "modality") if k in ev.extra})
+        event.update({k: ev.extra[k] for k in ("value", "quantity", "modality", "description") if k in ev.extra})
         event["evidence"] = sentences[ev.sentence].text
         if ev.type == "Statement" and (quoted := QUOTED.search(event["evidence"])):
             event["quote"] = quoted.group(1).strip(" ,")  # words of the evidence sentence, as the shapes require

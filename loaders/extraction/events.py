@@ -50,8 +50,10 @@ TRIGGERS: list[Trigger] = [
     *_t("ContractAward", "sign", 0.8,
         r"(?:signed|inked|concluded) (?:a |an |the )?(?:[\w$.,-]+ ){0,4}(?:contract|deal|agreement)s?",
         r"contract (?:award|worth|valued|for|to)", r"contracts?"),
-    *_t("Delivery", "give", 0.8, r"deliver(?:ed|s|ing|y|ies)", r"handed over", r"hand(?:ed|s)? over", r"shipped",
-        r"(?:took|takes|taking|received|receives) delivery", r"arriv(?:ed|al of)", r"first batch"),
+    *_t("Delivery", "get", 0.8, r"(?:took|takes|taking|received|receives|receiving|accepted) (?:the )?(?:first )?delivery",
+        r"(?:has|have|had) received", r"received (?:its|their|the) (?:first|second|last|final)", r"inducted"),
+    *_t("Delivery", "give", 0.8, r"deliver(?:ed|s|ing|y|ies)", r"handed over", r"hand(?:ed|s)? over", r"handover", r"shipped",
+        r"arriv(?:ed|al of)", r"first batch", r"touched down", r"landed in"),
     *_t("Delay", "give", 0.8, r"delay(?:ed|s)?", r"backlog", r"postpone(?:d|ment)", r"behind schedule", r"slipp(?:ed|age)",
         r"held up"),
     *_t("ExportBlock", "give", 0.8, r"block(?:ed|s|ing)", r"ban(?:ned|s)?", r"embargo(?:es)?", r"halt(?:ed|s)?",
@@ -85,6 +87,10 @@ TRIGGERS: list[Trigger] = [
     *_t("Other", "give", 0.6, r"sanction(?:ed|s|ing)?", r"blacklist(?:ed|s)?", r"entity list"),
     *_t("Other", "give", 0.6, r"request(?:ed|s)?", r"letters? of request"),
     *_t("Other", "tell", 0.6, r"notif(?:ied|ying|ies|ication)", r"certification"),
+    *_t("Other", "meet", 0.55, r"(?:tele)?phone call", r"spoke(?: [\w-]+){0,3} (?:with|to)", r"call with",
+        r"held (?:bilateral )?talks", r"talks with", r"met(?: with)?", r"meeting with", r"hosted"),
+    *_t("Other", "give", 0.55, r"cancel(?:l?ed|s|lation of)", r"terminat(?:ed|es|ion of)", r"scrapp(?:ed|ing)",
+        r"pulled out of", r"withdr(?:ew|awn) from", r"review(?:ed|ing)? (?:of )?the (?:deal|contract|sale|purchase|programme|program)"),
 ]
 
 #: The role of an actor by event type, trigger direction and where it stands: (subject, after-preposition) -> role.
@@ -92,7 +98,7 @@ PREPOSITION_ROLES: dict[str, dict[str, str]] = {
     "ArmsSale": {"to": "buyer", "for": "buyer", "from": "seller", "by": "seller", "with": "seller"},
     "SaleApproval": {"to": "buyer", "for": "buyer", "by": "approver", "of": "buyer"},
     "ContractAward": {"by": "actor", "from": "actor", "for": "recipient", "to": "contractor", "with": "contractor"},
-    "Delivery": {"to": "recipient", "from": "supplier", "by": "supplier", "for": "recipient"},
+    "Delivery": {"to": "recipient", "from": "supplier", "by": "supplier", "for": "recipient", "in": "recipient"},
     "Delay": {"to": "recipient", "for": "recipient", "from": "supplier", "by": "supplier"},
     "ExportBlock": {"to": "target", "on": "target", "against": "target", "by": "blocker", "of": "target"},
     "CoProduction": {"with": "partner", "and": "partner", "by": "partner"},
@@ -104,11 +110,12 @@ PREPOSITION_ROLES: dict[str, dict[str, str]] = {
 }
 SUBJECT_ROLES = {
     ("ArmsSale", "give"): "seller", ("ArmsSale", "get"): "buyer", ("SaleApproval", "give"): "approver",
-    ("ContractAward", "give"): "actor", ("ContractAward", "win"): "contractor", ("ContractAward", "sign"): "buyer",
+    ("Delivery", "get"): "recipient", ("ContractAward", "give"): "actor", ("ContractAward", "win"): "contractor", ("ContractAward", "sign"): "buyer",
     ("ArmsSale", "supply"): "supplier", ("Delivery", "give"): "supplier", ("Delay", "give"): "actor",
     ("ExportBlock", "give"): "blocker", ("CoProduction", "give"): "partner", ("Visit", "give"): "visitor",
     ("MilitaryActivity", "give"): "actor", ("Statement", "give"): "speaker", ("Statement", "tell"): "speaker",
     ("ArmsSale", "sign"): "buyer", ("Other", "give"): "actor", ("Other", "tell"): "actor",
+    ("Other", "meet"): "actor",
 }
 #: For the other side of a "get" trigger: "Poland bought ... from South Korea".
 GET_PREPOSITIONS = {"from": "seller", "with": "seller", "by": "seller", "for": "buyer"}
@@ -117,6 +124,7 @@ SUPPLY_PREPOSITIONS = {"to": "recipient", "for": "recipient", "from": "supplier"
 #: Roles of an actor right after the trigger with no preposition: "Hegseth visited Manila", "invaded Ukraine".
 OBJECT_ROLES = {"Visit": "host", "MilitaryActivity": "target", "Statement": "subject", "ExportBlock": "target", "Other": "target"}
 #: For the other side of a signed agreement: "Indonesia signed a deal with Turkey".
+MEET_ROLES = "actor"  # both sides of a meeting or a call act in it
 SIGN_PREPOSITIONS = {"with": "seller", "from": "seller", "by": "seller", "for": "buyer", "to": "buyer"}
 
 
@@ -149,8 +157,12 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
         role = SUBJECT_ROLES.get((event_type, direction)) if not re.search(r"[,;:]", sentence[mention.end:trigger_start]) else None
     elif direction == "get" and prep in GET_PREPOSITIONS:
         role = GET_PREPOSITIONS[prep]
+        if event_type == "Delivery":  # a delivery's sides are its supplier and recipient
+            role = {"seller": "supplier", "buyer": "recipient"}[role]
     elif direction == "supply" and prep in SUPPLY_PREPOSITIONS:
         role = SUPPLY_PREPOSITIONS[prep]
+    elif direction == "meet":
+        role = MEET_ROLES if mention.type in PEOPLE or mention.type == "State" or prep in (None, "with", "and", "to") else None
     elif direction == "sign" and event_type == "ArmsSale" and prep in SIGN_PREPOSITIONS:
         role = SIGN_PREPOSITIONS[prep]
     elif direction == "tell" and mention.start > trigger_start and (prep is None or mention.start - trigger_start < 25):
@@ -261,9 +273,12 @@ def _complete(draft: EventDraft, actors: list[Mention], direction: str) -> None:
 def other_kind(trigger: str) -> str:
     """What an Other event is, by the words that found it: a sanction, a request or a notification."""
     lower = trigger.lower()
-    if re.search(r"sanction|blacklist|entity list", lower):
-        return "sanction"
-    return "request" if "request" in lower else "notification"
+    for kind, words in (("sanction", r"sanction|blacklist|entity list"), ("request", r"request"),
+                        ("notification", r"notif|certification"), ("cancellation", r"cancel|terminat|scrapp|pulled out|withdr"),
+                        ("review", r"review")):
+        if re.search(words, lower):
+            return kind
+    return "meeting"
 
 
 #: Roles a state's force or agency can hold for the state: "the Indian Navy will acquire" makes India the buyer too.

@@ -128,6 +128,8 @@ class ArticleEntities:
 
 SPEECH = (r"(?=,?\s+(?:said|says|added|told|warned|urged|called|described|stressed|noted|insisted|argued|promised|pledged|"
           r"vowed|informed|announced|confirmed)\b)")
+#: Where a sentence's subject starts: at the start, or after a conjunction or adverb that opens it.
+OPENING = r"^(?:(?:But|And|However|Meanwhile|Separately|Instead|Earlier|Later|Last year|This year),?\s+)?"
 #: "he said", "the chancellor added", "according to the ministry": a narrow, common coreference. Each pattern refers
 #: to the last entity of the listed types named before it.
 REFERENCES = [
@@ -138,6 +140,14 @@ REFERENCES = [
      ("GovernmentAgency", "State")),
     (re.compile(r"(?:\b[Tt]he (?:company|firm|manufacturer|group|contractor)" + SPEECH +
                 r"|(?<=[Aa]ccording to )the (?:company|firm|manufacturer|group)\b)"), ("Contractor",)),
+    # the subject of a sentence that names its actor by a pronoun or a generic noun: "It will deliver ...",
+    # "The company won ...": the last entity of the kind (for "it", the last actor that is not a person)
+    (re.compile(rf"{OPENING}(?:He|She)\b"), PERSON_TYPES),
+    (re.compile(rf"{OPENING}[Tt]he (?:company|firm|manufacturer|contractor|shipyard|group)\b"), ("Contractor",)),
+    (re.compile(rf"{OPENING}[Tt]he (?:ministry|department|agency)\b"), ("GovernmentAgency",)),
+    (re.compile(rf"{OPENING}[Tt]he (?:government|country)\b"), ("State",)),
+    (re.compile(rf"{OPENING}(?:It|it)\b(?!\s+(?:is|was|will be|has been|would be)\s+(?:not\s+)?(?:unclear|clear|likely|"
+                r"expected|possible|understood|reported|thought|believed|important|necessary|too|also)\b)"), ("actor",)),
 ]
 
 
@@ -285,6 +295,8 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
             last["Person" if mention.type in PERSON_TYPES else mention.type] = key
             if mention.type in PERSON_TYPES:
                 last["Official"] = key
+            elif mention.type not in ("WeaponSystem", *NOT_ANNOTATED):
+                last["actor"] = key  # what "it" refers to
         if sentence.start < 0:
             continue  # a headline names entities, but its events are told (with evidence) in the body
         for draft in detect_events(i, sentence.text, found):

@@ -32,6 +32,8 @@ from loaders.resolution import slug
 FUTURE_CUES = re.compile(r"\b(will|would|plans? to|planned|is expected to|are expected to|expects? to|intends? to|"
                          r"aims? to|is set to|are set to|scheduled to|to be delivered)\b", re.IGNORECASE)
 PERSON_TYPES = ("Official", "Person")
+#: Parts of a name that are never used alone: "Lloyd J. Austin III" is later "Austin", not "III".
+GENERATION_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 #: Recognised (a place keeps "in Seoul" from naming the state) but never written: the annotation contract
 #: annotates actors and systems, not places or the outlets a text cites.
 NOT_ANNOTATED = ("Place", "MediaOutlet")
@@ -98,7 +100,7 @@ class ArticleEntities:
             draft = self.by_key[key] = EntityDraft(key=key, type=mention.type, entry=mention.entry)
         draft.add(mention, sentence)
         self.key_at[(sentence, mention.start)] = key
-        words = [w for w in mention.text.split() if len(w.rstrip(".")) > 1 and w not in ("Jr.", "Sr.", "Jr", "Sr")]
+        words = [w for w in mention.text.split() if len(w.rstrip(".")) > 1 and w.rstrip(".,") not in GENERATION_SUFFIXES]
         if mention.type in PERSON_TYPES and len(words) >= 2:
             # "Kosiniak-Kamysz said", and family name first: "Ahn Gyu-back" is later "Ahn"
             self.short_names.setdefault(words[-1], key)

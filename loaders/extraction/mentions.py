@@ -47,6 +47,7 @@ OFFICIAL_TITLES = [
     "Lieutenant General", "Major General", "Air Marshal", "Secretary-General", "Secretary General", "Director",
     "spokesperson", "spokesman", "spokeswoman", "Spokesperson", "Spokesman", "Spokeswoman", "King", "Crown Prince",
     "Emir", "Sultan", "Chief of Staff", "Chairman", "Governor", "Mayor", "Commander", "counterpart,", "counterpart",
+    "Press Secretary", "press secretary", "Deputy Secretary", "Under Secretary", "Assistant Secretary",
 ]
 CORPORATE_TITLES = ["chief executive", "Chief Executive", "CEO", "chairman", "chief operating officer", "COO", "president"]
 

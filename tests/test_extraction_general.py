@@ -111,3 +111,15 @@ def test_a_signed_agreement_between_states_is_a_sale_with_the_partner_as_seller(
     annotation = extract_text("Chile signed an agreement with Spain for two F-110 frigates on Monday.", gaz)
     [sale] = events_of(annotation, "ArmsSale")
     assert {("Chile", "buyer"), ("Spain", "seller")} <= sale["roles"]
+
+
+def test_names_in_any_latin_letters_keep_their_entity_and_events(gaz) -> None:
+    annotation = extract_text("Defence Minister Władysław Nowak said Poland would buy 96 helicopters from the United States.", gaz)
+    [official] = [e for e in annotation["entities"] if e["type"] == "Official"]
+    assert (official["id"], official["name"]) == ("wladyslaw-nowak", "Władysław Nowak")
+    assert {e["type"] for e in annotation["events"]} >= {"ArmsSale", "Statement"}
+
+
+def test_lower_case_particles_belong_to_a_name(gaz) -> None:
+    mentions = find_mentions("President Luiz Inácio Lula da Silva refused the request.", gaz)
+    assert ("Luiz Inácio Lula da Silva", "Official") in [(m.text, m.type) for m in mentions]

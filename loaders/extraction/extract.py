@@ -170,12 +170,24 @@ def _references(sentence: int, text: str, found: list[Mention], entities: Articl
     return out
 
 
+#: Letters that Unicode does not decompose into a base letter and a mark, spelt the way English text spells them.
+LATIN_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ß": "ss",
+                               "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "ħ": "h"})
+
+
+def local_id(name: str) -> str:
+    """A file-local id for a name, within the format's id alphabet whatever letters the name uses
+    ("Władysław Kosiniak-Kamysz" is ``wladyslaw-kosiniak-kamysz``)."""
+    ascii_slug = slug(name.translate(LATIN_LETTERS)).encode("ascii", "ignore").decode()
+    return re.sub(r"-{2,}", "-", ascii_slug).strip("-._")[:60]
+
+
 def _ids(entities: Iterable[EntityDraft]) -> dict[str, str]:
     """File-local ids, readable and unique: ``poland``, ``hyundai-rotem``."""
     ids: dict[str, str] = {}
     used: set[str] = set()
     for draft in entities:
-        base = slug(draft.name)[:60] or "entity"
+        base = local_id(draft.name) or "entity"
         local, n = base, 2
         while local in used:
             local, n = f"{base}-{n}", n + 1

@@ -26,6 +26,8 @@ from loaders.extraction.gazetteer import Entry, Gazetteer
 
 UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 NAME_WORD = rf"{UPPER}[\w'’\-]*\.?"
+#: Lower-case parts of personal names: "Luiz Inácio Lula da Silva", "Ursula von der Leyen".
+PARTICLES = r"(?:da|de|do|dos|das|di|du|del|della|van|von|der|den|ter|bin|ibn|al|el|la|le)(?:\s(?:der|den|la|los))?"
 #: Words that start a capitalised run but are not names.
 STOPWORDS = {
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "In", "On", "At", "By", "For", "From", "With", "And",
@@ -137,7 +139,7 @@ PORTFOLIO_TITLE = (r"(?:(?:Deputy|Vice|Under|Assistant|Principal Deputy)\s)?(?:S
 
 def _person_after_title(sentence: str) -> list[Mention]:
     titles = "|".join([PORTFOLIO_TITLE] + [re.escape(t) for t in sorted(OFFICIAL_TITLES + CORPORATE_TITLES, key=len, reverse=True)])
-    pattern = re.compile(rf"(?<![\w])(?P<title>{titles})\s+(?P<name>(?:{NAME_WORD}\s?){{2,4}})")
+    pattern = re.compile(rf"(?<![\w])(?P<title>{titles})\s+(?P<name>{NAME_WORD}(?:\s(?:{PARTICLES}\s)?{NAME_WORD}){{1,4}})")
     out = []
     for m in pattern.finditer(sentence):
         name, start = _strip(m.group("name").strip(), m.start("name"))

@@ -201,8 +201,10 @@ def _systems(sentence: str) -> list[Mention]:
         if re.fullmatch(r"[A-Z]{2,4}\d{4}", text):  # FY2026
             continue
         end = m.end()
-        follow = re.match(rf"\s({UPPER}[a-z]+|[A-Z]{{2,4}})(?![\w\-])", sentence[end:])  # "AH-64E Apache", "PAC-3 MSE"
-        if follow and follow.group(1) not in STOPWORDS and follow.group(1) not in NOT_DESIGNATORS:
+        for _ in range(2):  # "AH-64E Apache", "PAC-3 MSE", "A-29 Super Tucano"
+            follow = re.match(rf"\s({UPPER}[a-z]+|[A-Z]{{2,4}})(?![\w\-])", sentence[end:])
+            if not follow or follow.group(1) in STOPWORDS or follow.group(1) in NOT_DESIGNATORS:
+                break
             end += follow.end()
         out.append(Mention(m.start(), end, sentence[m.start():end], "WeaponSystem", None, 0.65, "designator"))
     nouns = "|".join(re.escape(n) for n in sorted(WEAPON_NOUNS, key=len, reverse=True))

@@ -123,3 +123,15 @@ def test_names_in_any_latin_letters_keep_their_entity_and_events(gaz) -> None:
 def test_lower_case_particles_belong_to_a_name(gaz) -> None:
     mentions = find_mentions("President Luiz Inácio Lula da Silva refused the request.", gaz)
     assert ("Luiz Inácio Lula da Silva", "Official") in [(m.text, m.type) for m in mentions]
+
+
+def test_a_subject_set_off_by_an_appositive_keeps_its_role(gaz) -> None:
+    annotation = extract_text("Nordkust Shipyard, the maker of the Kaskad corvettes, won a contract from Chile on Monday.", gaz)
+    [award] = events_of(annotation, "ContractAward")
+    assert ("Nordkust Shipyard", "contractor") in award["roles"]
+
+
+def test_a_host_hosts_and_the_one_after_the_verb_visits(gaz) -> None:
+    annotation = extract_text("Defence Minister Ana Rojas hosted Defence Minister Lars Nygaard in Santiago on Monday.", gaz)
+    [visit] = events_of(annotation, "Visit")
+    assert {("Ana Rojas", "host"), ("Lars Nygaard", "visitor")} <= visit["roles"]

@@ -63,7 +63,9 @@ TRIGGERS: list[Trigger] = [
     *_t("CoProduction", "give", 0.8, r"co-?produc(?:e|tion|ing)", r"jointly (?:produce|develop|build|manufacture)",
         r"joint (?:production|venture|development)", r"licen[cs]ed? (?:production|manufacture)", r"produce(?:d)? locally",
         r"local (?:production|assembly)", r"co-?develop(?:ment)?"),
-    *_t("Visit", "give", 0.75, r"visit(?:ed|s|ing)?", r"trip to", r"travell?ed to", r"flew to", r"(?:arrived|arrives) in", r"delegation", r"met with"),
+    *_t("Visit", "give", 0.75, r"visit(?:ed|s|ing)?", r"trip to", r"travell?ed to", r"flew to", r"(?:arrived|arrives) in", r"delegation", r"met with",
+        r"toured", r"attended", r"for talks"),
+    *_t("Visit", "host", 0.7, r"hosted", r"welcomed (?:his|her|their)? ?(?:\w+ ){0,3}counterpart", r"played host to"),
     *_t("MilitaryActivity", "give", 0.75, r"drills?", r"military exercises?", r"exercises", r"war ?games",
         r"(?:unprovoked |full-scale |illegal )?invasion(?: of)?", r"invaded", r"invading", r"defend(?:s|ed|ing)? (?:\w+ ){0,3}against",
         r"(?:the |a )?(?:\d+-(?:month|year|day) )?war (?:with|against)", r"aggression against", r"(?:air ?|missile |drone )?strikes? (?:on|against)", r"attack(?:ed|s)? on",
@@ -93,7 +95,7 @@ TRIGGERS: list[Trigger] = [
     *_t("Other", "give", 0.6, r"request(?:ed|s)?", r"letters? of request"),
     *_t("Other", "tell", 0.6, r"notif(?:ied|ying|ies|ication)", r"certification"),
     *_t("Other", "meet", 0.55, r"(?:tele)?phone call", r"spoke(?: [\w-]+){0,3} (?:with|to)", r"call with",
-        r"held (?:bilateral )?talks", r"talks with", r"met(?: with)?", r"meeting with", r"hosted"),
+        r"held (?:bilateral )?talks", r"talks with", r"met(?: with)?", r"meeting with"),
     *_t("Other", "give", 0.55, r"cancel(?:l?ed|s|lation of)", r"terminat(?:ed|es|ion of)", r"scrapp(?:ed|ing)",
         r"pulled out of", r"withdr(?:ew|awn) from", r"review(?:ed|ing)? (?:of )?the (?:deal|contract|sale|purchase|programme|program)"),
 ]
@@ -120,13 +122,15 @@ SUBJECT_ROLES = {
     ("ExportBlock", "give"): "blocker", ("CoProduction", "give"): "partner", ("Visit", "give"): "visitor",
     ("MilitaryActivity", "give"): "actor", ("Statement", "give"): "speaker", ("Statement", "tell"): "speaker",
     ("ArmsSale", "sign"): "buyer", ("Other", "give"): "actor", ("Other", "tell"): "actor",
-    ("Other", "meet"): "actor",
+    ("Other", "meet"): "actor", ("Visit", "host"): "host",
 }
 #: For the other side of a "get" trigger: "Poland bought ... from South Korea".
 GET_PREPOSITIONS = {"from": "seller", "with": "seller", "by": "seller", "for": "buyer"}
 #: For a supply trigger: "Germany supplied ... to Israel".
 SUPPLY_PREPOSITIONS = {"to": "recipient", "for": "recipient", "from": "supplier", "by": "supplier"}
 #: Roles of an actor right after the trigger with no preposition: "Hegseth visited Manila", "invaded Ukraine".
+#: "Lisbon hosted Zelensky": after a hosting trigger stands the visitor.
+HOST_OBJECT_ROLE = "visitor"
 OBJECT_ROLES = {"Visit": "host", "MilitaryActivity": "target", "Statement": "subject", "ExportBlock": "target", "Other": "target"}
 #: For the other side of a signed agreement: "Indonesia signed a deal with Turkey".
 MEET_ROLES = "actor"  # both sides of a meeting or a call act in it
@@ -155,17 +159,33 @@ def _preposition_before(sentence: str, start: int) -> str | None:
     return None
 
 
+#: Words set off by commas between a subject and its verb: "Hanwha, the maker of the K9, won".
+APPOSITIVE = re.compile(r",\s[^,;:]{1,80},\s*(?:[\w'’-]+\s+){0,3}")
+
+
+def _same_clause(sentence: str, mention: Mention, trigger_start: int) -> bool:
+    """True when the subject stands in the trigger's clause: nothing but an appositive between them
+    ("Hanwha, the maker of the K9, won ..."), or it is itself the appositive of the subject
+    ("Ahn and his counterpart, Kosiniak-Kamysz, attended ...")."""
+    between = sentence[mention.end:trigger_start]
+    if not re.search(r"[,;:]", between) or APPOSITIVE.fullmatch(between):
+        return True
+    return bool(re.fullmatch(r",\s*", between)) and sentence[:mention.start].endswith(", ")
+
+
 def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int) -> str | None:
     prep = _preposition_before(sentence, mention.start)
     if mention.start < trigger_start and prep in (None, "and"):
         # the subject stands in the trigger's clause: no comma or semicolon between them
-        role = SUBJECT_ROLES.get((event_type, direction)) if not re.search(r"[,;:]", sentence[mention.end:trigger_start]) else None
+        role = SUBJECT_ROLES.get((event_type, direction)) if _same_clause(sentence, mention, trigger_start) else None
     elif direction == "get" and prep in GET_PREPOSITIONS:
         role = GET_PREPOSITIONS[prep]
         if event_type == "Delivery":  # a delivery's sides are its supplier and recipient
             role = {"seller": "supplier", "buyer": "recipient"}[role]
     elif direction == "supply" and prep in SUPPLY_PREPOSITIONS:
         role = SUPPLY_PREPOSITIONS[prep]
+    elif direction == "host" and mention.start > trigger_start and prep in (None, "and"):
+        role = HOST_OBJECT_ROLE
     elif direction == "meet":
         role = MEET_ROLES if mention.type in PEOPLE or mention.type == "State" or prep in (None, "with", "and", "to") else None
     elif direction == "sign" and event_type == "ArmsSale" and prep in SIGN_PREPOSITIONS:

@@ -255,7 +255,7 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
             if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
                 drafts[trigger.type] = draft
                 break
-    return _prune(list(drafts.values()))
+    return _prune([part for d in drafts.values() for part in _split_by_counterpart(d)])
 
 
 #: Roles an event cannot do without (the ontology's shapes refuse it otherwise), each as its alternatives.
@@ -324,6 +324,27 @@ def _add_states_of_units(draft: EventDraft, actors: list[Mention]) -> None:
         if state is not None:
             draft.participants.append((state, "buyer" if role in ("buyer", "recipient") else "seller"))
             named.add(state.start)
+
+
+#: The side of a transfer that a sentence can list several of, each with its own system:
+#: "ordered Rafales from France and is weighing J-10s from China".
+COUNTERPARTS = {"ArmsSale": ("seller", "supplier"), "Delivery": ("supplier",)}
+
+
+def _split_by_counterpart(draft: EventDraft) -> list[EventDraft]:
+    """One event per seller when a sentence names several, each with the system named just before it."""
+    roles = COUNTERPARTS.get(draft.type, ())
+    sides = [m for m, r in draft.participants if r in roles and m.type == "State"]
+    if len(sides) < 2 or len(draft.systems) < 2:
+        return [draft]
+    shared = [(m, r) for m, r in draft.participants if r not in roles]
+    parts = []
+    for side in sides:
+        before = [s for s in draft.systems if s.end <= side.start]
+        systems = [before[-1]] if before else []
+        parts.append(EventDraft(draft.type, draft.sentence, draft.trigger, draft.trigger_start, draft.weight,
+                                participants=[*shared, (side, dict(draft.participants)[side])], systems=systems))
+    return parts
 
 
 def _prune(drafts: list[EventDraft]) -> list[EventDraft]:

@@ -135,3 +135,11 @@ def test_a_host_hosts_and_the_one_after_the_verb_visits(gaz) -> None:
     annotation = extract_text("Defence Minister Ana Rojas hosted Defence Minister Lars Nygaard in Santiago on Monday.", gaz)
     [visit] = events_of(annotation, "Visit")
     assert {("Ana Rojas", "host"), ("Lars Nygaard", "visitor")} <= visit["roles"]
+
+
+def test_a_sale_with_several_sellers_is_one_sale_each_with_its_system(gaz) -> None:
+    annotation = extract_text("Chile has ordered 12 Kaskad corvettes from Spain and is weighing 20 F-16V jets from "
+                              "the United States.", gaz)
+    sales = {frozenset(s["roles"]): s.get("systems", []) for s in events_of(annotation, "ArmsSale")}
+    assert len(sales) == 2
+    assert {r for roles in sales for r in roles if r[1] == "seller"} == {("Spain", "seller"), ("United States", "seller")}

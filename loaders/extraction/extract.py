@@ -137,6 +137,8 @@ OPENING = r"^(?:(?:But|And|However|Meanwhile|Separately|Instead|Earlier|Later|La
 REFERENCES = [
     (re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]he (?:chancellor|minister|president|prime minister|premier|secretary|spokesperson|"
                 r"spokesman|spokeswoman|ambassador|general|admiral|chief executive))" + SPEECH), PERSON_TYPES),
+    (re.compile(r"(?<=[Aa]ccording to )the (?:spokesperson|spokesman|spokeswoman|minister|chancellor|president|ambassador)\b"),
+     PERSON_TYPES),
     (re.compile(r"(?:\b[Tt]he (?:agency|department|ministry|government|administration)" + SPEECH +
                 r"|(?<=[Aa]ccording to )the (?:agency|department|ministry|government|administration)\b)"),
      ("GovernmentAgency", "State")),
@@ -145,9 +147,9 @@ REFERENCES = [
     # the subject of a sentence that names its actor by a pronoun or a generic noun: "It will deliver ...",
     # "The company won ...": the last entity of the kind (for "it", the last actor that is not a person)
     (re.compile(rf"{OPENING}(?:He|She)\b"), PERSON_TYPES),
-    (re.compile(rf"{OPENING}[Tt]he (?:company|firm|manufacturer|contractor|shipyard|group)\b"), ("Contractor",)),
-    (re.compile(rf"{OPENING}[Tt]he (?:ministry|department|agency)\b"), ("GovernmentAgency",)),
-    (re.compile(rf"{OPENING}[Tt]he (?:government|country)\b"), ("State",)),
+    (re.compile(rf"{OPENING}[Tt]he (?:company|firm|manufacturer|contractor|shipyard|group)(?![\w\-])"), ("Contractor",)),
+    (re.compile(rf"{OPENING}[Tt]he (?:ministry|department|agency)(?![\w\-])"), ("GovernmentAgency",)),
+    (re.compile(rf"{OPENING}[Tt]he (?:government|country)(?![\w\-])"), ("State",)),
     (re.compile(rf"{OPENING}(?:It|it)\b(?!\s+(?:is|was|will be|has been|would be)\s+(?:not\s+)?(?:unclear|clear|likely|"
                 r"expected|possible|understood|reported|thought|believed|important|necessary|too|also)\b)"), ("actor",)),
 ]

@@ -63,13 +63,13 @@ def test_the_gold_joins_the_deal_texts_to_the_records_of_their_transfers_and_kee
     assert deal_of["event:2025-01-20-poland-first-abrams-sepv3:delivery-1"] == deal_of[
         "event:2026-12-07-sipri-trade-register-number-delivered:sale-row18"] != deal_of[
         "event:2026-12-07-sipri-trade-register-number-delivered:sale-row19"]
-    apache_week = {deal_of[f"event:2024-08-14-poland-apache-agreement:{c}"] for c in ("armssale-1", "armssale-3",
-                                                                                      "contractaward-4")}
+    apache_week = {deal_of[f"event:2024-08-14-poland-apache-agreement:{c}"] for c in ("armssale-1", "armssale-4",
+                                                                                      "contractaward-5")}
     assert len(apache_week) == 3
     assert deal_of["event:2024-10-26-taiwan-two-approvals:saleapproval-2"] != deal_of[
         "event:2024-10-26-taiwan-two-approvals:saleapproval-1"]
-    assert deal_of["event:2022-12-01-ukraine-nasams:contractaward-4"] not in (
-        deal_of["event:2025-11-17-dod-contracts:award-1"], deal_of["event:2022-12-01-ukraine-nasams:delivery-2"])
+    assert deal_of["event:2022-12-01-ukraine-nasams:contractaward-5"] not in (
+        deal_of["event:2025-11-17-dod-contracts:award-1"], deal_of["event:2022-12-01-ukraine-nasams:delivery-3"])
 
 
 def _write(tmp_path: Path, deals: list[dict[str, object]]) -> Path:

@@ -143,3 +143,23 @@ def test_a_sale_with_several_sellers_is_one_sale_each_with_its_system(gaz) -> No
     sales = {frozenset(s["roles"]): s.get("systems", []) for s in events_of(annotation, "ArmsSale")}
     assert len(sales) == 2
     assert {r for roles in sales for r in roles if r[1] == "seller"} == {("Spain", "seller"), ("United States", "seller")}
+
+
+def test_a_second_clause_states_a_second_transfer(gaz) -> None:
+    annotation = extract_text("Spain supplies most of Chile's frigates, and since 2020 Italy has exported guns worth "
+                              "€48 million to Chile.", gaz)
+    suppliers = {r for s in events_of(annotation, "ArmsSale") for r in s["roles"] if r[1] == "supplier"}
+    assert suppliers == {("Spain", "supplier"), ("Italy", "supplier")}
+
+
+def test_two_states_signing_for_one_states_forces_makes_the_other_the_seller(gaz) -> None:
+    annotation = extract_text("India and France on Monday signed a Rs 63,000 crore agreement under which the Indian Navy "
+                              "will acquire 26 Rafale M jets.", gaz)
+    [sale] = events_of(annotation, "ArmsSale")
+    assert {("India", "buyer"), ("France", "seller")} <= sale["roles"]
+
+
+def test_tellings_with_other_dates_or_quantities_are_other_events(gaz) -> None:
+    annotation = extract_text("Chile on Monday signed a contract to buy 20 Kaskad corvettes from Spain. "
+                              "Chile bought its first 8 Kaskad corvettes from Spain in 2019.", gaz)
+    assert len(events_of(annotation, "ArmsSale")) == 2

@@ -75,9 +75,9 @@ TRIGGERS: list[Trigger] = [
     *_t("ArmsSale", "give", 0.75, r"sales? of", r"(?:to )?sell(?:s|ing)?", r"sold", r"arms (?:sale|package|deal)s?",
         r"weapons? (?:sale|package|deal)s?", r"(?:sale|package|deal) to"),
     *_t("ArmsSale", "supply", 0.7, r"suppl(?:ied|ies|ying)", r"to supply", r"donat(?:e|ed|es|ing|ion of)", r"gift(?:ed|ing)",
-        r"(?:security|military) (?:assistance|aid)(?: package)?", r"(?:aid|weapons|arms) package", r"drawdown", r"export(?:ed|s|ing)? (?:\w+ ){0,4}to",
+        r"(?:security|military) (?:assistance|aid)(?: package)?", r"(?:aid|weapons|arms) package", r"drawdown", r"export(?:ed|s|ing)? (?:[\w€$£.,-]+ ){0,6}to",
         r"transfer(?:red|s)? to",
-        r"sen(?:d|t|ding) (?:\w+ ){0,4}to", r"provid(?:e|ed|es|ing) (?:\w+ ){0,4}to"),
+        r"sen(?:d|t|ding) (?:[\w€$£.,-]+ ){0,6}to", r"provid(?:e|ed|es|ing) (?:[\w€$£.,-]+ ){0,6}to"),
     *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
         r"purchas(?:e|es|ed) of", r"acquisition of", r"procurement of", r"orders? for", r"deal (?:to buy|for)"),
     *_t("ArmsSale", "sign", 0.7, r"(?:signed|inked|sealed|concluded|finali[sz]ed) (?:a |an |the )?(?:[\w$.,-]+ ){0,5}"
@@ -167,7 +167,7 @@ def _same_clause(sentence: str, mention: Mention, trigger_start: int) -> bool:
     """True when the subject stands in the trigger's clause: nothing but an appositive between them
     ("Hanwha, the maker of the K9, won ..."), or it is itself the appositive of the subject
     ("Ahn and his counterpart, Kosiniak-Kamysz, attended ...")."""
-    between = sentence[mention.end:trigger_start]
+    between = re.sub(r"(?<=\d)[,.](?=\d)", "", sentence[mention.end:trigger_start])  # "Rs 63,000 crore" is one clause
     if not re.search(r"[,;:]", between) or APPOSITIVE.fullmatch(between):
         return True
     return bool(re.fullmatch(r",\s*", between)) and sentence[:mention.start].endswith(", ")
@@ -225,37 +225,79 @@ CONTEXT = {
 NOT_ARMS_DELIVERY = re.compile(r"\b(aid|humanitarian|food|relief|mail|parcel)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
+#: Where one clause of a sentence ends and another begins: "X supplies 70 per cent; Germany has exported ...".
+CLAUSE_BREAK = re.compile(r"[;:]\s|,\s(?:and|but|while|whereas)\s|\s[—–]\s")
+#: Types a sentence may state more than once, one per clause.
+REPEATABLE = ("ArmsSale", "Delivery", "ContractAward", "SaleApproval")
+
+
+def _clause(sentence: str, position: int) -> int:
+    return sum(1 for b in CLAUSE_BREAK.finditer(sentence) if b.start() < position)
+
+
+def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, mentions: list[Mention],
+           actors: list[Mention], systems: list[Mention]) -> EventDraft | None:
+    """The event one trigger hit states, with its participants' roles, or None when it names no one it needs."""
+    draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
+    # a visited city hosts a visit (the extractor writes its state instead, when the article names it)
+    for mention in actors + [m for m in mentions if m.type == "Place" and trigger.type == "Visit"]:
+        role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
+        if role and all(p[0].start != mention.start for p in draft.participants):
+            draft.participants.append((mention, role))
+    if trigger.type == "ContractAward" and trigger.direction == "sign" and \
+            not any(m.type in COMPANIES for m, _ in draft.participants):
+        return None  # states signing an agreement is a sale (found by its own triggers), not a contract award
+    _complete(draft, actors, trigger.direction)
+    _add_states_of_units(draft, actors)
+    if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
+        return draft
+    return None
+
+
+def _hits(trigger: Trigger, sentence: str, mentions: list[Mention], systems: list[Mention]) -> list[re.Match[str]]:
+    inside = [(m.start, m.end) for m in mentions]
+    hits = []
+    for hit in trigger.pattern.finditer(sentence):
+        if any(s <= hit.start() < e for s, e in inside):
+            continue  # "Patriot" is not "riot"; a name is never a trigger
+        if trigger.type in CONTEXT and not (systems or CONTEXT[trigger.type].search(sentence)):
+            continue
+        if trigger.type == "Delivery" and NOT_ARMS_DELIVERY.search(sentence[:hit.start()]):
+            continue
+        hits.append(hit)
+    return hits
+
+
 def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[EventDraft]:
-    """The events one sentence states: at most one per event type, strongest trigger first."""
+    """The events one sentence states: one per event type, strongest trigger first, and for transfers one more
+    per further clause that states one with its own parties."""
     actors = [m for m in mentions if m.type in ACTOR_TYPES]
     systems = [m for m in mentions if m.type == "WeaponSystem"]
-    inside = [(m.start, m.end) for m in mentions]
     drafts: dict[str, EventDraft] = {}
     for trigger in TRIGGERS:
         if trigger.type in drafts:
             continue
-        for hit in trigger.pattern.finditer(sentence):
-            if any(s <= hit.start() < e for s, e in inside):
-                continue  # "Patriot" is not "riot"; a name is never a trigger
-            if trigger.type in CONTEXT and not (systems or CONTEXT[trigger.type].search(sentence)):
-                continue
-            if trigger.type == "Delivery" and NOT_ARMS_DELIVERY.search(sentence[:hit.start()]):
-                continue
-            draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
-            # a visited city hosts a visit (the extractor writes its state instead, when the article names it)
-            for mention in actors + [m for m in mentions if m.type == "Place" and trigger.type == "Visit"]:
-                role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
-                if role and all(p[0].start != mention.start for p in draft.participants):
-                    draft.participants.append((mention, role))
-            if trigger.type == "ContractAward" and trigger.direction == "sign" and \
-                    not any(m.type in COMPANIES for m, _ in draft.participants):
-                continue  # states signing an agreement is a sale (found by its own triggers), not a contract award
-            _complete(draft, actors, trigger.direction)
-            _add_states_of_units(draft, actors)
-            if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
+        for hit in _hits(trigger, sentence, mentions, systems):
+            if (draft := _draft(trigger, hit, index, sentence, mentions, actors, systems)) is not None:
                 drafts[trigger.type] = draft
                 break
-    return _prune([part for d in drafts.values() for part in _split_by_counterpart(d)])
+    more: list[EventDraft] = []
+    for type_ in REPEATABLE:
+        if type_ not in drafts:
+            continue
+        taken = {_clause(sentence, drafts[type_].trigger_start)}
+        for trigger in (t for t in TRIGGERS if t.type == type_):
+            for hit in _hits(trigger, sentence, mentions, systems):
+                clause = _clause(sentence, hit.start())
+                if clause in taken:
+                    continue
+                own = [m for m in mentions if _clause(sentence, m.start) == clause]
+                draft = _draft(trigger, hit, index, sentence, own, [m for m in actors if m in own],
+                               [m for m in systems if m in own])
+                if draft is not None and all(r not in ("actor",) for _, r in draft.participants[:1]):
+                    more.append(draft)
+                    taken.add(clause)
+    return _prune([part for d in [*drafts.values(), *more] for part in _split_by_counterpart(d)])
 
 
 #: Roles an event cannot do without (the ontology's shapes refuse it otherwise), each as its alternatives.
@@ -324,6 +366,22 @@ def _add_states_of_units(draft: EventDraft, actors: list[Mention]) -> None:
         if state is not None:
             draft.participants.append((state, "buyer" if role in ("buyer", "recipient") else "seller"))
             named.add(state.start)
+    _other_state_sells(draft)
+
+
+def _other_state_sells(draft: EventDraft) -> None:
+    """"India and France signed an agreement under which the Indian Navy will acquire ...": with no seller named,
+    of several states on the buying side, those whose forces or agencies are not the buyers are the sellers."""
+    if draft.type != "ArmsSale" or any(r in ("seller", "supplier") for _, r in draft.participants):
+        return
+    buyers = [(i, m) for i, (m, r) in enumerate(draft.participants) if r == "buyer"]
+    countries = {m.entry.country for _, m in buyers if m.type != "State" and m.entry is not None and m.entry.country}
+    states = [(i, m) for i, m in buyers if m.type == "State" and m.entry is not None]
+    if not countries or len({m.entry.iso_code for _, m in states if m.entry}) < 2:
+        return
+    for i, m in states:
+        if m.entry is not None and m.entry.iso_code not in countries:
+            draft.participants[i] = (m, "seller")
 
 
 #: The side of a transfer that a sentence can list several of, each with its own system:

@@ -258,6 +258,10 @@ def _same_event(a: Event, b: Event) -> bool:
     (no systems) the same actors in the same roles."""
     if a.type != b.type or a.type == "Statement":
         return False  # each thing said is a statement of its own, however often the speaker speaks
+    for key in ("date", "quantity", "value"):
+        x, y = a.extra.get(key), b.extra.get(key)
+        if x is not None and y is not None and x != y and not (key == "date" and (x.startswith(y) or y.startswith(x))):
+            return False  # "180 K2 in 2022" and "a second batch in 2025" are two sales of one system
     roles_a, roles_b = set(a.participants), set(b.participants)
     if a.systems and b.systems:
         return bool(set(a.systems) & set(b.systems)) and (not roles_a or not roles_b or bool(roles_a & roles_b))

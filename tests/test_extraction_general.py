@@ -163,3 +163,23 @@ def test_tellings_with_other_dates_or_quantities_are_other_events(gaz) -> None:
     annotation = extract_text("Chile on Monday signed a contract to buy 20 Kaskad corvettes from Spain. "
                               "Chile bought its first 8 Kaskad corvettes from Spain in 2019.", gaz)
     assert len(events_of(annotation, "ArmsSale")) == 2
+
+
+def test_an_agreement_that_buys_nothing_is_an_other_event(gaz) -> None:
+    annotation = extract_text("Chile signed a defence cooperation agreement with Spain on Monday.", gaz)
+    assert not events_of(annotation, "ArmsSale")
+    [other] = events_of(annotation, "Other")
+    assert other["description"] == "agreement" and ("Chile", "actor") in other["roles"]
+
+
+def test_the_state_right_after_a_supply_verb_receives(gaz) -> None:
+    annotation = extract_text("The United States will replenish Chile's stock of Kaskad interceptors.", gaz)
+    [sale] = events_of(annotation, "ArmsSale")
+    assert {("United States", "supplier"), ("Chile", "recipient")} <= sale["roles"]
+
+
+def test_a_system_named_again_by_part_of_its_name_is_one_entity(gaz) -> None:
+    annotation = extract_text("Chile received its first KX-9 Sea Condor from Brazil. The Sea Condor replaces "
+                              "older jets.", gaz)
+    systems = [e for e in annotation["entities"] if e["type"] == "WeaponSystem"]
+    assert [(s["name"], s.get("aliases")) for s in systems] == [("KX-9 Sea Condor", ["Sea Condor"])]

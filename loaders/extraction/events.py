@@ -75,7 +75,7 @@ TRIGGERS: list[Trigger] = [
     *_t("ArmsSale", "give", 0.75, r"sales? of", r"(?:to )?sell(?:s|ing)?", r"sold", r"arms (?:sale|package|deal)s?",
         r"weapons? (?:sale|package|deal)s?", r"(?:sale|package|deal) to"),
     *_t("ArmsSale", "supply", 0.7, r"suppl(?:ied|ies|ying)", r"to supply", r"donat(?:e|ed|es|ing|ion of)", r"gift(?:ed|ing)",
-        r"(?:security|military) (?:assistance|aid)(?: package)?", r"(?:aid|weapons|arms) package", r"drawdown", r"export(?:ed|s|ing)? (?:[\w€$£.,-]+ ){0,6}to",
+        r"(?:security|military) (?:assistance|aid)(?: package)?", r"(?:aid|weapons|arms) package", r"drawdown", r"replenish(?:ed|es|ing|ment of)?", r"re-?arm(?:ed|ing)?", r"export(?:ed|s|ing)? (?:[\w€$£.,-]+ ){0,6}to",
         r"transfer(?:red|s)? to",
         r"sen(?:d|t|ding) (?:[\w€$£.,-]+ ){0,6}to", r"provid(?:e|ed|es|ing) (?:[\w€$£.,-]+ ){0,6}to"),
     *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
@@ -184,6 +184,8 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
             role = {"seller": "supplier", "buyer": "recipient"}[role]
     elif direction == "supply" and prep in SUPPLY_PREPOSITIONS:
         role = SUPPLY_PREPOSITIONS[prep]
+    elif direction == "supply" and mention.start > trigger_start and prep is None and mention.start - trigger_start < 40:
+        role = "recipient"  # "supplied Ukraine with ...", "replenishing Israel's interceptors"
     elif direction == "host" and mention.start > trigger_start and prep in (None, "and"):
         role = HOST_OBJECT_ROLE
     elif direction == "meet":
@@ -222,6 +224,9 @@ CONTEXT = {
     "ExportBlock": re.compile(r"\b(exports?|arms|weapons?|sales?|deliver\w*|licen[cs]e\w*|shipments?|equipment|transfers?|"
                               r"embargo)\b", re.IGNORECASE),
 }
+#: Words that make a signed agreement a purchase when it names no system.
+PURCHASE = re.compile(r"\b(?:buy|buys|bought|purchas\w*|procur\w*|acqui\w*|order\w*|sale|sales|sell\w*|supply|supplies|"
+                      r"deliver\w*|worth|valued|\$|€|£)", re.IGNORECASE)
 NOT_ARMS_DELIVERY = re.compile(r"\b(aid|humanitarian|food|relief|mail|parcel)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -247,6 +252,10 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
     if trigger.type == "ContractAward" and trigger.direction == "sign" and \
             not any(m.type in COMPANIES for m, _ in draft.participants):
         return None  # states signing an agreement is a sale (found by its own triggers), not a contract award
+    if trigger.type == "ArmsSale" and trigger.direction == "sign" and not systems and not PURCHASE.search(sentence):
+        # an agreement that names nothing bought (a cooperation accord, a security arrangement) is not a sale
+        draft.type = "Other"
+        draft.participants = [(m, "actor" if r == "buyer" else "partner") for m, r in draft.participants]
     _complete(draft, actors, trigger.direction)
     _add_states_of_units(draft, actors)
     if draft.participants and (trigger.type != "Statement" or any(r == "speaker" for _, r in draft.participants)):
@@ -342,7 +351,7 @@ def other_kind(trigger: str) -> str:
     lower = trigger.lower()
     for kind, words in (("sanction", r"sanction|blacklist|entity list"), ("request", r"request"),
                         ("notification", r"notif|certification"), ("cancellation", r"cancel|terminat|scrapp|pulled out|withdr"),
-                        ("review", r"review")):
+                        ("review", r"review"), ("agreement", r"signed|inked|sealed|concluded|finali")):
         if re.search(words, lower):
             return kind
     return "meeting"

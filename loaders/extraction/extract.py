@@ -93,14 +93,31 @@ class ArticleEntities:
     def key_of(self, sentence: int, mention: Mention) -> str:
         return self.key_at[(sentence, mention.start)]
 
+    def _same_system(self, mention: Mention) -> str | None:
+        """A system named again by part of its name ("Super Tucano" after "A-29 Super Tucano"): the earlier entity."""
+        if mention.type != "WeaponSystem" or mention.entry is not None:
+            return None
+        words = _without_article(mention.text).split()
+        for key, draft in self.by_key.items():
+            if draft.type != "WeaponSystem":
+                continue
+            for surface in draft.surfaces:
+                known = surface.split()
+                if len(known) > len(words) and (known[:len(words)] == words or known[-len(words):] == words):
+                    return key
+        return None
+
     def add(self, mention: Mention, sentence: int) -> EntityDraft:
-        key = self.short_names.get(mention.text, _key(mention))
+        key = self.short_names.get(mention.text) or self._same_system(mention) or _key(mention)
         draft = self.by_key.get(key)
         if draft is None:
             draft = self.by_key[key] = EntityDraft(key=key, type=mention.type, entry=mention.entry)
         draft.add(mention, sentence)
         self.key_at[(sentence, mention.start)] = key
         words = [w for w in mention.text.split() if len(w.rstrip(".")) > 1 and w.rstrip(".,") not in GENERATION_SUFFIXES]
+        if mention.type == "WeaponSystem" and mention.how == "designator" and len(words) >= 2 \
+                and len(rest := " ".join(words[1:])) >= 4:
+            self.short_names.setdefault(rest, key)  # "Super Tucano" after "A-29 Super Tucano"
         if mention.type in PERSON_TYPES and len(words) >= 2:
             # "Kosiniak-Kamysz said", and family name first: "Ahn Gyu-back" is later "Ahn"
             self.short_names.setdefault(words[-1], key)

@@ -183,3 +183,11 @@ def test_a_system_named_again_by_part_of_its_name_is_one_entity(gaz) -> None:
                               "older jets.", gaz)
     systems = [e for e in annotation["entities"] if e["type"] == "WeaponSystem"]
     assert [(s["name"], s.get("aliases")) for s in systems] == [("KX-9 Sea Condor", ["Sea Condor"])]
+
+
+def test_welcoming_someone_to_a_place_is_a_visit_not_a_statement(gaz) -> None:
+    annotation = extract_text("Defence Minister Ana Rojas welcomed Defence Minister Lars Nygaard to the Moneda Palace "
+                              "on Monday.", gaz)
+    [visit] = events_of(annotation, "Visit")
+    assert {("Ana Rojas", "host"), ("Lars Nygaard", "visitor")} <= visit["roles"]
+    assert not events_of(annotation, "Statement")

@@ -65,7 +65,8 @@ TRIGGERS: list[Trigger] = [
         r"local (?:production|assembly)", r"co-?develop(?:ment)?"),
     *_t("Visit", "give", 0.75, r"visit(?:ed|s|ing)?", r"trip to", r"travell?ed to", r"flew to", r"(?:arrived|arrives) in", r"delegation", r"met with",
         r"toured", r"attended", r"for talks"),
-    *_t("Visit", "host", 0.7, r"hosted", r"welcomed (?:his|her|their)? ?(?:\w+ ){0,3}counterpart", r"played host to"),
+    *_t("Visit", "host", 0.7, r"hosted", r"welcomed (?:his|her|their)? ?(?:\w+ ){0,3}counterpart", r"played host to",
+        r"welcomed(?= (?:[\w.'’-]+ ){1,7}to (?:the )?[A-Z])"),
     *_t("MilitaryActivity", "give", 0.75, r"drills?", r"military exercises?", r"exercises", r"war ?games",
         r"(?:unprovoked |full-scale |illegal )?invasion(?: of)?", r"invaded", r"invading", r"defend(?:s|ed|ing)? (?:\w+ ){0,3}against",
         r"(?:the |a )?(?:\d+-(?:month|year|day) )?war (?:with|against)", r"aggression against", r"(?:air ?|missile |drone )?strikes? (?:on|against)", r"attack(?:ed|s)? on",
@@ -418,8 +419,11 @@ def _prune(drafts: list[EventDraft]) -> list[EventDraft]:
     """One sentence rarely states many events: keep statements only when nothing else is said, and
     approvals over the sale they approve (the sale is the approval's subject, not a second claim)."""
     types = {d.type for d in drafts}
+    triggers = {d.trigger_start for d in drafts if d.type != "Statement"}
     kept = []
     for d in drafts:
+        if d.type == "Statement" and d.trigger_start in triggers:
+            continue  # one word, one event: "welcomed Gantz to the Pentagon" is the visit, not a statement
         if d.type == "Statement" and types - {"Statement"} and not any(r == "speaker" and m.type in PEOPLE
                                                                        for m, r in d.participants):
             continue

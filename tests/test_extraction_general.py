@@ -191,3 +191,21 @@ def test_welcoming_someone_to_a_place_is_a_visit_not_a_statement(gaz) -> None:
     [visit] = events_of(annotation, "Visit")
     assert {("Ana Rojas", "host"), ("Lars Nygaard", "visitor")} <= visit["roles"]
     assert not events_of(annotation, "Statement")
+
+
+def test_a_surname_after_a_title_that_takes_one_names_the_person(gaz) -> None:
+    annotation = extract_text("Defence Minister Ana Rojas spoke in Lima. Later, Minister Rojas met President Castillo.", gaz)
+    officials = sorted(e["name"] for e in annotation["entities"] if e["type"] == "Official")
+    assert officials == ["Ana Rojas", "Castillo"]
+
+
+def test_a_headline_name_and_the_fuller_body_name_are_one_person(gaz) -> None:
+    annotation = extract_text("title: Secretary Lloyd Austin's Meeting With Chile's Minister\n\n"
+                              "Secretary of Defense Lloyd J. Austin III met Minister Ana Rojas on Monday.", gaz)
+    austin = [e for e in annotation["entities"] if "Austin" in e["name"]]
+    assert [(e["name"], e.get("aliases")) for e in austin] == [("Lloyd J. Austin III", ["Lloyd Austin"])]
+
+
+def test_a_states_forces_are_a_unit_but_its_military_equipment_is_not() -> None:
+    assert [(b.text, b.type) for b in state_bodies("Chile’s forces are ready, but Peru's military equipment is old.")] == [
+        ("Chile’s forces", "MilitaryUnit")]

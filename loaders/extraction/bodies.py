@@ -17,12 +17,18 @@ from typing import NamedTuple
 from loaders import reference
 
 #: Heads for the armed forces; every other head is an agency of government.
-FORCE_HEADS = ("armed forces", "air force", "coast guard", "army", "navy", "marines", "marine corps")  # "military" is
-# an adjective as often as a noun ("Israel's imported military equipment")
+FORCE_HEADS = ("armed forces", "air force", "coast guard", "army", "navy", "marines", "marine corps", "military", "forces")
 AGENCY_HEADS = ("ministry", "agency", "cabinet", "department", "council", "parliament", "senate", "directorate",
                 "office", "authority", "commission", "secretariat", "general staff", "presidency", "joint chiefs")
 #: Lower-case words that may stand between the state and the head ("defence", "state arms procurement").
 MODIFIERS = r"(?:[a-z][a-z\-]+\s+){0,3}?"
+
+
+#: "military" and "forces" are adjectives or parts of a longer noun as often as heads ("Israel's military equipment",
+#: "Ukraine's forces commander"): a head is followed by no lower-case word but a verb or a preposition.
+ADJECTIVE_HEADS = ("military", "forces")
+NOT_AN_ADJECTIVE = (r"(?![\w\-])(?!\s+(?!(?:said|says|has|have|had|is|was|are|were|will|would|could|can|and|or|to|in|on|at|for|of|"
+                    r"with|from|as|that|which|who)\b)[a-z])")
 
 
 class Body(NamedTuple):
@@ -42,7 +48,8 @@ def _pattern() -> re.Pattern[str]:
     def alternatives(words: set[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
-    heads = "|".join(re.escape(h) for h in sorted(FORCE_HEADS + AGENCY_HEADS, key=len, reverse=True))
+    heads = "|".join(re.escape(h) + (NOT_AN_ADJECTIVE if h in ADJECTIVE_HEADS else "")
+                     for h in sorted(FORCE_HEADS + AGENCY_HEADS, key=len, reverse=True))
     return re.compile(rf"(?<![\w\-])(?:(?:{alternatives(names)})['’]s|(?:{alternatives(demonyms)}))\s+"
                       rf"{MODIFIERS}(?P<head>{heads})(?![\w\-])")
 

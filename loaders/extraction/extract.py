@@ -107,8 +107,19 @@ class ArticleEntities:
                     return key
         return None
 
+    def _same_person(self, mention: Mention) -> str | None:
+        """"Lloyd Austin" after "Lloyd J. Austin III": a person named again by given and family name."""
+        words = [w for w in mention.text.split() if w.rstrip(".,") not in GENERATION_SUFFIXES]
+        if mention.type not in PERSON_TYPES or len(words) < 2 or mention.entry is not None:
+            return None
+        key = self.short_names.get(words[-1])
+        draft = self.by_key.get(key) if key else None
+        if draft is not None and draft.type in PERSON_TYPES and draft.name.split()[0] == words[0]:
+            return key
+        return None
+
     def add(self, mention: Mention, sentence: int) -> EntityDraft:
-        key = self.short_names.get(mention.text) or self._same_system(mention) or _key(mention)
+        key = self.short_names.get(mention.text) or self._same_system(mention) or self._same_person(mention) or _key(mention)
         draft = self.by_key.get(key)
         if draft is None:
             draft = self.by_key[key] = EntityDraft(key=key, type=mention.type, entry=mention.entry)

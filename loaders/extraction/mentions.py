@@ -49,8 +49,12 @@ OFFICIAL_TITLES = [
     "Lieutenant General", "Major General", "Air Marshal", "Secretary-General", "Secretary General", "Director",
     "spokesperson", "spokesman", "spokeswoman", "Spokesperson", "Spokesman", "Spokeswoman", "King", "Crown Prince",
     "Emir", "Sultan", "Chief of Staff", "Chairman", "Governor", "Mayor", "Commander", "counterpart,", "counterpart",
-    "Press Secretary", "press secretary", "Deputy Secretary", "Under Secretary", "Assistant Secretary",
+    "Press Secretary", "press secretary", "Secretary", "Deputy Secretary", "Under Secretary", "Assistant Secretary",
 ]
+#: Titles that news puts before a surname alone: "President Biden", "Chancellor Merz", "Secretary Austin".
+SURNAME_TITLES = {"President", "Vice President", "Prime Minister", "Chancellor", "Premier", "Secretary", "Minister",
+                  "Defence Minister", "Defense Minister", "Foreign Minister", "Defense Secretary", "Defence Secretary",
+                  "Senator", "Sen.", "Rep.", "Ambassador", "Admiral", "Adm.", "Gen.", "King", "Crown Prince", "Emir"}
 CORPORATE_TITLES = ["chief executive", "Chief Executive", "CEO", "chairman", "chief operating officer", "COO", "president"]
 
 COMPANY_SUFFIXES = ("Corporation", "Corp.", "Corp", "Inc.", "Inc", "Ltd.", "Ltd", "Limited", "Group", "Industries",
@@ -139,15 +143,20 @@ PORTFOLIO_TITLE = (r"(?:(?:Deputy|Vice|Under|Assistant|Principal Deputy)\s)?(?:S
 
 def _person_after_title(sentence: str) -> list[Mention]:
     titles = "|".join([PORTFOLIO_TITLE] + [re.escape(t) for t in sorted(OFFICIAL_TITLES + CORPORATE_TITLES, key=len, reverse=True)])
-    pattern = re.compile(rf"(?<![\w])(?P<title>{titles})\s+(?P<name>{NAME_WORD}(?:\s(?:{PARTICLES}\s)?{NAME_WORD}){{1,4}})")
+    pattern = re.compile(rf"(?<![\w])(?P<title>{titles})\s+(?P<name>{NAME_WORD}(?:\s(?:{PARTICLES}\s)?{NAME_WORD}){{0,4}})")
     out = []
     for m in pattern.finditer(sentence):
-        name, start = _strip(m.group("name").strip(), m.start("name"))
+        raw = m.group("name").strip()
+        if owner := re.search(r"['’]s\b", raw):  # "Lloyd J. Austin III's Meeting With ...": the name ends at the possessive
+            raw = raw[:owner.start()]
+        name, start = _strip(raw, m.start("name"))
         words = name.split()
         while words and (words[-1] in STOPWORDS or words[-1].lower() in {"said", "told"}):
             words.pop()
-        if len(words) < 2 or any(w in STOPWORDS for w in words):
+        if any(w in STOPWORDS for w in words) or not words:
             continue
+        if len(words) < 2 and not (m.group("title") in SURNAME_TITLES and len(words[0]) >= 3 and not words[0].isupper()):
+            continue  # one word after a title is a surname only after a title that takes one ("President Biden")
         name = " ".join(words)
         title = m.group("title")
         corporate = title in CORPORATE_TITLES

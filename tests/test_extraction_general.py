@@ -209,3 +209,16 @@ def test_a_headline_name_and_the_fuller_body_name_are_one_person(gaz) -> None:
 def test_a_states_forces_are_a_unit_but_its_military_equipment_is_not() -> None:
     assert [(b.text, b.type) for b in state_bodies("Chile’s forces are ready, but Peru's military equipment is old.")] == [
         ("Chile’s forces", "MilitaryUnit")]
+
+
+def test_the_owner_of_an_event_noun_acts_in_it(gaz) -> None:
+    annotation = extract_text("Chile's army trains to defend the country against Peru’s invasion of the north.", gaz)
+    activity = events_of(annotation, "MilitaryActivity")
+    assert any(("Peru", "actor") in a["roles"] for a in activity)
+
+
+def test_the_first_speech_verb_of_a_sentence_gives_its_speaker(gaz) -> None:
+    annotation = extract_text("Minister Ana Rojas stressed the need for frigates, citing the package announced by "
+                              "President Castillo.", gaz)
+    [statement] = events_of(annotation, "Statement")
+    assert ("Ana Rojas", "speaker") in statement["roles"]

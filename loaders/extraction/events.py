@@ -176,7 +176,9 @@ def _same_clause(sentence: str, mention: Mention, trigger_start: int) -> bool:
 
 def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int) -> str | None:
     prep = _preposition_before(sentence, mention.start)
-    if mention.start < trigger_start and prep in (None, "and"):
+    if mention.start < trigger_start and re.fullmatch(r"['’]s\s+(?:[\w-]+\s+){0,2}", sentence[mention.end:trigger_start]):
+        role = SUBJECT_ROLES.get((event_type, direction))  # "Russia's invasion", "Poland's purchase": the owner acts
+    elif mention.start < trigger_start and prep in (None, "and"):
         # the subject stands in the trigger's clause: no comma or semicolon between them
         role = SUBJECT_ROLES.get((event_type, direction)) if _same_clause(sentence, mention, trigger_start) else None
     elif direction == "get" and prep in GET_PREPOSITIONS:
@@ -233,6 +235,8 @@ NOT_ARMS_DELIVERY = re.compile(r"\b(aid|humanitarian|food|relief|mail|parcel)\s+
 
 #: Where one clause of a sentence ends and another begins: "X supplies 70 per cent; Germany has exported ...".
 CLAUSE_BREAK = re.compile(r"[;:]\s|,\s(?:and|but|while|whereas)\s|\s[—–]\s")
+#: Types whose first trigger in the sentence wins, not the first in the list: speech verbs are all alike.
+BY_POSITION = ("Statement",)
 #: Types a sentence may state more than once, one per clause.
 REPEATABLE = ("ArmsSale", "Delivery", "ContractAward", "SaleApproval")
 
@@ -285,11 +289,18 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
     systems = [m for m in mentions if m.type == "WeaponSystem"]
     drafts: dict[str, EventDraft] = {}
     for trigger in TRIGGERS:
-        if trigger.type in drafts:
+        if trigger.type in drafts or trigger.type in BY_POSITION:
             continue
         for hit in _hits(trigger, sentence, mentions, systems):
             if (draft := _draft(trigger, hit, index, sentence, mentions, actors, systems)) is not None:
                 drafts[trigger.type] = draft
+                break
+    for type_ in BY_POSITION:  # the first speech verb of the sentence, whichever it is
+        hits = sorted(((hit, t) for t in TRIGGERS if t.type == type_ for hit in _hits(t, sentence, mentions, systems)),
+                      key=lambda pair: pair[0].start())
+        for hit, trigger in hits:
+            if (draft := _draft(trigger, hit, index, sentence, mentions, actors, systems)) is not None:
+                drafts[type_] = draft
                 break
     more: list[EventDraft] = []
     for type_ in REPEATABLE:

@@ -222,3 +222,10 @@ def test_the_first_speech_verb_of_a_sentence_gives_its_speaker(gaz) -> None:
                               "President Castillo.", gaz)
     [statement] = events_of(annotation, "Statement")
     assert ("Ana Rojas", "speaker") in statement["roles"]
+
+
+def test_sharing_the_building_of_an_order_is_co_production(gaz) -> None:
+    annotation = extract_text("Nordkust Shipyard will build 4 of the Kaskad corvettes, while Chile's Astilleros Austral "
+                              "Industries will produce the rest.", gaz)
+    [coproduction] = events_of(annotation, "CoProduction")
+    assert ("Nordkust Shipyard", "partner") in coproduction["roles"]

@@ -80,7 +80,7 @@ WEAPON_NOUNS = (
 )
 #: Designators: F-16V, AH-64E, Su-35, K2, KF-21, MQ-9B, PAC-3, T-90, J-20, HQ-9, S-400, M1A2, M109A6.
 DESIGNATOR = re.compile(
-    r"(?<![\w\-])(?:[A-Z]{1,4}|[A-Z][a-z])-?\d{1,4}[A-Z]{0,4}(?:/[A-Z]{1,3})?(?:\s(?:Block|Mk\.?|Mark)\s?[IVX\d]+)?(?![\w\-])"
+    r"(?<![\w\-])(?:[A-Z]{1,4}|[A-Z][a-z])-?\d{1,4}[A-Z]{0,4}(?:/[A-Z]{1,3})?(?:\s(?:Block|Mk\.?|Mark)\s?[IVX\d]+(?:/\d+)?)?(?![\w\-])"
 )
 NOT_DESIGNATORS = {"COVID-19", "G7", "G20", "P5", "A4", "B2B", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "US", "UK", "EU"}
 

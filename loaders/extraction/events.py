@@ -238,6 +238,8 @@ NOT_ARMS_DELIVERY = re.compile(r"\b(aid|humanitarian|food|relief|mail|parcel)\s+
 
 #: Where one clause of a sentence ends and another begins: "X supplies 70 per cent; Germany has exported ...".
 CLAUSE_BREAK = re.compile(r"[;:]\s|,\s(?:and|but|while|whereas)\s|\s[—–]\s")
+#: Roles a place can hold for its state: a visited city hosts, a city deliveries arrive in receives.
+PLACE_ROLES = {"Visit": "host", "Delivery": "recipient"}
 #: Types whose first trigger in the sentence wins, not the first in the list: speech verbs are all alike.
 BY_POSITION = ("Statement",)
 #: Types a sentence may state more than once, one per clause.
@@ -253,7 +255,7 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
     """The event one trigger hit states, with its participants' roles, or None when it names no one it needs."""
     draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
     # a visited city hosts a visit (the extractor writes its state instead, when the article names it)
-    for mention in actors + [m for m in mentions if m.type == "Place" and trigger.type == "Visit"]:
+    for mention in actors + [m for m in mentions if m.type == "Place" and trigger.type in PLACE_ROLES]:
         role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
         if role and all(p[0].start != mention.start for p in draft.participants):
             draft.participants.append((mention, role))

@@ -22,7 +22,7 @@ from typing import Any
 from kg.names import normalise_name
 from loaders.extraction.article import RawArticle, read_article
 from loaders.extraction.dates import find_dates
-from loaders.extraction.events import detect_events, other_kind
+from loaders.extraction.events import PLACE_ROLES, detect_events, other_kind
 from loaders.extraction.gazetteer import Entry, Gazetteer, default_gazetteer
 from loaders.extraction.mentions import UPPER, Mention, find_mentions
 from loaders.extraction.money import find_money, find_quantities
@@ -377,7 +377,7 @@ def _without_places(event: Event, entities: ArticleEntities) -> Event:
         country = draft.entry.country if draft.entry is not None else None
         state = next((k for k, d in entities.by_key.items() if country and d.type == "State" and d.entry is not None
                       and d.entry.iso_code == country), None)
-        if event.type == "Visit" and role == "host" and state is not None:
+        if PLACE_ROLES.get(event.type) == role and state is not None:
             kept.append((state, role))
     event.participants = list(dict.fromkeys(kept))
     return event

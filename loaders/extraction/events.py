@@ -320,7 +320,7 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
                 own = [m for m in mentions if _clause(sentence, m.start) == clause]
                 draft = _draft(trigger, hit, index, sentence, own, [m for m in actors if m in own],
                                [m for m in systems if m in own])
-                if draft is not None and all(r not in ("actor",) for _, r in draft.participants[:1]):
+                if draft is not None:
                     more.append(draft)
                     taken.add(clause)
     return _prune([part for d in [*drafts.values(), *more] for part in _split_by_counterpart(d)])

@@ -40,7 +40,8 @@ class Body(NamedTuple):
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    names, demonyms = set(), set()
+    names: set[str] = set()
+    demonyms: set[str] = set()
     for state in reference.states():
         names.update(n for n in (state.name, *state.aliases) if n and len(n) > 2)
         demonyms.update(d for d in state.demonyms if d and not d.endswith("s"))

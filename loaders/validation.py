@@ -29,6 +29,7 @@ the results of a run of its own.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,7 +52,7 @@ from rdflib.util import guess_format
 
 from kg.ontology import AKG, Ontology, shacl_path_text
 from loaders.annotation_rdf import BuiltSource, build_rdf
-from loaders.annotations import AnnotationError, parse_annotation
+from loaders.annotations import AnnotationError, annotation_file, parse_annotation
 from loaders.inference import entail, entailed_triples
 from loaders.official.document import NOT_PARSED, OfficialError, parse_official
 from loaders.official.inputs import OFFICIAL_SUFFIXES
@@ -246,7 +247,7 @@ def _built(path: Path, onto: Ontology, resolver: Resolver | None, kind: str | No
             document = parse_official(path, kind)
             file = document.annotation_file()
             notes = [(problem.where, f"{NOT_PARSED}: {problem.reason}") for problem in document.problems]
-        built = build_rdf(file, onto, resolver)
+        built = build_rdf(file, onto, resolver or reference_resolver(onto))
     except AnnotationError as exc:
         return [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
     except OfficialError as exc:
@@ -276,6 +277,34 @@ def checked_graphs(paths: Sequence[Path], onto: Ontology, resolver: Resolver | N
     for (position, built), found in zip(together, check_sources([built for _, built in together], onto)):
         out[position] = (built.graph, _noted(built) + found)
     return out
+
+
+_RESOLVERS: dict[int, tuple[Ontology, Resolver]] = {}  # id(onto) -> (onto, its resolver over the reference set)
+
+
+def reference_resolver(onto: Ontology) -> Resolver:
+    """The resolver over the reference set, made once per ontology: it only reads its table, and
+    indexing the table's ten thousand names is a fifth of checking an extracted article."""
+    found = _RESOLVERS.get(id(onto))
+    if found is None:
+        # Holding the ontology keeps its id from being reused by another one.
+        found = _RESOLVERS[id(onto)] = (onto, Resolver.with_reference(onto))
+    return found[1]
+
+
+def annotation_violations(data: dict[str, Any], onto: Ontology, path: Path) -> list[Violation]:
+    """What :func:`validate_file` reports for an annotation file at ``path`` holding ``data``, without
+    writing the file: the extractor checks its output this way before it writes it.
+
+    ``data`` is plain data as YAML reads it back from the file (``dump_annotation`` writes what
+    ``parse_annotation`` reads as the same data); its content hash is that of its JSON text.
+    """
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    try:
+        built = build_rdf(annotation_file(data, path, raw), onto, reference_resolver(onto))
+    except AnnotationError as exc:
+        return [Violation(file=exc.path, where=where or "(file)", field="", message=what) for where, what in exc.problems]
+    return _noted(built) + check_source(built, onto)
 
 
 def validate_file(path: Path, onto: Ontology, kind: str | None = None) -> list[Violation]:

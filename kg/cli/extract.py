@@ -101,6 +101,14 @@ def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -
     return document
 
 
+def _annotation_text(document: Any, article: Path, output: Path | None) -> str:
+    """The annotation file `kg extract` writes for a news article's ``document``: its ``text_file``
+    relative to the folder of ``output`` (the working folder for stdout), then the notes and the YAML."""
+    base = (output.parent if output else Path.cwd()).resolve()
+    document.annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    return str(document.yaml())
+
+
 def _official_document(path: Path, kind: str | None) -> Any:
     """The parsed official document (loaders.official.document), or exit naming the file and the problem:
     2 for a file named wrongly (not an official source, an unknown kind), 1 for one read as asked and found
@@ -223,19 +231,17 @@ def extract(
         with _open_graph(load_settings()) as graph:
             gaz = build_gazetteer(graph_entities(graph))
     document = _extract_document(article, date=date, gaz=gaz)
-    annotation = document.annotation
-    base = (output.parent if output else Path.cwd()).resolve()
-    annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    text = _annotation_text(document, article, output)
     for event in document.dropped_events:
         err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)
     if output is not None:
-        output.write_text(document.yaml(), encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     summary = document.summary()
     if as_json:
-        _print_json({**annotation, "notes": document.notes()} if output is None else
+        _print_json({**document.annotation, "notes": document.notes()} if output is None else
                     {"out": str(output), **{k: v for k, v in summary.items() if k != "article"}})
     elif output is None:
-        typer.echo(document.yaml(), nl=False)
+        typer.echo(text, nl=False)
     else:
         left_out = f"; {summary['dropped_events']} event(s) left out, listed in the file's notes" if summary["dropped_events"] else ""
         err.print(f"wrote {escape(str(output))}: {summary['entities']} entities, {summary['events']} events{left_out}",

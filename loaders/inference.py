@@ -118,6 +118,13 @@ def entail(data: Graph, onto: Ontology) -> Graph:
     return out
 
 
+def entail_in_place(data: Graph, onto: Ontology) -> Graph:
+    """``data`` itself, with the triples :func:`entail` adds to it: for a graph made only to be checked,
+    adding the consequences costs a third of copying the data with them."""
+    data.addN((s, p, o, data) for s, p, o in entailed_triples(data, onto).difference(data))
+    return data
+
+
 def entailed_triples(data: Graph, onto: Ontology) -> set[tuple[Any, Any, Any]]:
     """The triples of :func:`entail`, as a set (for a graph that holds several sources)."""
     schema = closed_ontology(onto)

@@ -21,12 +21,14 @@ import yaml
 
 from kg.ontology import Ontology, load_ontology
 from kg.settings import PROJECT_ROOT
-from loaders.annotations import _TextDatesLoader
+from loaders.annotation_rdf import build_rdf
+from loaders.annotations import _TextDatesLoader, annotation_file
 from loaders.extraction.article import read_article
 from loaders.extraction.extract import conforming, extract_article
 from loaders.extraction.review import dump_annotation
+from loaders.inference import entail, entail_in_place
 from loaders.resolution import Resolver
-from loaders.validation import Violation, annotation_violations, checked_graph
+from loaders.validation import Violation, annotation_violations, checked_graph, reference_resolver
 
 DATA = PROJECT_ROOT / "data"
 ARTICLES = sorted(p for folder in (DATA / "dev" / "articles", DATA / "heldout" / "articles", DATA / "articles")
@@ -95,3 +97,12 @@ def test_a_problem_outside_events_and_entities_is_reported_as_the_files_would_be
     reference = _as_written_file(tmp_path)(annotation, onto, path)
     assert [(v.where, v.message) for v in found] == [(v.where, v.message) for v in reference]
     assert found and found[0].where == "article.text_file"
+
+
+def test_the_consequences_added_in_place_are_those_of_a_copy() -> None:
+    """annotation_violations lets the graph it builds take its RDFS consequences; check_source copies it with them."""
+    onto = load_ontology()
+    for article in ARTICLES:
+        file = annotation_file(_extracted(article), Path("a.yaml"), b"")
+        copied = entail(build_rdf(file, onto, reference_resolver(onto)).graph, onto)
+        assert set(entail_in_place(build_rdf(file, onto, reference_resolver(onto)).graph, onto)) == set(copied), article

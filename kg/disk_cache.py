@@ -31,6 +31,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TypeVar
@@ -70,12 +71,14 @@ def library_versions(*distributions: str) -> str:
     return "; ".join(found)
 
 
+@cache
 def project_code() -> str:
     """SHA-256 of every ``.py`` and ``.yaml`` file of the packages (``kg/``, ``loaders/``), names and bytes.
 
     The key of a value derived by the project's code from the project's data when it is not worth
     naming which modules and files it depends on: an edit to any of them derives it again, which
-    costs the first run afterwards what the cache saves (a few milliseconds to hash them all)."""
+    costs the first run afterwards what the cache saves (a few milliseconds to hash them all).
+    Worked out once per process, like the imports and reads it stands for."""
     files = sorted(path for package in ("kg", "loaders") for path in (PROJECT_ROOT / package).rglob("*")
                    if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts)
     return digest(part for path in files for part in (path.relative_to(PROJECT_ROOT).as_posix(), path.read_bytes()))

@@ -1,4 +1,5 @@
-"""What a kg command loads before it does its work: only what that command needs.
+"""What a kg command loads before it does its work: only what that command needs; and the collector paused
+while `kg extract` extracts an article.
 
 Every command imports every command group (kg.cli), so a heavy import at the top of any group's module
 is paid by all of them. `kg extract ARTICLE --out FILE` needs no graph driver, no settings and no
@@ -56,3 +57,25 @@ def test_the_commands_that_need_them_still_find_them() -> None:
             "from kg.settings import Settings, SettingsError, load_settings\n"
             "engine_lifecycle.EngineStatus, neo4j_engine.ToolMissing, engine_lifecycle.EngineError")
     assert "neo4j" in _loaded_after(code)
+
+
+def test_the_collector_is_paused_for_the_block_only_and_left_as_it_was() -> None:
+    import gc
+
+    from kg.cli.extract import collector_paused
+
+    assert gc.isenabled()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+            raise ValueError("the extraction failed")
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()

@@ -16,9 +16,11 @@ from rdflib.compare import isomorphic
 
 from kg import disk_cache
 from kg.ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, load_ontology, parse_ontology
+from loaders import validation
 from loaders.extraction.gazetteer import build_gazetteer
 from loaders.extraction.stored import stored_gazetteer
 from loaders.inference import _close, closed_ontology
+from loaders.resolution import ReferenceTable
 
 
 def _counting(value: object, calls: list[int]) -> object:
@@ -145,10 +147,32 @@ def test_an_edit_to_the_projects_code_or_data_changes_its_key(tmp_path: Path, mo
         (tmp_path / package / "sub" / "a.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / "loaders" / "sub" / "b.yaml").write_text("names: [a]\n", encoding="utf-8")
     monkeypatch.setattr(disk_cache, "PROJECT_ROOT", tmp_path)
-    before = disk_cache.project_code()
-    (tmp_path / "loaders" / "sub" / "b.yaml").write_text("names: [b]\n", encoding="utf-8")
-    after_data = disk_cache.project_code()
-    (tmp_path / "kg" / "sub" / "c.py").write_text("", encoding="utf-8")
-    after_new_module = disk_cache.project_code()
-    (tmp_path / "kg" / "notes.txt").write_text("not code", encoding="utf-8")
-    assert len({before, after_data, after_new_module}) == 3 and disk_cache.project_code() == after_new_module
+
+    def key() -> str:
+        disk_cache.project_code.cache_clear()  # worked out once per process: here, once per edit
+        return disk_cache.project_code()
+
+    try:
+        before = key()
+        (tmp_path / "loaders" / "sub" / "b.yaml").write_text("names: [b]\n", encoding="utf-8")
+        after_data = key()
+        (tmp_path / "kg" / "sub" / "c.py").write_text("", encoding="utf-8")
+        after_new_module = key()
+        (tmp_path / "kg" / "notes.txt").write_text("not code", encoding="utf-8")
+        assert len({before, after_data, after_new_module}) == 3 and key() == after_new_module
+    finally:
+        disk_cache.project_code.cache_clear()
+
+
+def test_the_resolvers_reference_table_read_back_is_the_one_built_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(disk_cache, "CACHE_DIR", tmp_path)
+    onto = load_ontology()
+    monkeypatch.setattr(validation, "_RESOLVERS", {})
+    written = validation.reference_resolver(onto).reference
+    monkeypatch.setattr(validation, "_RESOLVERS", {})
+    read = validation.reference_resolver(onto).reference
+    fresh = ReferenceTable.load()
+    assert written is not read and len(list(tmp_path.glob("reference-table-*.pickle"))) == 1
+    assert (read.entities, read.by_id, read.by_name, read.by_iso, read.by_wikidata) == (
+        fresh.entities, fresh.by_id, fresh.by_name, fresh.by_iso, fresh.by_wikidata)

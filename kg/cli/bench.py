@@ -213,7 +213,7 @@ def bench_extract(
     the shapes' queries (``warm_up_seconds``).
     """
     # imported here, not at the top: the gazetteer loads rdflib, which slows every kg start-up
-    from kg.cli.extract import _annotation_text
+    from kg.cli.extract import _annotation_text, collector_paused
     from loaders.extraction.document import extract_document
     from loaders.extraction.gazetteer import build_gazetteer
 
@@ -226,7 +226,8 @@ def bench_extract(
     with tempfile.TemporaryDirectory(prefix="kg-bench-extract-") as scratch:
         def extract(path: Path) -> tuple[int, int]:
             """`kg extract path --out <scratch>/<name>.yaml`, without its messages: (characters read, events left out)."""
-            document = _extract_document_quietly(extract_document, path, gaz)
+            with collector_paused():  # as `kg extract` extracts an article
+                document = _extract_document_quietly(extract_document, path, gaz)
             output = Path(scratch) / f"{path.stem}.yaml"
             output.write_text(_annotation_text(document, path, output), encoding="utf-8")
             return len(path.read_text(encoding="utf-8")), len(document.dropped_events)

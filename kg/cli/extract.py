@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,6 +102,24 @@ def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -
     for warning in document.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     return document
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block (as it was before, after it).
+
+    Around the extraction of one news article: its own objects are few and mostly freed as
+    they go, while each collection would walk again the long-lived objects read at start-up
+    (ontology, gazetteer, the shapes' parsed queries), a tenth of a `kg extract`'s time
+    (BENCHMARKS.md, "Extraction speed"). Not around an official source, which can be large.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _annotation_text(document: Any, article: Path, output: Path | None) -> str:
@@ -230,7 +251,8 @@ def extract(
     if use_graph:
         with _open_graph(load_settings()) as graph:
             gaz = build_gazetteer(graph_entities(graph))
-    document = _extract_document(article, date=date, gaz=gaz)
+    with collector_paused():
+        document = _extract_document(article, date=date, gaz=gaz)
     text = _annotation_text(document, article, output)
     for event in document.dropped_events:
         err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)

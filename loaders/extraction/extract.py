@@ -372,14 +372,15 @@ def conforming(annotation: dict[str, Any], *, check: Callable[..., list[Any]] | 
     with no post) refuse nothing.
 
     ``check(annotation, onto, path)`` gives the problems of the annotation as a file at
-    ``path``; by default :func:`loaders.validation.annotation_violations`, which checks the
-    data without writing it (tests compare it with validating the written file).
+    ``path``; by default a :class:`loaders.validation.AnnotationChecker`, which checks the
+    data without writing it, and each round's data only where the shapes could find
+    something new (tests compare it with validating the written file every round).
     """
     from kg.ontology import load_ontology
     from loaders.extraction.review import NOT_LOADED
-    from loaders.validation import annotation_violations
+    from loaders.validation import AnnotationChecker
 
-    check = check or annotation_violations
+    check = check or AnnotationChecker()
     onto = load_ontology()
     annotation = {**annotation, "events": list(annotation["events"]), "entities": list(annotation["entities"])}
     refused_events: list[dict[str, Any]] = []

@@ -13,6 +13,11 @@ module reads it once per process and derives, with no second hand-kept list:
   marked ``akg:indexed true``, on their domain's root label).
 
 Loaders, the API and the generated docs all ask this module.
+
+Parsing the two Turtle files takes rdflib longer than reading back what it
+parsed them into, so :func:`load_ontology` keeps the parsed ontology in
+:mod:`kg.disk_cache`, keyed by the files' bytes, this module's code and the
+rdflib version: a short command (``kg extract``) starts faster.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, Namespace, URIRef
 
-from kg.settings import PROJECT_ROOT
+from kg import PROJECT_ROOT
+from kg.disk_cache import cached, digest, library_versions
 
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 ONTOLOGY_FILE = "akg.ttl"
@@ -125,6 +131,8 @@ class Ontology:
     classes: dict[str, OntClass] = field(default_factory=dict)
     object_properties: dict[str, ObjectProperty] = field(default_factory=dict)
     datatype_properties: dict[str, DatatypeProperty] = field(default_factory=dict)
+    #: SHA-256 of the ontology and shapes files as parsed: what data derived from them is keyed by (kg.disk_cache).
+    digest: str = ""
 
     # -- lookups ------------------------------------------------------------
 
@@ -240,7 +248,7 @@ def parse_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
     """Parse the ontology and shapes files and derive the mapping (uncached)."""
     graph = Graph().parse(directory / ONTOLOGY_FILE, format="turtle")
     shapes = Graph().parse(directory / SHAPES_FILE, format="turtle")
-    onto = Ontology(directory=directory, graph=graph, shapes=shapes)
+    onto = Ontology(directory=directory, graph=graph, shapes=shapes, digest=_digest(directory))
 
     class_iris = [s for s in graph.subjects(RDF.type, OWL.Class) if _local(s)]
     parents = {_local(s): _akg_parents(graph, s, RDFS.subClassOf) for s in class_iris}
@@ -275,8 +283,15 @@ def parse_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
 
 @lru_cache(maxsize=4)
 def load_ontology(directory: Path = ONTOLOGY_DIR) -> Ontology:
-    """The ontology, parsed once per process (it is read-only)."""
-    return parse_ontology(directory)
+    """The ontology, parsed once per process (it is read-only), or read back from :mod:`kg.disk_cache` as
+    parsed by an earlier process from the same files."""
+    key: list[bytes | str] = [str(directory.resolve()), _digest(directory), Path(__file__).read_bytes(), library_versions("rdflib")]
+    return cached("ontology", key, lambda: parse_ontology(directory))
+
+
+def _digest(directory: Path) -> str:
+    """SHA-256 of the ontology and shapes files in ``directory``."""
+    return digest((directory / name).read_bytes() for name in (ONTOLOGY_FILE, SHAPES_FILE))
 
 
 def shacl_path_text(graph: Graph, path: object) -> str:

@@ -17,9 +17,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: Repository root: the ontology, named queries and sample data live beside the package.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
+from kg import PROJECT_ROOT  # noqa: F401 - where it has always been imported from
 
 #: URI schemes the official driver accepts for a Neo4j server.
 URI_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")

@@ -315,6 +315,14 @@ def parse_annotation(path: Path | str) -> AnnotationFile:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise AnnotationError(path, [(where, f"malformed YAML: {problem}")]) from None
+    return annotation_file(data, path, raw_bytes)
+
+
+def annotation_file(data: Any, path: Path, raw_bytes: bytes) -> AnnotationFile:
+    """The checked file of annotation ``data`` as read from ``path``, whose content is ``raw_bytes``:
+    :func:`parse_annotation` after the YAML is read, for data that never was a file (the extractor's,
+    checked before it is written). ``article.text_file`` is read relative to ``path``'s folder.
+    Raises :class:`AnnotationError` as :func:`parse_annotation` does."""
     annotation = parse_annotation_data(data, path, check_references=False)
     problems = _cross_references(annotation)
     text = text_path = None

@@ -7,7 +7,7 @@ RDFS closure of the data *and the whole ontology* on every call, which is
 about nine tenths of the time it takes to validate a source. Validation time
 would then grow with the ontology instead of the source.
 
-Here the ontology is closed once per process (:func:`closed_ontology`) and each
+Here the ontology is closed once (:func:`closed_ontology`) and each
 source's data gets only the consequences of its own triples under the
 ontology's schema (:func:`entail`): the RDFS rules rdfs2 (domain), rdfs3
 (range, for resources), rdfs7 (sub-property) and rdfs9 (sub-class). Data never
@@ -15,17 +15,23 @@ declares schema (classes or properties), so no other RDFS rule can fire on
 it; the axiomatic triples (``rdf:type rdfs:Resource`` and the like) are left
 out, as no shape mentions them. ``tests/test_shapes.py`` checks, over every
 shape case, that this gives exactly the results of pyshacl's own RDFS mode.
+
+Closing the ontology (owlrl) takes a tenth of a second, a tenth of a whole
+``kg extract`` of one article: what it gives is kept in :mod:`kg.disk_cache`,
+keyed by the ontology files and this module's code, and worked out again only
+when one of them changes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
+from kg.disk_cache import cached, library_versions
 from kg.ontology import Ontology
 
 
@@ -33,7 +39,7 @@ from kg.ontology import Ontology
 class Schema:
     """What the ontology entails about any triple: super-properties, domains, ranges, super-classes."""
 
-    closed: Graph
+    about: dict[URIRef, tuple[tuple[Any, Any, Any], ...]]  # individual -> the closure's triples with it as subject
     super_properties: dict[URIRef, frozenset[URIRef]]
     domains: dict[URIRef, frozenset[URIRef]]
     ranges: dict[URIRef, frozenset[URIRef]]
@@ -59,10 +65,19 @@ def _transitive(pairs: Graph, predicate: URIRef) -> dict[URIRef, frozenset[URIRe
 
 
 def closed_ontology(onto: Ontology) -> Schema:
-    """The ontology's RDFS closure and the lookups :func:`entail` needs (computed once per ontology)."""
-    cached = onto.__dict__.get("_rdfs_schema")
-    if cached is not None:
-        return cached
+    """The lookups :func:`entail` needs from the ontology's RDFS closure (worked out once per ontology,
+    and read from :mod:`kg.disk_cache` when the ontology files and this code are those it was worked out for)."""
+    found = onto.__dict__.get("_rdfs_schema")
+    if found is None:
+        key: list[bytes | str] = [onto.digest, Path(__file__).read_bytes(), library_versions("rdflib", "owlrl")]
+        found = cached("rdfs-schema", key, lambda: _close(onto)) if onto.digest else _close(onto)
+        onto.__dict__["_rdfs_schema"] = found
+    return found
+
+
+def _close(onto: Ontology) -> Schema:
+    import owlrl  # imported here, not at the top: only a closure missing from the cache needs it
+
     closed = Graph()
     for triple in onto.graph:
         closed.add(triple)
@@ -85,9 +100,8 @@ def closed_ontology(onto: Ontology) -> Schema:
                     OWL.AnnotationProperty, OWL.Ontology, RDFS.Datatype}
     individuals = frozenset(s for s, t in closed.subject_objects(RDF.type)
                             if isinstance(s, URIRef) and not set(closed.objects(s, RDF.type)) & schema_terms)
-    schema = Schema(closed, super_properties, domains, ranges, super_classes, individuals)
-    onto.__dict__["_rdfs_schema"] = schema
-    return schema
+    about = {term: tuple(closed.triples((term, None, None))) for term in individuals}
+    return Schema(about, super_properties, domains, ranges, super_classes, individuals)
 
 
 def entail(data: Graph, onto: Ontology) -> Graph:
@@ -102,6 +116,15 @@ def entail(data: Graph, onto: Ontology) -> Graph:
         out.bind(prefix, namespace, override=False)
     out.addN((s, p, o, out) for s, p, o in entailed_triples(data, onto))
     return out
+
+
+def entail_in_place(data: Graph, onto: Ontology, triples: set[tuple[Any, Any, Any]] | None = None) -> Graph:
+    """``data`` itself, with the triples :func:`entail` adds to it (``triples``: :func:`entailed_triples` of
+    ``data``, when the caller has them): for a graph made only to be checked, adding the consequences
+    costs a third of copying the data with them."""
+    found = entailed_triples(data, onto) if triples is None else triples
+    data.addN((s, p, o, data) for s, p, o in found.difference(data))
+    return data
 
 
 def entailed_triples(data: Graph, onto: Ontology) -> set[tuple[Any, Any, Any]]:
@@ -129,5 +152,5 @@ def entailed_triples(data: Graph, onto: Ontology) -> set[tuple[Any, Any, Any]]:
         for sup in schema.super_classes.get(cls, frozenset({cls})):
             triples.add((node, RDF.type, sup))
     for term in {o for o in data.objects() if isinstance(o, URIRef)} & schema.individuals:
-        triples.update(schema.closed.triples((term, None, None)))
+        triples.update(schema.about[term])
     return triples

@@ -58,6 +58,8 @@ Signature = tuple[frozenset[tuple[Any, Any]], frozenset[tuple[Any, Any]]]  # (pr
 _UNFOLLOWED = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.rule, SH.js, SH.jsFunctionName,
                SH.closed, SH.expression, SH.validator, SH.nodeValidator, SH.propertyValidator, SH.parameter)
 _THIS = Variable("this")
+# Property pair constraints: each names a second predicate, read from the same focus node.
+_PAIRED = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals)
 # What a property shape may say and still check each value apart from the others.
 _PER_VALUE = {SH.path, SH.datatype, SH.nodeKind, SH.minLength, SH.maxLength, SH.pattern, SH.flags, SH.languageIn,
               SH["in"], SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH["class"],
@@ -179,6 +181,11 @@ def reach(shapes: Graph) -> Reach:
         read |= found
         if not isinstance(path, URIRef):
             in_paths |= found
+    # A property pair constraint reads a second predicate of the focus node, whose values it compares
+    # with the path's: read, and never checked value by value.
+    paired = {q for p in _PAIRED for q in shapes.objects(None, p) if isinstance(q, URIRef)}
+    read |= paired
+    in_paths |= paired
     namespaces = {str(d.value(SH.prefix)): URIRef(str(d.value(SH.namespace)))
                   for d in (shapes.resource(n) for n in shapes.objects(None, SH.declare))}
     in_sparql: set[URIRef] = set()

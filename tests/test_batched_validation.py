@@ -169,6 +169,9 @@ def test_shapes_that_read_across_sources_in_ways_not_followed_are_checked_one_so
     unjoined = reach(shapes('akg:S a sh:NodeShape ; sh:targetClass akg:Event ; sh:sparql [ sh:select """'
                             'PREFIX akg: <https://w3id.org/arms-kg/ontology#> SELECT $this WHERE { $this akg:date ?d . ?x akg:date ?d2 . }""" ] .'))
     assert unjoined.refused
+    paired = reach(shapes("akg:S a sh:NodeShape ; sh:targetClass akg:Event ; sh:property [ sh:path akg:alias ; "
+                          "sh:lessThan akg:unshapedPredicate ] ."))
+    assert AKG.unshapedPredicate in paired.read and AKG.alias not in paired.per_value  # read, and compared
 
 
 def test_the_tuned_runs_validate_property_and_not_shapes_once_and_leave_pyshacl_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:

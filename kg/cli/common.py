@@ -7,18 +7,23 @@ import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kg.exit_codes import ExitCode, help_lines
-from kg.graph import Connection, Graph, GraphUnavailable, connection_for
-from kg.settings import Settings, SettingsError
-from kg.settings import load_settings as _load_settings
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from kg.graph import Connection, Graph
+    from kg.settings import Settings
+
+# The driver, the settings and Rich's progress bars are imported where they are used, not here: every command
+# imports this module, and `kg extract` (which needs none of them) starts measurably faster without them
+# (BENCHMARKS.md, "Extraction speed"). tests/test_cli_startup.py keeps it so.
 
 
 def _examples(*lines: str) -> str:
@@ -94,6 +99,8 @@ def _working(message: str, *, quiet: bool) -> AbstractContextManager[object]:
 
 def _progress(*, quiet: bool) -> Progress:
     """A transient progress bar on stderr (Rich draws nothing when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=True, disable=quiet)
 
@@ -102,6 +109,9 @@ def load_settings(engine: Engine | None = None) -> Settings:
     """Settings for this command; an unusable value ends it with exit code USAGE.
 
     ``engine`` (a command's ``--engine``) overrides ``KG_ENGINE``."""
+    from kg.settings import Settings, SettingsError
+    from kg.settings import load_settings as _load_settings
+
     try:
         settings = _load_settings()
     except SettingsError as exc:
@@ -137,6 +147,10 @@ def _open_graph(settings: Settings) -> Iterator[Graph]:
     error line naming the URI, with exit code UNREACHABLE. Other driver errors
     (a Cypher error is a bug) still raise.
     """
+    from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
+
+    from kg.graph import Graph, GraphUnavailable, connection_for
+
     connection = connection_for(settings)
     try:
         with Graph.open(settings) as graph:

@@ -6,22 +6,23 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from kg import doctor as doctor_checks
+from kg import PROJECT_ROOT
 from kg.cli.common import EngineOption, JsonFlag, _examples, _fail, _print_json, _working, app, err, load_settings, out
-from kg.cli.load import _load, _print_load_summary, _summary_json
-from kg.engines.arcadedb import server as engine_lifecycle
-from kg.engines.neo4j import server as neo4j_engine
 from kg.exit_codes import ExitCode
-from kg.graph import Graph, connection_for, embedded_connection, local_neo4j_connection
-from kg.ports import CannotListen, PortTaken, require_listenable
-from kg.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kg.engines.arcadedb.server import EngineStatus
+    from kg.settings import Settings
+
+# The engines' lifecycles, the driver and the doctor's checks are imported in the commands that use them:
+# importing them here would slow every kg start-up, `kg extract` included (kg/cli/common.py says why).
 
 engine_app = typer.Typer(
     help="Run a local graph engine on 127.0.0.1: the embedded one (ArcadeDB with Bolt, the default) or a real Neo4j "
@@ -42,14 +43,21 @@ SAMPLE_CORPUS = [PROJECT_ROOT / "data" / "reference" / "company-lineage.yaml", P
                  *(folder for folder in (*OFFICIAL_CORPUS, DEAL_TEXTS) if folder.is_dir())]
 
 
-def _local_status(settings: Settings) -> engine_lifecycle.EngineStatus:
+def _local_status(settings: Settings) -> EngineStatus:
+    from kg.engines.arcadedb import server as engine_lifecycle
+    from kg.engines.neo4j import server as neo4j_engine
+
     if settings.kg.engine == "neo4j":
         return neo4j_engine.status(settings.kg)
     return engine_lifecycle.status(settings.kg)
 
 
-def _start_engine(settings: Settings, *, quiet: bool = False) -> engine_lifecycle.EngineStatus:
+def _start_engine(settings: Settings, *, quiet: bool = False) -> EngineStatus:
     """Start the local engine ``KG_ENGINE`` (or ``--engine``) names."""
+    from kg.engines.arcadedb import server as engine_lifecycle
+    from kg.engines.neo4j import server as neo4j_engine
+    from kg.ports import PortTaken
+
     try:
         if settings.kg.engine == "neo4j":
             if not quiet and not neo4j_engine.runtime_ready():
@@ -67,7 +75,7 @@ def _start_engine(settings: Settings, *, quiet: bool = False) -> engine_lifecycl
         raise _fail(str(exc)) from None
 
 
-def _engine_line(st: engine_lifecycle.EngineStatus, verb: str) -> str:
+def _engine_line(st: EngineStatus, verb: str) -> str:
     if st.engine == "neo4j":
         return (f"Neo4j {verb}: Bolt {st.bolt_uri}, Browser {st.studio_url} (user {st.user}, password in "
                 f"{st.password_file}), data {st.data_dir}")
@@ -96,6 +104,9 @@ def engine_start(engine: EngineOption = None, as_json: JsonFlag = False) -> None
 @engine_app.command("stop", epilog=_examples("kg engine stop", "kg engine stop --json", "kg engine stop --engine neo4j"))
 def engine_stop(engine: EngineOption = None, as_json: JsonFlag = False) -> None:
     """Stop the local engine cleanly (harmless when it is not running)."""
+    from kg.engines.arcadedb import server as engine_lifecycle
+    from kg.engines.neo4j import server as neo4j_engine
+
     settings = load_settings(engine)
     local_neo4j = settings.kg.engine == "neo4j"
     with _working("stopping the local Neo4j" if local_neo4j else "stopping the embedded engine", quiet=as_json):
@@ -111,6 +122,8 @@ def engine_stop(engine: EngineOption = None, as_json: JsonFlag = False) -> None:
                                                "kg engine status --engine neo4j"))
 def engine_status(engine: EngineOption = None, as_json: JsonFlag = False) -> None:
     """Whether the local engine runs, where, and what it holds. Exit code 3 when it is not running."""
+    from kg.graph import Graph, embedded_connection, local_neo4j_connection
+
     settings = load_settings(engine)
     st = _local_status(settings)
     report: dict[str, object] = st.as_dict()
@@ -133,6 +146,8 @@ def engine_status(engine: EngineOption = None, as_json: JsonFlag = False) -> Non
 
 
 def _print_status(report: dict[str, object]) -> None:
+    from rich.table import Table
+
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
@@ -160,6 +175,8 @@ def doctor(as_json: JsonFlag = False) -> None:
 
     Exit 1 when a check fails: doctor's job is to report the fault, which it did.
     """
+    from kg import doctor as doctor_checks
+
     checks = doctor_checks.run_checks(load_settings())
     if as_json:
         _print_json([c.as_dict() for c in checks])
@@ -185,6 +202,8 @@ def _api_address(settings: Settings, host: str | None, port: int | None, *, reme
     """Where the API will listen, checked before anything slow runs: a port another program holds
     ends the command with PORT_TAKEN in one line naming the port and ``remedy``; an address that
     cannot be listened on at all (unknown host, no permission) is bad usage."""
+    from kg.ports import CannotListen, PortTaken, require_listenable
+
     host = host or settings.kg.api_host
     port = port or settings.kg.api_port
     try:
@@ -254,6 +273,9 @@ def up(
 
     With --engine neo4j the local engine is a real Neo4j (see kg engine start), and the Neo4j Browser URL is printed: it opens with the project's style and guide.
     A port another program holds (the API's KG_API_PORT, or the engine's) ends with exit code 7, naming the port, before anything is loaded."""
+    from kg.cli.load import _load, _print_load_summary, _summary_json
+    from kg.graph import connection_for
+
     settings = load_settings(engine)
     local = not settings.neo4j.uri
     if serve_api:  # a taken API port fails now, not after the engine start and the load

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,6 +102,32 @@ def _extract_document(path: Path, *, date: str | None = None, gaz: Any = None) -
     for warning in document.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     return document
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block (as it was before, after it).
+
+    Around the extraction of one news article: its own objects are few and mostly freed as
+    they go, while each collection would walk again the long-lived objects read at start-up
+    (ontology, gazetteer, the shapes' parsed queries), a tenth of a `kg extract`'s time
+    (BENCHMARKS.md, "Extraction speed"). Not around an official source, which can be large.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _annotation_text(document: Any, article: Path, output: Path | None) -> str:
+    """The annotation file `kg extract` writes for a news article's ``document``: its ``text_file``
+    relative to the folder of ``output`` (the working folder for stdout), then the notes and the YAML."""
+    base = (output.parent if output else Path.cwd()).resolve()
+    document.annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    return str(document.yaml())
 
 
 def _official_document(path: Path, kind: str | None) -> Any:
@@ -222,20 +251,19 @@ def extract(
     if use_graph:
         with _open_graph(load_settings()) as graph:
             gaz = build_gazetteer(graph_entities(graph))
-    document = _extract_document(article, date=date, gaz=gaz)
-    annotation = document.annotation
-    base = (output.parent if output else Path.cwd()).resolve()
-    annotation["article"]["text_file"] = os.path.relpath(article.resolve(), base)
+    with collector_paused():
+        document = _extract_document(article, date=date, gaz=gaz)
+    text = _annotation_text(document, article, output)
     for event in document.dropped_events:
         err.print(escape(f"left out {event['type']} ({event['evidence'][:60]}...): {event['description']}"), highlight=False)
     if output is not None:
-        output.write_text(document.yaml(), encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     summary = document.summary()
     if as_json:
-        _print_json({**annotation, "notes": document.notes()} if output is None else
+        _print_json({**document.annotation, "notes": document.notes()} if output is None else
                     {"out": str(output), **{k: v for k, v in summary.items() if k != "article"}})
     elif output is None:
-        typer.echo(document.yaml(), nl=False)
+        typer.echo(text, nl=False)
     else:
         left_out = f"; {summary['dropped_events']} event(s) left out, listed in the file's notes" if summary["dropped_events"] else ""
         err.print(f"wrote {escape(str(output))}: {summary['entities']} entities, {summary['events']} events{left_out}",

@@ -12,10 +12,10 @@ from rich.table import Table
 from kg.cli.common import JsonFlag, _examples, _fail, _open_graph, _print_json, _progress, _working, app, err, load_settings, out
 from kg.cli.extract import KindOption, _checked_kind, _extract_document
 from kg.exit_codes import ExitCode
-from kg.settings import Settings
 from loaders.extraction.review import ReviewError, ReviewStore
 
 if TYPE_CHECKING:
+    from kg.settings import Settings
     from kg.store import SourceReport
     from loaders.pipeline import LoadSummary
 

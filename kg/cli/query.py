@@ -10,10 +10,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from kg import tables
 from kg.cli.common import _examples, _fail, _open_graph, _print_json, app, load_settings, out
 from kg.exit_codes import ExitCode
-from kg.queries import QueryError, get_query, load_queries
 
 
 def _jsonable(value: object) -> object:
@@ -37,6 +35,10 @@ def query(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json (with --list: the queries as JSON).")] = False,
 ) -> None:
     """Run a named query from queries/ (or list them with --list)."""
+    # imported here, not at the top: kg.queries loads the driver, which slows every kg start-up
+    from kg import tables
+    from kg.queries import QueryError, get_query, load_queries
+
     if as_json:
         if fmt not in ("table", "json"):
             raise _fail(f"--json is --format json; it contradicts --format {fmt}", ExitCode.USAGE)

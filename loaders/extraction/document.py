@@ -21,6 +21,7 @@ from loaders.extraction.article import read_article
 from loaders.extraction.extract import conforming, extract_article
 from loaders.extraction.gazetteer import Gazetteer
 from loaders.extraction.review import NOT_LOADED, dump_annotation
+from loaders.extraction.stored import stored_gazetteer
 
 #: How each kind of note starts in the YAML comments (tests and reviewers count them by it).
 DROPPED_EVENT = "dropped event"
@@ -80,10 +81,11 @@ def extract_document(path: Path, *, date: str | None = None, gaz: Gazetteer | No
     Raises :class:`~loaders.extraction.article.ArticleError` for a file that cannot be read and
     :class:`~loaders.extraction.extract.ExtractionError` for output the shapes refuse outside its
     events and entities. ``article.text_file`` is the text's absolute path; a caller writing the
-    file elsewhere may make it relative.
+    file elsewhere may make it relative. Without ``gaz``, the gazetteer without the graph
+    (:mod:`loaders.extraction.stored`).
     """
     article = read_article(path, date=date)
-    annotation = extract_article(article, gaz)
+    annotation = extract_article(article, gaz or stored_gazetteer())
     annotation["article"]["text_file"] = str(Path(path).resolve())  # evidence sentences are checked against the text
     annotation, events, entities = conforming(annotation)
     return ExtractedDocument(annotation, events, entities, list(article.warnings))

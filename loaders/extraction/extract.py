@@ -14,7 +14,7 @@ sentence it comes from, so a reviewer can accept or reject it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -446,7 +446,8 @@ def extract_file(path: Path, date: str | None = None, gaz: Gazetteer | None = No
     return extract_article(read_article(path, date=date), gaz)
 
 
-def conforming(annotation: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def conforming(annotation: dict[str, Any], *, check: Callable[..., list[Any]] | None = None,
+               ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The annotation without what the ontology's shapes reject: (annotation, refused events, refused entities).
 
     Rules can find an event without everything its type requires (a delivery with no
@@ -454,43 +455,45 @@ def conforming(annotation: dict[str, Any]) -> tuple[dict[str, Any], list[dict[st
     to review with the shape's message as its description, never into the graph. An
     entity the shapes refuse goes with the events that name it. Warnings (an official
     with no post) refuse nothing.
+
+    ``check(annotation, onto, path)`` gives the problems of the annotation as a file at
+    ``path``; by default a :class:`loaders.validation.AnnotationChecker`, which checks the
+    data without writing it, and each round's data only where the shapes could find
+    something new (tests compare it with validating the written file every round).
     """
-    import tempfile
-
     from kg.ontology import load_ontology
-    from loaders.extraction.review import NOT_LOADED, dump_annotation
-    from loaders.validation import validate_file
+    from loaders.extraction.review import NOT_LOADED
+    from loaders.validation import AnnotationChecker
 
+    check = check or AnnotationChecker()
     onto = load_ontology()
     annotation = {**annotation, "events": list(annotation["events"]), "entities": list(annotation["entities"])}
     refused_events: list[dict[str, Any]] = []
     refused_entities: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{annotation['article']['id']}.yaml"
-        for _ in range(5):  # removing an event can make an entity unused: a few rounds settle it
-            path.write_text(dump_annotation(annotation), encoding="utf-8")
-            events: dict[int, list[str]] = {}
-            entities: dict[int, list[str]] = {}
-            for v in validate_file(path, onto):
-                if v.severity != "violation":
-                    continue
-                where = re.match(r"(events|entities)\[(\d+)\]", v.where)
-                if where is None:  # the article itself: nothing of it can be left out
-                    raise ExtractionError(f"extraction of {annotation['article']['id']} is invalid: {v.where}: {v.message}")
-                (events if where.group(1) == "events" else entities).setdefault(int(where.group(2)), []).append(v.message)
-            if not events and not entities:
-                break
-            gone = {annotation["entities"][i]["id"]: messages for i, messages in entities.items()}
-            for i, event in enumerate(annotation["events"]):
-                named = _referenced_ids(event) & gone.keys()
-                if named and i not in events:
-                    events[i] = [f"names {', '.join(sorted(named))}, which is left out: " + " ".join(gone[sorted(named)[0]])]
-            for i, messages in sorted(entities.items()):
-                refused_entities.append({**annotation["entities"][i], "description": NOT_LOADED + " ".join(messages)})
-            for i, messages in sorted(events.items()):
-                refused_events.append({**annotation["events"][i], "description": NOT_LOADED + " ".join(messages)})
-            annotation["events"] = [e for i, e in enumerate(annotation["events"]) if i not in events]
-            annotation["entities"] = [e for i, e in enumerate(annotation["entities"]) if i not in entities]
+    path = Path(f"{annotation['article']['id']}.yaml")  # the file it becomes; its text_file is absolute
+    for _ in range(5):  # removing an event can make an entity unused: a few rounds settle it
+        events: dict[int, list[str]] = {}
+        entities: dict[int, list[str]] = {}
+        for v in check(annotation, onto, path):
+            if v.severity != "violation":
+                continue
+            where = re.match(r"(events|entities)\[(\d+)\]", v.where)
+            if where is None:  # the article itself: nothing of it can be left out
+                raise ExtractionError(f"extraction of {annotation['article']['id']} is invalid: {v.where}: {v.message}")
+            (events if where.group(1) == "events" else entities).setdefault(int(where.group(2)), []).append(v.message)
+        if not events and not entities:
+            break
+        gone = {annotation["entities"][i]["id"]: messages for i, messages in entities.items()}
+        for i, event in enumerate(annotation["events"]):
+            named = _referenced_ids(event) & gone.keys()
+            if named and i not in events:
+                events[i] = [f"names {', '.join(sorted(named))}, which is left out: " + " ".join(gone[sorted(named)[0]])]
+        for i, messages in sorted(entities.items()):
+            refused_entities.append({**annotation["entities"][i], "description": NOT_LOADED + " ".join(messages)})
+        for i, messages in sorted(events.items()):
+            refused_events.append({**annotation["events"][i], "description": NOT_LOADED + " ".join(messages)})
+        annotation["events"] = [e for i, e in enumerate(annotation["events"]) if i not in events]
+        annotation["entities"] = [e for i, e in enumerate(annotation["entities"]) if i not in entities]
     return annotation, refused_events, refused_entities
 
 

@@ -53,8 +53,9 @@ NEO4J_IMAGE_CONTROLS = {"NEO4J_AUTH", "NEO4J_AUTH_PATH", "NEO4J_PLUGINS", "NEO4J
 #: Folders beside the kg package that the code names but the image does not need: developers'
 #: commands write there (`kg ontology docs` -> docs/, `kg browser kit` -> browser/; the API renders
 #: the Browser kit from ontology/ and queries/ itself; tools/ holds the test and local-Neo4j tooling,
-#: and the image talks to the compose file's Neo4j service).
-NOT_IN_IMAGE = {"docs", "browser", "tools"}
+#: and the image talks to the compose file's Neo4j service; .kg/ is the cache of derived data, which a
+#: container fills itself and .dockerignore keeps out).
+NOT_IN_IMAGE = {"docs", "browser", "tools", ".kg"}
 
 
 # -- running docker-compose ------------------------------------------------------------

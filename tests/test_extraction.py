@@ -192,6 +192,8 @@ date: 2025-03-04
 Norway on Monday signed a contract with Kongsberg to buy twelve NASAMS launchers, the Norwegian defence ministry said.
 
 Defence Minister Tore Sandvik said the launchers would be delivered by 2027.
+
+Kongsberg said it would deliver the launchers by 2027.
 """
 
 

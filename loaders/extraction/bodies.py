@@ -1,5 +1,6 @@
-"""A state's bodies named by a common noun: "Poland's armament agency", "the Indonesian defence ministry", "Israel's
-security cabinet", "the Philippine army".
+"""A state's bodies and posts named by a common noun: "Poland's armament agency", "the Indonesian defence ministry",
+"Israel's security cabinet", "the Philippine army", and a post whose holder the text does not name: "the French
+Defence Minister", "Japan's ambassador to Australia".
 
 News names most agencies and forces this way rather than by their official name,
 so no list can hold them: the state (its name with a possessive, or its demonym,
@@ -31,6 +32,14 @@ NOT_AN_ADJECTIVE = (r"(?![\w\-])(?!\s+(?!(?:said|says|has|have|had|is|was|are|we
                     r"with|from|as|that|which|who)\b)[a-z])")
 
 
+#: Posts a state's official holds; a post the text names without a name after it is the person who holds it.
+POSTS = ("prime minister", "deputy prime minister", "defence minister", "defense minister", "foreign minister",
+         "minister of defence", "minister of defense", "defence secretary", "defense secretary", "foreign secretary",
+         "secretary of state", "secretary of defense", "ambassador", "envoy", "president", "vice president", "chancellor",
+         "premier", "chief of defence", "chief of defense", "army chief", "navy chief", "defence chief", "defense chief",
+         "military chief", "chief of staff", "king", "crown prince", "emir")
+
+
 class Body(NamedTuple):
     start: int
     end: int
@@ -53,6 +62,37 @@ def _pattern() -> re.Pattern[str]:
                      for h in sorted(FORCE_HEADS + AGENCY_HEADS, key=len, reverse=True))
     return re.compile(rf"(?<![\w\-])(?:(?:{alternatives(names)})['’]s|(?:{alternatives(demonyms)}))\s+"
                       rf"{MODIFIERS}(?P<head>{heads})(?![\w\-])")
+
+
+def _states() -> tuple[str, str]:
+    names: set[str] = set()
+    demonyms: set[str] = set()
+    for state in reference.states():
+        names.update(n for n in (state.name, *state.aliases) if n and len(n) > 2)
+        demonyms.update(d for d in state.demonyms if d and not d.endswith("s"))
+
+    def alternatives(words: set[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return alternatives(names), alternatives(demonyms)
+
+
+@cache
+def _post_pattern() -> re.Pattern[str]:
+    names, demonyms = _states()
+    posts = "|".join(re.escape(p) for p in sorted(POSTS, key=len, reverse=True))
+    # the post ends the phrase: a capitalised word after it, or an appositive name, is the holder's name, which
+    # the title and appositive patterns take
+    return re.compile(rf"(?<![\w\-])(?:(?:{names})['’]s|(?:{demonyms}))\s+(?P<post>{posts})"
+                      rf"(?:\s+(?:to|in)\s+(?:the\s+)?(?:{names}))?+(?![\w\-])(?!\s+(?:(?-i:[A-Z])|of\b|for\b))"
+                      rf"(?!,\s+(?-i:[A-Z])[\w'’.\-]+\s+(?-i:[A-Z]))",
+                      re.IGNORECASE)
+
+
+def state_posts(sentence: str) -> list[Body]:
+    """Every post of a state the sentence names without its holder's name: the holder, an Official."""
+    return [Body(m.start(), m.end(), m.group(0), "Official") for m in _post_pattern().finditer(sentence)
+            if m.group(0)[0].isupper() or not m.group("post")[0].isupper()]
 
 
 def state_bodies(sentence: str) -> list[Body]:

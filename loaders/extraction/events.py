@@ -52,7 +52,7 @@ TRIGGERS: list[Trigger] = [
         r"contract (?:award|worth|valued|for|to)", r"contracts?"),
     *_t("Delivery", "get", 0.8, r"(?:took|takes|taking|received|receives|receiving|accepted) (?:the )?(?:first )?delivery",
         r"(?:has|have|had) received", r"received (?:its|their|the) (?:first|second|last|final)", r"inducted"),
-    *_t("Delivery", "give", 0.8, r"deliver(?:ed|s|ing|y|ies)", r"handed over", r"hand(?:ed|s)? over", r"handover", r"shipped",
+    *_t("Delivery", "give", 0.8, r"deliver(?:ed|s|ing|y|ies)?", r"handed over", r"hand(?:ed|s)? over", r"handover", r"shipped",
         r"arriv(?:ed|al of)", r"first batch", r"touched down", r"landed in"),
     *_t("Delay", "give", 0.8, r"delay(?:ed|s)?", r"backlog", r"postpone(?:d|ment)", r"behind schedule", r"slipp(?:ed|age)",
         r"held up"),
@@ -115,7 +115,7 @@ PREPOSITION_ROLES: dict[str, dict[str, str]] = {
     "CoProduction": {"with": "partner", "and": "partner", "by": "partner"},
     "Visit": {"to": "host", "in": "host", "by": "visitor", "with": "host"},
     "MilitaryActivity": {"against": "target", "near": "target", "around": "target", "by": "actor", "with": "partner"},
-    "Statement": {"to": "addressee", "by": "speaker", "about": "subject", "on": "subject", "of": "subject"},
+    "Statement": {"to": "addressee", "with": "addressee", "by": "speaker", "about": "subject", "on": "subject", "of": "subject"},
     "Other": {"on": "target", "against": "target", "to": "addressee", "with": "partner", "by": "actor", "for": "subject",
               "from": "subject"},
 }
@@ -154,9 +154,17 @@ class EventDraft:
     systems: list[Mention] = field(default_factory=list)
 
 
+#: Capitalised words joined by "of" or "for" just before a name: a title or a name ("Secretary of Defense Lloyd
+#: Austin", "the Government of the Philippines"), whose "of" is not the preposition that gives a role.
+TITLE_BEFORE = re.compile(r"(?:(?<![\w'’-])(?-i:[A-Z])[\w.'’-]*\s+)+(?:of|for)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.'’-]*\s+)*$")
+
+
 def _preposition_before(sentence: str, start: int) -> str | None:
-    before = sentence[max(0, start - 30):start]
-    m = re.search(r"\b(to|from|for|by|with|in|on|against|near|around|about|of|and)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}$",
+    before = sentence[max(0, start - 60):start]
+    if title := TITLE_BEFORE.search(before):
+        before = before[:title.start()]
+    before = before[-30:]
+    m = re.search(r"\b(to|from|for|by|with|in|at|on|against|near|around|about|of|and)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}$",
                   before, re.IGNORECASE)
     if m and not re.search(r"[,;:]", before[m.start():]):
         return m.group(1).lower()
@@ -203,7 +211,8 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
     elif prep is None and mention.start > trigger_start:
         role = OBJECT_ROLES.get(event_type)
     elif event_type == "Statement" and mention.start > trigger_start:
-        role = "subject"  # what a statement is about: the actors its words name
+        # what a statement is about: the actors its words name; "made clear to the minister" is said to them
+        role = "addressee" if prep in ("to", "with") and mention.start - trigger_start < 25 else "subject"
     elif prep is not None:
         role = PREPOSITION_ROLES.get(event_type, {}).get(prep)
     else:
@@ -259,6 +268,8 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
         role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
         if role and all(p[0].start != mention.start for p in draft.participants):
             draft.participants.append((mention, role))
+    if trigger.type == "Delivery":  # a delivery's supplier is a state or a company, never the person who speaks of it
+        draft.participants = [(m, r) for m, r in draft.participants if not (m.type in PEOPLE and r == "supplier")]
     if trigger.type == "ContractAward" and trigger.direction == "sign" and \
             not any(m.type in COMPANIES for m, _ in draft.participants):
         return None  # states signing an agreement is a sale (found by its own triggers), not a contract award
@@ -350,6 +361,11 @@ def _complete(draft: EventDraft, actors: list[Mention], direction: str) -> None:
             person = next((i for i, (m, r) in enumerate(draft.participants) if m.type in PEOPLE and r == "host"), None)
             if person is not None:
                 draft.participants[person] = (draft.participants[person][0], "visitor")
+                have.add("visitor")
+            elif not any(m.type in PEOPLE for m, _ in draft.participants) and \
+                    (visitor := next((m for m in actors if m.type in PEOPLE), None)) is not None:
+                # "Nakatani, on a two-day visit to Australia, said": the person the sentence names made the visit
+                draft.participants.insert(0, (visitor, "visitor"))
                 have.add("visitor")
             continue
         role = SUBJECT_ROLES.get((draft.type, direction))
@@ -443,8 +459,8 @@ def _prune(drafts: list[EventDraft]) -> list[EventDraft]:
         if d.type == "Statement" and types - {"Statement"} and not any(r == "speaker" and m.type in PEOPLE
                                                                        for m, r in d.participants):
             continue
-        if d.type == "ArmsSale" and "SaleApproval" in types:
-            continue
+        if d.type == "Delivery" and any(v.type == "Visit" and v.trigger_start == d.trigger_start for v in drafts):
+            continue  # "arrived in Washington" said of a person is a visit
         if d.type == "Visit" and "MilitaryActivity" in types:
             continue
         kept.append(d)

@@ -160,6 +160,8 @@ SPEECH = (r"(?=,?\s+(?:said|says|added|told|warned|urged|called|described|stress
           r"vowed|informed|announced|confirmed)\b)")
 #: Where a sentence's subject starts: at the start, or after a conjunction or adverb that opens it.
 OPENING = r"^(?:(?:But|And|However|Meanwhile|Separately|Instead|Earlier|Later|Last year|This year),?\s+)?"
+#: The key in ``last`` of the first person of the last sentence that named one.
+FIRST_PERSON = "first-person"
 #: "he said", "the chancellor added", "according to the ministry": a narrow, common coreference. Each pattern refers
 #: to the last entity of the listed types named before it.
 REFERENCES = [
@@ -174,7 +176,8 @@ REFERENCES = [
                 r"|(?<=[Aa]ccording to )the (?:company|firm|manufacturer|group)\b)"), ("Contractor",)),
     # the subject of a sentence that names its actor by a pronoun or a generic noun: "It will deliver ...",
     # "The company won ...": the last entity of the kind (for "it", the last actor that is not a person)
-    (re.compile(rf"{OPENING}(?:He|She)\b"), PERSON_TYPES),
+    # "He" or "She" opening a sentence is the person the last sentence that named one was about: its first person
+    (re.compile(rf"{OPENING}(?:He|She)\b"), (FIRST_PERSON,)),
     (re.compile(rf"{OPENING}[Tt]he (?:company|firm|manufacturer|contractor|shipyard|group)(?![\w\-])"), ("Contractor",)),
     (re.compile(rf"{OPENING}[Tt]he (?:ministry|department|agency)(?![\w\-])"), ("GovernmentAgency",)),
     (re.compile(rf"{OPENING}[Tt]he (?:government|country)(?![\w\-])"), ("State",)),
@@ -183,10 +186,29 @@ REFERENCES = [
 ]
 
 
+#: "He made clear to the minister", "talks with the president": an official named again by the word of the post
+#: the text gave them, after a preposition or a verb; the last person whose post has that word.
+POST_REFERENCE = re.compile(r"\b(?:to|with|told|and|by|met|thanked|urged|asked|informed) (?P<ref>the (?P<word>minister|"
+                            r"secretary|president|chancellor|premier|ambassador|general|admiral|envoy))(?![\w\-])"
+                            r"(?!\s+(?:of|for|[A-Z]))")
+
+
+def _post_key(word: str) -> str:
+    return f"post:{word}"
+
+
 def _references(sentence: int, text: str, found: list[Mention], entities: ArticleEntities,
                 last: dict[str, str]) -> list[Mention]:
-    """Mentions for the references in ``text``, each to the last entity of its kind (``last``: type -> key)."""
+    """Mentions for the references in ``text``, each to the last entity of its kind (``last``: type -> key, or
+    post word -> key)."""
     out: list[Mention] = []
+    for m in POST_REFERENCE.finditer(text):
+        start, end = m.span("ref")
+        if (key := last.get(_post_key(m.group("word")))) is not None and \
+                not any(f.start < end and start < f.end for f in found):
+            draft = entities.by_key[key]
+            entities.key_at[(sentence, start)] = key
+            out.append(Mention(start, end, m.group("ref"), draft.type, draft.entry, 0.6, "reference"))
     for pattern, types in REFERENCES:
         key = next((last[t] for t in types if t in last), None)
         if key is None:
@@ -338,11 +360,15 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
     last: dict[str, str] = {}  # entity type -> the key of the last entity of that type named so far
     for i, (sentence, found) in enumerate(zip(sentences, per_sentence)):
         found = sorted(found + _references(i, sentence.text, found, entities, last), key=lambda m: m.start)
+        if person := next((m for m in found if m.type in PERSON_TYPES), None):
+            last[FIRST_PERSON] = entities.key_of(i, person)
         for mention in found:
             key = entities.key_of(i, mention)
             last["Person" if mention.type in PERSON_TYPES else mention.type] = key
             if mention.type in PERSON_TYPES:
                 last["Official"] = key
+                for word in re.findall(r"[a-z]+", (entities.by_key[key].post or "").lower()):
+                    last[_post_key(word)] = key
             elif mention.type not in ("WeaponSystem", *NOT_ANNOTATED):
                 last["actor"] = key  # what "it" refers to
         if sentence.start < 0:

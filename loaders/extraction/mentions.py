@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from loaders.extraction.appositives import described_people
-from loaders.extraction.bodies import state_bodies
+from loaders.extraction.bodies import state_bodies, state_posts
 from loaders.extraction.gazetteer import Entry, Gazetteer
 
 UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
@@ -254,7 +254,8 @@ def _described(sentence: str) -> list[Mention]:
     people = [Mention(p.start, p.end, p.name, p.type, None, 0.7, "appositive", post=p.post if p.type == "Official" else None)
               for p in described_people(sentence) if p.name.split()[-1] not in COMPANY_SUFFIXES]
     bodies = [Mention(b.start, b.end, b.text, b.type, None, 0.6, "org-form") for b in state_bodies(sentence)]
-    return people + bodies
+    posts = [Mention(b.start, b.end, b.text, b.type, None, 0.6, "post", post=b.text) for b in state_posts(sentence)]
+    return people + bodies + posts
 
 
 def find_mentions(sentence: str, gaz: Gazetteer) -> list[Mention]:
@@ -269,7 +270,7 @@ def find_mentions(sentence: str, gaz: Gazetteer) -> list[Mention]:
         elif mention.how == "title" and all(c.type in ("Person", "Official") for c in clash) or \
                 mention.how == "appositive" and all(c.how in ("speech", "place") for c in clash):
             chosen = [c for c in chosen if c not in clash] + [mention]
-        elif mention.how in ("company-form", "org-form") and all(
+        elif mention.how in ("company-form", "org-form", "post") and all(
                 c.start >= mention.start and c.end <= mention.end and c.type in ("State", "Place") for c in clash):
             # "Korea Aerospace Industries" or "Taiwan's Ministry of National Defense": the organisation wins
             chosen = [c for c in chosen if c not in clash] + [mention]

@@ -12,7 +12,7 @@ import pytest
 
 from loaders.extraction.appositives import described_people
 from loaders.extraction.article import parse_article
-from loaders.extraction.bodies import state_bodies
+from loaders.extraction.bodies import state_bodies, state_posts
 from loaders.extraction.extract import extract_article
 from loaders.extraction.gazetteer import build_gazetteer
 from loaders.extraction.mentions import find_mentions
@@ -229,3 +229,64 @@ def test_sharing_the_building_of_an_order_is_co_production(gaz) -> None:
                               "Industries will produce the rest.", gaz)
     [coproduction] = events_of(annotation, "CoProduction")
     assert ("Nordkust Shipyard", "partner") in coproduction["roles"]
+
+
+@pytest.mark.parametrize(("sentence", "post"), [
+    ("The Chilean Defence Minister had been due to attend.", "Chilean Defence Minister"),
+    ("It was signed by the Peruvian ambassador to Chile on Monday.", "Peruvian ambassador to Chile"),
+    ("Ghana's defence minister will visit Lima.", "Ghana's defence minister"),
+])
+def test_a_post_named_without_its_holder_is_an_official(sentence: str, post: str) -> None:
+    assert [(b.text, b.type) for b in state_posts(sentence)] == [(post, "Official")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chilean Defence Minister Ana Rojas will attend.",  # the holder is named: the title pattern takes her
+    "The Peruvian ambassador to Chile, Luis Paredes, will attend.",  # named by an appositive
+    "The Chilean Minister of National Defence will attend.",  # the post goes on past the pattern: no partial span
+])
+def test_a_post_followed_by_its_holder_is_not_a_second_official(sentence: str) -> None:
+    assert state_posts(sentence) == []
+
+
+def test_the_words_of_a_title_are_not_prepositions_that_give_roles(gaz) -> None:
+    annotation = extract_text("Secretary of Defense Ana Rojas hosted Peruvian Minister of Defense Luis Paredes in "
+                              "Santiago on Monday.", gaz)
+    [visit] = events_of(annotation, "Visit")
+    assert {("Ana Rojas", "host"), ("Luis Paredes", "visitor")} <= visit["roles"]
+
+
+def test_a_post_word_refers_back_to_the_official_who_holds_the_post(gaz) -> None:
+    annotation = extract_text("General Marta Ruiz spoke on Monday with Peruvian Defence Minister Luis Paredes about "
+                              "the frigates.\n\nShe made clear to the minister that the first ship would sail in May.", gaz)
+    statements = [s for s in events_of(annotation, "Statement") if "made clear" in s["evidence"]]
+    assert [s["roles"] for s in statements] == [{("Marta Ruiz", "speaker"), ("Luis Paredes", "addressee")}]
+
+
+def test_the_two_countries_are_both_parties(gaz) -> None:
+    annotation = extract_text("Chile and Peru held talks in Lima on Monday.\n\n"
+                              "The two countries also signed a memorandum of understanding on naval training.", gaz)
+    [agreement] = [e for e in events_of(annotation, "Other") if "memorandum" in e["evidence"]]
+    assert {name for name, _ in agreement["roles"]} == {"Chile", "Peru"} and agreement["description"] == "agreement"
+
+
+def test_an_agreement_to_buy_a_system_is_a_sale_not_an_other_event(gaz) -> None:
+    annotation = extract_text("Chile signed a memorandum of understanding with Nordkust Shipyard for two Kaskad-class "
+                              "corvettes.", gaz)
+    assert events_of(annotation, "Other") == []
+    [sale] = events_of(annotation, "ArmsSale")
+    assert {("Chile", "buyer"), ("Nordkust Shipyard", "seller")} <= sale["roles"]
+
+
+def test_a_person_arriving_is_a_visit_not_a_delivery(gaz) -> None:
+    annotation = extract_text("Peruvian Defence Minister Luis Paredes arrived in Chile on Monday.", gaz)
+    assert events_of(annotation, "Delivery") == []
+    [visit] = events_of(annotation, "Visit")
+    assert ("Luis Paredes", "visitor") in visit["roles"]
+
+
+def test_a_person_on_a_visit_set_off_by_commas_is_its_visitor(gaz) -> None:
+    annotation = extract_text("Peruvian Defence Minister Luis Paredes, on a two-day visit to Chile, said the talks "
+                              "went well.", gaz)
+    [visit] = events_of(annotation, "Visit")
+    assert {("Luis Paredes", "visitor"), ("Chile", "host")} <= visit["roles"]

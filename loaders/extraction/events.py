@@ -39,6 +39,11 @@ def _t(type_: str, direction: str, weight: float, *phrases: str) -> list[Trigger
     return [Trigger(type_, re.compile(rf"(?<![\w-]){p}(?![\w-])", re.IGNORECASE), direction, weight) for p in phrases]
 
 
+#: Agreements named as such: an Other event unless the sentence says something is bought under it.
+AGREEMENT_WORDS = (r"(?:memorand(?:um|a) of understanding|MoUs?|letters? of intent|(?:framework|cooperation|partnership|security|"
+                   r"defen[cs]e) (?:agreement|accord|pact|treaty)s?|treaty|accord|pact)")
+AGREEMENT = re.compile(AGREEMENT_WORDS, re.IGNORECASE)
+
 TRIGGERS: list[Trigger] = [
     # approvals come before sales: "approved the sale" is an approval
     *_t("SaleApproval", "give", 0.85, r"approv(?:ed|es|al of|ing)(?: a| the)?(?: possible| potential)?(?: \w+){0,3} sales?",
@@ -85,7 +90,7 @@ TRIGGERS: list[Trigger] = [
     *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
         r"purchas(?:e|es|ed) of", r"acquisition of", r"procurement of", r"orders? for", r"deal (?:to buy|for)"),
     *_t("ArmsSale", "sign", 0.7, r"(?:signed|inked|sealed|concluded|finali[sz]ed) (?:a |an |the )?(?:[\w$.,-]+ ){0,5}"
-        r"(?:deal|agreement|contract)s?"),
+        r"(?:deal|agreement|contract|memorand(?:um|a) of understanding|MoU|letter of intent|accord|pact)s?"),
     *_t("Statement", "tell", 0.55, r"told", r"called on", r"urged", r"informed", r"assured", r"asked"),
     *_t("Statement", "give", 0.55, r"said", r"says", r"stated", r"warned", r"announced", r"declared",
         r"according to", r"added", r"vowed", r"pledged", r"urged", r"criticised|criticized", r"condemned", r"reiterat(?:ed|ing)",
@@ -93,13 +98,27 @@ TRIGGERS: list[Trigger] = [
         r"insisted", r"argued", r"claimed", r"acknowledged", r"admitted", r"denied", r"expressed", r"highlighted",
         r"praised", r"rejected", r"accused", r"dismissed", r"wrote", r"posted", r"predicted", r"cautioned", r"explained",
         r"pointed out", r"made clear", r"conceded", r"maintained", r"asserted", r"told reporters", r"in a statement",
-        r"underscored", r"applauded", r"thanked", r"commended", r"affirmed", r"conveyed", r"recogni[sz]ed", r"discussed"),
+        r"underscored", r"applauded", r"thanked", r"commended", r"affirmed", r"conveyed", r"recogni[sz]ed", r"discussed",
+        # more reporting verbs, in the past and the present tense news uses for them
+        r"saying", r"confirm(?:ed|s)", r"reveal(?:ed|s)", r"disclos(?:ed|es)", r"signall?(?:ed|s)", r"indicat(?:ed|es)",
+        r"suggest(?:ed|s)", r"propos(?:ed|es)", r"call(?:ed|s) for", r"voic(?:ed|es)", r"remark(?:ed|s)", r"repl(?:ied|ies)",
+        r"respond(?:ed|s) (?:that|to)", r"counter(?:ed|s)", r"object(?:ed|s) to", r"protest(?:ed|s)", r"complain(?:ed|s)",
+        r"demand(?:ed|s)", r"estimat(?:ed|es)", r"believ(?:ed|es)", r"hop(?:ed|es) (?:that|to)", r"underlin(?:ed|es)",
+        r"briefed", r"testified", r"tells", r"warns", r"adds", r"notes", r"stresses", r"insists", r"argues", r"claims",
+        r"announces", r"declares", r"reiterates", r"emphasi[sz]es", r"welcomes", r"praises", r"criticis(?:es)|criticizes",
+        r"in (?:an? )?(?:interview|speech|address|post|press conference|news conference|briefing|joint statement)"),
     # the catch-all the contract calls Other: what is neither a transfer nor speech but matters to one
     *_t("Other", "give", 0.6, r"sanction(?:ed|s|ing)?", r"blacklist(?:ed|s)?", r"entity list"),
     *_t("Other", "give", 0.6, r"request(?:ed|s)?", r"letters? of request"),
     *_t("Other", "tell", 0.6, r"notif(?:ied|ying|ies|ication)", r"certification"),
     *_t("Other", "meet", 0.55, r"(?:tele)?phone call", r"spoke(?: [\w-]+){0,3} (?:with|to)", r"call with",
         r"held (?:bilateral )?talks", r"talks with", r"met(?: with)?", r"meeting with"),
+    *_t("Other", "give", 0.55, AGREEMENT_WORDS),
+    *_t("Other", "give", 0.5, r"first flight", r"maiden (?:flight|voyage)", r"flew for the first time", r"rolled out", r"roll-?out",
+        r"unveil(?:ed|s|ing)", r"(?:serial|series|mass|full-rate) production", r"summit",
+        r"gathered", r"invest(?:ed|s|ing|ment)", r"tenders?", r"bids?", r"shortlist(?:ed)?", r"selected", r"chose",
+        r"authori[sz](?:ed|ing|es) (?:the |a |an |our )?(?:\w+ ){0,3}(?:drawdown|package|transfer|funding|release)",
+        r"delegation of authority"),
     *_t("Other", "give", 0.55, r"cancel(?:l?ed|s|lation of)", r"terminat(?:ed|es|ion of)", r"scrapp(?:ed|ing)",
         r"pulled out of", r"withdr(?:ew|awn) from", r"review(?:ed|ing)? (?:of )?the (?:deal|contract|sale|purchase|programme|program)"),
 ]
@@ -164,9 +183,10 @@ def _preposition_before(sentence: str, start: int) -> str | None:
     if title := TITLE_BEFORE.search(before):
         before = before[:title.start()]
     before = before[-30:]
-    m = re.search(r"\b(to|from|for|by|with|in|at|on|against|near|around|about|of|and)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}$",
-                  before, re.IGNORECASE)
-    if m and not re.search(r"[,;:]", before[m.start():]):
+    # the nearest preposition: "sale of F-16s to Taiwan" gives Taiwan "to", not "of"
+    m = re.search(r".*\b(to|from|for|by|with|in|at|on|against|near|around|about|of|and)\s+(?:the\s+|a\s+|an\s+)?"
+                  r"(?:[\w'’-]+\s+){0,2}$", before, re.IGNORECASE | re.DOTALL)
+    if m and not re.search(r"[,;:]", before[m.start(1):]):
         return m.group(1).lower()
     return None
 
@@ -273,6 +293,8 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
     if trigger.type == "ContractAward" and trigger.direction == "sign" and \
             not any(m.type in COMPANIES for m, _ in draft.participants):
         return None  # states signing an agreement is a sale (found by its own triggers), not a contract award
+    if trigger.type == "Other" and AGREEMENT.fullmatch(hit.group(0)) and (systems or PURCHASE.search(sentence)):
+        return None  # an agreement to buy something is a sale, which the sale's own triggers find
     if trigger.type == "ArmsSale" and trigger.direction == "sign" and not systems and not PURCHASE.search(sentence):
         # an agreement that names nothing bought (a cooperation accord, a security arrangement) is not a sale
         draft.type = "Other"
@@ -384,7 +406,11 @@ def other_kind(trigger: str) -> str:
     lower = trigger.lower()
     for kind, words in (("sanction", r"sanction|blacklist|entity list"), ("request", r"request"),
                         ("notification", r"notif|certification"), ("cancellation", r"cancel|terminat|scrapp|pulled out|withdr"),
-                        ("review", r"review"), ("agreement", r"signed|inked|sealed|concluded|finali")):
+                        ("review", r"review"), ("agreement", r"signed|inked|sealed|concluded|finali|memorand|mou|letter|"
+                                                              r"agreement|accord|pact|treaty"),
+                        ("milestone", r"flight|flew|roll|unveil|production|voyage"),
+                        ("summit", r"summit|gathered"), ("investment", r"invest"),
+                        ("competition", r"tender|bid|shortlist|selected|chose"), ("authorisation", r"authori")):
         if re.search(words, lower):
             return kind
     return "meeting"

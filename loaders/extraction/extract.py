@@ -193,15 +193,29 @@ POST_REFERENCE = re.compile(r"\b(?:to|with|told|and|by|met|thanked|urged|asked|i
                             r"(?!\s+(?:of|for|[A-Z]))")
 
 
+#: "The two countries signed ...", "both ministers said": the last two entities of the kind, each a participant.
+PAIR_REFERENCE = re.compile(r"\b(?:[Tt]he two|[Bb]oth)(?: \w+)? (?P<noun>countries|nations|governments|states|sides|"
+                            r"ministers|leaders|officials|men|women|secretaries|companies|firms|manufacturers)\b")
+PAIR_KINDS = {"countries": "State", "nations": "State", "governments": "State", "states": "State", "sides": "State",
+              "companies": "Contractor", "firms": "Contractor", "manufacturers": "Contractor"}
+
+
 def _post_key(word: str) -> str:
     return f"post:{word}"
 
 
 def _references(sentence: int, text: str, found: list[Mention], entities: ArticleEntities,
-                last: dict[str, str]) -> list[Mention]:
+                last: dict[str, str], pairs: dict[str, list[str]]) -> list[Mention]:
     """Mentions for the references in ``text``, each to the last entity of its kind (``last``: type -> key, or
-    post word -> key)."""
+    post word -> key; ``pairs``: type -> the keys of the last two entities of the type)."""
     out: list[Mention] = []
+    for m in PAIR_REFERENCE.finditer(text):
+        keys = pairs.get(PAIR_KINDS.get(m.group("noun"), "Person"), [])
+        if len(keys) == 2 and not any(f.start < m.end() and m.start() < f.end for f in found):
+            for offset, key in enumerate(keys):  # two mentions on one phrase, one per entity it stands for
+                draft = entities.by_key[key]
+                entities.key_at[(sentence, m.start() + offset)] = key
+                out.append(Mention(m.start() + offset, m.end(), m.group(0), draft.type, draft.entry, 0.6, "reference"))
     for m in POST_REFERENCE.finditer(text):
         start, end = m.span("ref")
         if (key := last.get(_post_key(m.group("word")))) is not None and \
@@ -308,6 +322,8 @@ def _same_event(a: Event, b: Event) -> bool:
     (no systems) the same actors in the same roles."""
     if a.type != b.type or a.type == "Statement":
         return False  # each thing said is a statement of its own, however often the speaker speaks
+    if a.extra.get("description") != b.extra.get("description"):
+        return False  # a meeting and an agreement of the same two states are two Other events
     for key in ("date", "quantity", "value"):
         x, y = a.extra.get(key), b.extra.get(key)
         if x is not None and y is not None and x != y and not (key == "date" and (x.startswith(y) or y.startswith(x))):
@@ -358,13 +374,16 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
 
     events: list[Event] = []
     last: dict[str, str] = {}  # entity type -> the key of the last entity of that type named so far
+    pairs: dict[str, list[str]] = {}  # entity type -> the keys of the last two, for "the two countries"
     for i, (sentence, found) in enumerate(zip(sentences, per_sentence)):
-        found = sorted(found + _references(i, sentence.text, found, entities, last), key=lambda m: m.start)
+        found = sorted(found + _references(i, sentence.text, found, entities, last, pairs), key=lambda m: m.start)
         if person := next((m for m in found if m.type in PERSON_TYPES), None):
             last[FIRST_PERSON] = entities.key_of(i, person)
         for mention in found:
             key = entities.key_of(i, mention)
             last["Person" if mention.type in PERSON_TYPES else mention.type] = key
+            kind = "Person" if mention.type in PERSON_TYPES else mention.type
+            pairs[kind] = [k for k in pairs.get(kind, []) if k != key][-1:] + [key]
             if mention.type in PERSON_TYPES:
                 last["Official"] = key
                 for word in re.findall(r"[a-z]+", (entities.by_key[key].post or "").lower()):

@@ -485,6 +485,8 @@ def _prune(drafts: list[EventDraft]) -> list[EventDraft]:
         if d.type == "Statement" and types - {"Statement"} and not any(r == "speaker" and m.type in PEOPLE
                                                                        for m, r in d.participants):
             continue
+        if d.type == "ArmsSale" and "SaleApproval" in types:
+            continue
         if d.type == "Delivery" and any(v.type == "Visit" and v.trigger_start == d.trigger_start for v in drafts):
             continue  # "arrived in Washington" said of a person is a visit
         if d.type == "Visit" and "MilitaryActivity" in types:

@@ -39,6 +39,8 @@ def _t(type_: str, direction: str, weight: float, *phrases: str) -> list[Trigger
     return [Trigger(type_, re.compile(rf"(?<![\w-]){p}(?![\w-])", re.IGNORECASE), direction, weight) for p in phrases]
 
 
+#: Verbs of signing, in every tense news uses: "signed a deal", "India and France seal deal", "will sign a contract".
+SIGN_VERBS = r"(?:sign(?:s|ed)|ink(?:s|ed)?|seal(?:s|ed)?|conclude[sd]?|finali[sz]e[sd]?)"
 #: Agreements named as such: an Other event unless the sentence says something is bought under it.
 AGREEMENT_WORDS = (r"(?:memorand(?:um|a) of understanding|MoUs?|letters? of intent|(?:framework|cooperation|partnership|security|"
                    r"defen[cs]e) (?:agreement|accord|pact|treaty)s?|treaty|accord|pact)")
@@ -53,10 +55,12 @@ TRIGGERS: list[Trigger] = [
         r"(?:won|secured|received|clinched|landed|bagged) (?:a |an |the )?(?:[\w$.,-]+ ){0,4}contracts?"),
     *_t("ContractAward", "give", 0.85, r"awarded (?:a|an|the)", r"award(?:ed)? (?:a |an )?(?:\$?[\w.,]+ )?contract"),
     *_t("ContractAward", "sign", 0.8,
-        r"(?:signed|inked|concluded) (?:a |an |the )?(?:[\w$.,-]+ ){0,4}(?:contract|deal|agreement)s?",
+        rf"{SIGN_VERBS} (?:a |an |the )?(?:[\w$.,-]+ ){{0,4}}(?:contract|deal|agreement)s?",
         r"contract (?:award|worth|valued|for|to)", r"contracts?"),
     *_t("Delivery", "get", 0.8, r"(?:took|takes|taking|received|receives|receiving|accepted) (?:the )?(?:first )?delivery",
-        r"(?:has|have|had) received", r"received (?:its|their|the) (?:first|second|last|final)", r"inducted"),
+        r"(?:has|have|had) received", r"received (?:its|their|the) (?:first|second|last|final)", r"inducted",
+        r"commissioned", r"entered (?:into )?service", r"joined the (?:fleet|navy|air force|army)",
+        r"(?:will |would |is to |are to |is due to |are due to |to )?receiv(?:e|es|ed|ing)"),
     *_t("Delivery", "give", 0.8, r"deliver(?:ed|s|ing|y|ies)?", r"handed over", r"hand(?:ed|s)? over", r"handover", r"shipped",
         r"arriv(?:ed|al of)", r"first batch", r"touched down", r"landed in"),
     *_t("Delay", "give", 0.8, r"delay(?:ed|s)?", r"backlog", r"postpone(?:d|ment)", r"behind schedule", r"slipp(?:ed|age)",
@@ -89,7 +93,7 @@ TRIGGERS: list[Trigger] = [
         r"sen(?:d|t|ding) (?:[\w€$£.,-]+ ){0,6}to", r"provid(?:e|ed|es|ing) (?:[\w€$£.,-]+ ){0,6}to"),
     *_t("ArmsSale", "get", 0.75, r"(?:to )?(?:buy|purchase|acquire|procure)(?:s|d|ed|ing)?", r"(?<!in )order(?:s|ed)?", r"bought",
         r"purchas(?:e|es|ed) of", r"acquisition of", r"procurement of", r"orders? for", r"deal (?:to buy|for)"),
-    *_t("ArmsSale", "sign", 0.7, r"(?:signed|inked|sealed|concluded|finali[sz]ed) (?:a |an |the )?(?:[\w$.,-]+ ){0,5}"
+    *_t("ArmsSale", "sign", 0.7, rf"{SIGN_VERBS} (?:a |an |the )?(?:[\w$.,-]+ ){{0,5}}"
         r"(?:deal|agreement|contract|memorand(?:um|a) of understanding|MoU|letter of intent|accord|pact)s?"),
     *_t("Statement", "tell", 0.55, r"told", r"called on", r"urged", r"informed", r"assured", r"asked"),
     *_t("Statement", "give", 0.55, r"said", r"says", r"stated", r"warned", r"announced", r"declared",
@@ -205,9 +209,24 @@ def _same_clause(sentence: str, mention: Mention, trigger_start: int) -> bool:
     return bool(re.fullmatch(r",\s*", between)) and sentence[:mention.start].endswith(", ")
 
 
+#: Speech told after its words: '"We are ready," said Lars Nygaard', 'the deal is a milestone, according to X'.
+INVERTED_SPEECH = re.compile(r"(?:said|says|added|adds|according to|warned|told reporters|noted|stressed|insisted|explained)"
+                             r"\s+(?:(?:the\s+)?[\w'’.\-]+\s+){0,6}?$", re.IGNORECASE)
+
+
+def _inverted_speaker(sentence: str, mention: Mention, trigger_start: int) -> bool:
+    """True when ``mention`` speaks the words before an inverted speech verb: the verb follows a quote or a comma
+    (or is "according to"), and only the speaker's title stands between it and the name."""
+    head = sentence[trigger_start:mention.start]
+    opened = re.search(r"[,\"”’]\s*$", sentence[:trigger_start]) or head.lower().startswith("according to")
+    return bool(opened) and mention.type in PEOPLE | STATE_LIKE | COMPANIES and bool(INVERTED_SPEECH.match(head))
+
+
 def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int) -> str | None:
     prep = _preposition_before(sentence, mention.start)
-    if mention.start < trigger_start and re.fullmatch(r"['’]s\s+(?:[\w-]+\s+){0,2}", sentence[mention.end:trigger_start]):
+    if event_type == "Statement" and mention.start > trigger_start and _inverted_speaker(sentence, mention, trigger_start):
+        role: str | None = "speaker"
+    elif mention.start < trigger_start and re.fullmatch(r"['’]s\s+(?:[\w-]+\s+){0,2}", sentence[mention.end:trigger_start]):
         role = SUBJECT_ROLES.get((event_type, direction))  # "Russia's invasion", "Poland's purchase": the owner acts
     elif mention.start < trigger_start and prep in (None, "and"):
         # the subject stands in the trigger's clause: no comma or semicolon between them
@@ -262,6 +281,7 @@ CONTEXT = {
 #: Words that make a signed agreement a purchase when it names no system.
 PURCHASE = re.compile(r"\b(?:buy|buys|bought|purchas\w*|procur\w*|acqui\w*|order\w*|sale|sales|sell\w*|supply|supplies|"
                       r"deliver\w*|worth|valued|\$|€|£)", re.IGNORECASE)
+RECEIVE = re.compile(r"(?:will |would |is to |are to |is due to |are due to |to )?receiv", re.IGNORECASE)
 NOT_ARMS_DELIVERY = re.compile(r"\b(aid|humanitarian|food|relief|mail|parcel)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -316,6 +336,8 @@ def _hits(trigger: Trigger, sentence: str, mentions: list[Mention], systems: lis
             continue
         if trigger.type == "Delivery" and NOT_ARMS_DELIVERY.search(sentence[:hit.start()]):
             continue
+        if RECEIVE.match(hit.group(0)) and not any(s.start > hit.start() for s in systems):
+            continue  # "received a call", "received approval": a delivery receives a system the sentence names
         hits.append(hit)
     return hits
 
@@ -406,7 +428,7 @@ def other_kind(trigger: str) -> str:
     lower = trigger.lower()
     for kind, words in (("sanction", r"sanction|blacklist|entity list"), ("request", r"request"),
                         ("notification", r"notif|certification"), ("cancellation", r"cancel|terminat|scrapp|pulled out|withdr"),
-                        ("review", r"review"), ("agreement", r"signed|inked|sealed|concluded|finali|memorand|mou|letter|"
+                        ("review", r"review"), ("agreement", r"sign|ink|seal|conclud|finali|memorand|mou|letter|"
                                                               r"agreement|accord|pact|treaty"),
                         ("milestone", r"flight|flew|roll|unveil|production|voyage"),
                         ("summit", r"summit|gathered"), ("investment", r"invest"),

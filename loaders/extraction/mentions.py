@@ -165,6 +165,11 @@ def _person_after_title(sentence: str) -> list[Mention]:
     return out
 
 
+#: Words of titles, never of a person's name.
+TITLE_WORDS = {w.lower() for t in OFFICIAL_TITLES + CORPORATE_TITLES for w in t.replace(",", "").split() if len(w) > 3} | {
+    "defence", "defense", "foreign", "minister", "secretary"}
+
+
 def _person_near_said(sentence: str) -> list[Mention]:
     """"said Jane Doe" and "Jane Doe said": a name of two or three capitalised words next to a speech verb."""
     out = []
@@ -176,8 +181,9 @@ def _person_near_said(sentence: str) -> list[Mention]:
     for _, start, raw in out:
         name, start = _strip(raw, start)
         words = name.split()
-        if len(words) < 2 or any(w in STOPWORDS for w in words) or any(w.isupper() and len(w) > 1 for w in words):
-            continue
+        if len(words) < 2 or any(w in STOPWORDS for w in words) or any(w.isupper() and len(w) > 1 for w in words) \
+                or any(w.lower() in TITLE_WORDS for w in words):
+            continue  # "according to Swedish Defence Minister Pal Jonson": a title is not a name
         mentions.append(Mention(start, start + len(name), name, "Person", None, 0.6, "speech"))
     return mentions
 
@@ -237,7 +243,8 @@ def _places(sentence: str) -> list[Mention]:
                          sentence):
         name, start = _strip(m.group("name"), m.start("name"))
         words = name.split()
-        if not words or any(w in STOPWORDS for w in words) or any(w.isupper() and len(w) > 1 for w in words):
+        if not words or any(w in STOPWORDS for w in words) or any(w.isupper() and len(w) > 1 for w in words) \
+                or any(w.lower() in TITLE_WORDS for w in words):
             continue
         geographic = words[-1] in PLACE_WORDS
         out.append(Mention(start, start + len(name), name, "Place", None, 0.6 if geographic else 0.5, "place"))
@@ -274,4 +281,18 @@ def find_mentions(sentence: str, gaz: Gazetteer) -> list[Mention]:
                 c.start >= mention.start and c.end <= mention.end and c.type in ("State", "Place") for c in clash):
             # "Korea Aerospace Industries" or "Taiwan's Ministry of National Defense": the organisation wins
             chosen = [c for c in chosen if c not in clash] + [mention]
-    return sorted(chosen, key=lambda m: m.start)
+    return _joined_systems(sentence, sorted(chosen, key=lambda m: m.start))
+
+
+def _joined_systems(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """"A-29 Super Tucano", "AH-64E Apache": a designator right before a system's name is one name with it."""
+    out: list[Mention] = []
+    for mention in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == mention.type == "WeaponSystem" and sentence[prev.end:mention.start] == " " \
+                and re.search(r"\d", prev.text) and not re.search(r"\d", mention.text):
+            out[-1] = Mention(prev.start, mention.end, sentence[prev.start:mention.end], "WeaponSystem",
+                              mention.entry or prev.entry, max(prev.confidence, mention.confidence), prev.how)
+            continue
+        out.append(mention)
+    return out

@@ -290,3 +290,34 @@ def test_a_person_on_a_visit_set_off_by_commas_is_its_visitor(gaz) -> None:
                               "went well.", gaz)
     [visit] = events_of(annotation, "Visit")
     assert {("Luis Paredes", "visitor"), ("Chile", "host")} <= visit["roles"]
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ('"We will not wait for anyone," said Defence Minister Lars Nygaard.', "Lars Nygaard"),
+    ('The corvettes are a priority, said Anna Lindqvist, chief executive of Nordkust Marin.', "Anna Lindqvist"),
+    ("The deal is a milestone, according to Chilean Defence Minister Ana Rojas.", "Ana Rojas"),
+])
+def test_speech_told_after_its_words_names_its_speaker(sentence: str, speaker: str, gaz) -> None:
+    [statement] = events_of(extract_text(sentence, gaz), "Statement")
+    assert [name for name, role in statement["roles"] if role == "speaker"] == [speaker]
+
+
+def test_a_name_after_said_with_no_comma_before_is_not_the_speaker(gaz) -> None:
+    annotation = extract_text("Minister Ana Rojas said Luis Paredes would sign the order.", gaz)
+    assert all(("Luis Paredes", "speaker") not in s["roles"] for s in events_of(annotation, "Statement"))
+
+
+def test_a_title_is_neither_a_person_nor_a_place(gaz) -> None:
+    found = find_mentions("The corvettes are a priority, according to Chilean Defence Minister Ana Rojas.", gaz)
+    assert [(m.text, m.type) for m in found] == [("Ana Rojas", "Official")]
+
+
+def test_a_designator_and_the_system_name_after_it_are_one_name(gaz) -> None:
+    annotation = extract_text("Chile received 12 A-29 Super Tucano aircraft from Brazil in March.", gaz)
+    assert [e["name"] for e in annotation["entities"] if e["type"] == "WeaponSystem"] == ["A-29 Super Tucano"]
+    [delivery] = events_of(annotation, "Delivery")
+    assert {("Chile", "recipient"), ("Brazil", "supplier")} <= delivery["roles"]
+
+
+def test_receiving_a_call_is_no_delivery(gaz) -> None:
+    assert events_of(extract_text("Chile received a call from Brazil on Monday.", gaz), "Delivery") == []

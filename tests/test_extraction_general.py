@@ -321,3 +321,24 @@ def test_a_designator_and_the_system_name_after_it_are_one_name(gaz) -> None:
 
 def test_receiving_a_call_is_no_delivery(gaz) -> None:
     assert events_of(extract_text("Chile received a call from Brazil on Monday.", gaz), "Delivery") == []
+
+
+def test_a_meeting_in_one_side_s_country_is_the_other_side_s_visit(gaz) -> None:
+    annotation = extract_text("Peruvian Defence Minister Luis Paredes met Chilean Defence Minister Ana Rojas in Santiago "
+                              "on Monday.", gaz)
+    [visit] = events_of(annotation, "Visit")
+    assert {("Luis Paredes", "visitor"), ("Ana Rojas", "host")} <= visit["roles"]
+
+
+def test_a_meeting_at_a_ministry_is_hosted_by_the_person_of_no_stated_state(gaz) -> None:
+    annotation = extract_text("Secretary of Defense Ana Rojas met with Peruvian Minister of Defense Luis Paredes at the "
+                              "Pentagon.", gaz)
+    [visit] = events_of(annotation, "Visit")
+    assert {("Luis Paredes", "visitor"), ("Ana Rojas", "host")} <= visit["roles"]
+
+
+def test_they_after_a_meeting_are_its_two_people(gaz) -> None:
+    annotation = extract_text("Minister Ana Rojas met Minister Luis Paredes on Monday.\n\n"
+                              "They discussed the corvette programme.", gaz)
+    [statement] = [s for s in events_of(annotation, "Statement") if s["evidence"].startswith("They")]
+    assert {name for name, _ in statement["roles"]} == {"Ana Rojas", "Luis Paredes"}

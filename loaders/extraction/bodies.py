@@ -99,3 +99,22 @@ def state_bodies(sentence: str) -> list[Body]:
     """Every state body the sentence names by a common noun, typed by its head."""
     return [Body(m.start(), m.end(), m.group(0), "MilitaryUnit" if m.group("head") in FORCE_HEADS else "GovernmentAgency")
             for m in _pattern().finditer(sentence)]
+
+
+@cache
+def _state_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    codes: dict[str, str] = {}
+    for state in reference.states():
+        for word in (state.name, *state.aliases, *state.demonyms):
+            if word and len(word) > 2 and state.iso:
+                codes.setdefault(word.lower(), state.iso)
+    words = "|".join(re.escape(w) for w in sorted(codes, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:{words})(?![\w\-])", re.IGNORECASE), codes
+
+
+def nationality(text: str) -> str | None:
+    """The ISO code of the last state ``text`` names by name or demonym ("Japanese Defence Minister" is JP)."""
+    pattern, codes = _state_words()
+    hits = [m.group(0) for m in pattern.finditer(text)]
+    return codes.get(hits[-1].lower()) if hits else None
+

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from loaders.extraction.bodies import nationality
 from loaders.extraction.mentions import Mention
 
 #: Outlets a text cites are not actors of what it reports (the contract leaves them out).
@@ -74,7 +75,10 @@ TRIGGERS: list[Trigger] = [
         r"local (?:production|assembly)", r"co-?develop(?:ment)?",
         r"(?:will be |to be |are to be |be )?(?:built|produced|assembled|manufactured|made) (?:locally|in-country|under licen[cs]e)",
         r"technology transfer", r"transfer of technology", r"locali[sz](?:ed|ation|e)", r"industrial (?:partnership|cooperation)",
-        r"(?:build|produce|make|assemble|manufacture)s? (?:\d+|the rest|the remaining|some|most|part|half) of the"),
+        r"(?:build|produce|make|assemble|manufacture)s? (?:\d+|the rest|the remaining|some|most|part|half) of the",
+        # production agreed for the buyer's country: "will be produced in Egypt", "will build the vehicles in Australia"
+        r"(?:will|would|to|are to|is to|shall) be (?:\w+ )?(?:built|produced|assembled|manufactured|made) in(?= (?:the )?[A-Z])",
+        r"(?:will|would|to|plans to|agreed to) (?:build|produce|assemble|manufacture) (?:[\w-]+ ){0,4}in(?= (?:the )?[A-Z])"),
     *_t("Visit", "give", 0.75, r"visit(?:ed|s|ing)?", r"trip to", r"travell?ed to", r"flew to", r"(?:arrived|arrives) in", r"delegation", r"met with",
         r"toured", r"attended", r"for talks"),
     *_t("Visit", "host", 0.7, r"hosted", r"welcomed (?:his|her|their)? ?(?:\w+ ){0,3}counterpart", r"played host to",
@@ -135,7 +139,7 @@ PREPOSITION_ROLES: dict[str, dict[str, str]] = {
     "Delivery": {"to": "recipient", "from": "supplier", "by": "supplier", "for": "recipient", "in": "recipient"},
     "Delay": {"to": "recipient", "for": "recipient", "from": "supplier", "by": "supplier"},
     "ExportBlock": {"to": "target", "on": "target", "against": "target", "by": "blocker", "of": "target"},
-    "CoProduction": {"with": "partner", "and": "partner", "by": "partner"},
+    "CoProduction": {"with": "partner", "and": "partner", "by": "partner", "in": "partner"},
     "Visit": {"to": "host", "in": "host", "by": "visitor", "with": "host"},
     "MilitaryActivity": {"against": "target", "near": "target", "around": "target", "by": "actor", "with": "partner"},
     "Statement": {"to": "addressee", "with": "addressee", "by": "speaker", "about": "subject", "on": "subject", "of": "subject"},
@@ -161,6 +165,8 @@ HOST_OBJECT_ROLE = "visitor"
 OBJECT_ROLES = {"Visit": "host", "MilitaryActivity": "target", "Statement": "subject", "ExportBlock": "target", "Other": "target"}
 #: For the other side of a signed agreement: "Indonesia signed a deal with Turkey".
 MEET_ROLES = "actor"  # both sides of a meeting or a call act in it
+#: Meeting words that mean the people were together somewhere (a call is not a visit).
+MEETING_WORDS = {"met", "met with", "held talks", "held bilateral talks", "talks with", "meeting with"}
 SIGN_PREPOSITIONS = {"with": "seller", "from": "seller", "by": "seller", "for": "buyer", "to": "buyer"}
 
 
@@ -362,6 +368,8 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
             if (draft := _draft(trigger, hit, index, sentence, mentions, actors, systems)) is not None:
                 drafts[type_] = draft
                 break
+    if "Other" in drafts and (visit := _meeting_visit(drafts["Other"], sentence, mentions)):
+        drafts["Visit"] = visit  # where the meeting was and where its people are from say who visited whom
     more: list[EventDraft] = []
     for type_ in REPEATABLE:
         if type_ not in drafts:
@@ -379,6 +387,34 @@ def detect_events(index: int, sentence: str, mentions: list[Mention]) -> list[Ev
                     more.append(draft)
                     taken.add(clause)
     return _prune([part for d in [*drafts.values(), *more] for part in _split_by_counterpart(d)])
+
+
+def _meeting_visit(meeting: EventDraft, sentence: str, mentions: list[Mention]) -> EventDraft | None:
+    """A meeting held in a state one of its people is not from is that person's visit: "Japanese Defence Minister
+    Gen Nakatani met his Australian counterpart in Canberra". Each person's state is the state named just before
+    the name (a demonym or a possessive); the place's state hosts, with the people from it."""
+    if meeting.trigger.lower() not in MEETING_WORDS:
+        return None
+    where = next((m for m in mentions if m.start > meeting.trigger_start and m.entry is not None and (
+        m.type in ("Place", "State") and re.search(r"\bin\s+(?:the\s+)?$", sentence[max(0, m.start - 8):m.start])
+        or m.type == "GovernmentAgency" and re.search(r"\bat\s+(?:the\s+)?$", sentence[max(0, m.start - 8):m.start]))), None)
+    if where is None or where.entry is None:
+        return None
+    host = where.entry.iso_code if where.type == "State" else where.entry.country
+    if host is None:
+        return None
+    people = [m for m, _ in meeting.participants if m.type in PEOPLE]
+    # each person's state is named between the mention before and the name: "Philippine Secretary of Defense X"
+    ends = [max([0] + [o.end for o in mentions if o.end <= m.start]) for m in people]
+    countries = [nationality(sentence[max(end, m.start - 60):m.end]) for m, end in zip(people, ends)]
+    if not any(c is not None and c != host for c in countries):
+        return None
+    # a person of no stated state meets a foreign visitor at home ("Secretary Austin met Japan's minister at the Pentagon")
+    visit = EventDraft("Visit", meeting.sentence, meeting.trigger, meeting.trigger_start, 0.6, systems=meeting.systems,
+                       participants=[(m, "visitor" if c is not None and c != host else "host") for m, c in zip(people, countries)])
+    if where.type != "GovernmentAgency":
+        visit.participants.append((where, "host"))
+    return visit
 
 
 #: Roles an event cannot do without (the ontology's shapes refuse it otherwise), each as its alternatives.

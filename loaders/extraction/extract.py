@@ -195,7 +195,8 @@ POST_REFERENCE = re.compile(r"\b(?:to|with|told|and|by|met|thanked|urged|asked|i
 
 #: "The two countries signed ...", "both ministers said": the last two entities of the kind, each a participant.
 PAIR_REFERENCE = re.compile(r"\b(?:[Tt]he two|[Bb]oth)(?: \w+)? (?P<noun>countries|nations|governments|states|sides|"
-                            r"ministers|leaders|officials|men|women|secretaries|companies|firms|manufacturers)\b")
+                            r"ministers|leaders|officials|men|women|secretaries|companies|firms|manufacturers)\b"
+                            r"|^(?:(?:Together|Later|Earlier|Also|Separately),?\s+)?(?P<noun2>They)\b(?=\s+(?:also\s+)?[a-z]+ed\b)")
 PAIR_KINDS = {"countries": "State", "nations": "State", "governments": "State", "states": "State", "sides": "State",
               "companies": "Contractor", "firms": "Contractor", "manufacturers": "Contractor"}
 
@@ -210,7 +211,7 @@ def _references(sentence: int, text: str, found: list[Mention], entities: Articl
     post word -> key; ``pairs``: type -> the keys of the last two entities of the type)."""
     out: list[Mention] = []
     for m in PAIR_REFERENCE.finditer(text):
-        keys = pairs.get(PAIR_KINDS.get(m.group("noun"), "Person"), [])
+        keys = pairs.get(PAIR_KINDS.get(m.group("noun") or "", "Person"), [])  # "They discussed": two people
         if len(keys) == 2 and not any(f.start < m.end() and m.start() < f.end for f in found):
             for offset, key in enumerate(keys):  # two mentions on one phrase, one per entity it stands for
                 draft = entities.by_key[key]

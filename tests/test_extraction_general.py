@@ -342,3 +342,16 @@ def test_they_after_a_meeting_are_its_two_people(gaz) -> None:
                               "They discussed the corvette programme.", gaz)
     [statement] = [s for s in events_of(annotation, "Statement") if s["evidence"].startswith("They")]
     assert {name for name, _ in statement["roles"]} == {"Ana Rojas", "Luis Paredes"}
+
+
+def test_the_state_right_after_a_supply_verb_receives(gaz) -> None:
+    annotation = extract_text("Brazil has provided Chile with 40 Guarani armoured vehicles since 2022.", gaz)
+    [sale] = events_of(annotation, "ArmsSale")
+    assert {("Brazil", "supplier"), ("Chile", "recipient")} <= sale["roles"]
+
+
+def test_will_supply_is_a_transfer(gaz) -> None:
+    annotation = extract_text("Brazil will supply Chile with four more Guarani armoured vehicles, Minister Ana Rojas said.", gaz)
+    [sale] = events_of(annotation, "ArmsSale")
+    assert {("Brazil", "supplier"), ("Chile", "recipient")} <= sale["roles"]
+    assert [s["roles"] for s in events_of(annotation, "Statement")] == [{("Ana Rojas", "speaker")}]

@@ -93,7 +93,8 @@ TRIGGERS: list[Trigger] = [
         r"shot down", r"intercepted", r"deployed", r"sorties"),
     *_t("ArmsSale", "give", 0.75, r"sales? of", r"(?:to )?sell(?:s|ing)?", r"sold", r"arms (?:sale|package|deal)s?",
         r"weapons? (?:sale|package|deal)s?", r"(?:sale|package|deal) to"),
-    *_t("ArmsSale", "supply", 0.7, r"suppl(?:ied|ies|ying)", r"to supply", r"donat(?:e|ed|es|ing|ion of)", r"gift(?:ed|ing)",
+    *_t("ArmsSale", "supply", 0.7, r"suppl(?:ied|ies|ying)", r"(?:to|will|would|could|shall) supply",
+        r"provid(?:e|ed|es|ing) (?:[\w'’-]+ ){1,3}with", r"donat(?:e|ed|es|ing|ion of)", r"gift(?:ed|ing)",
         r"(?:security|military) (?:assistance|aid)(?: package)?", r"(?:aid|weapons|arms) package", r"drawdown", r"replenish(?:ed|es|ing|ment of)?", r"re-?arm(?:ed|ing)?", r"export(?:ed|s|ing)? (?:[\w€$£.,-]+ ){0,6}to",
         r"transfer(?:red|s)? to",
         r"sen(?:d|t|ding) (?:[\w€$£.,-]+ ){0,6}to", r"provid(?:e|ed|es|ing) (?:[\w€$£.,-]+ ){0,6}to"),
@@ -231,10 +232,23 @@ def _inverted_speaker(sentence: str, mention: Mention, trigger_start: int) -> bo
     return bool(opened) and mention.type in PEOPLE | STATE_LIKE | COMPANIES and bool(INVERTED_SPEECH.match(head))
 
 
-def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int) -> str | None:
+#: A supply verb right before a state: "has provided Ukraine with", "will send Poland", "supplying Israel".
+SUPPLIED = re.compile(r"\b(?:provid(?:e|ed|es|ing)|suppl(?:y|ied|ies|ying)|sen(?:d|t|ds|ding)|g[ia]ve|giv(?:es|ing|en)|"
+                      r"offer(?:ed|s|ing)?|donat(?:e|ed|es|ing)|deliver(?:ed|s|ing)?|arm(?:ed|s|ing)?)\s+$", re.IGNORECASE)
+#: "Japan's upgraded Mogami-class frigate": the owner of a system that a sale names sells it.
+OWNER = re.compile(r"^['’]s\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int,
+          systems: list[Mention] = ()) -> str | None:  # type: ignore[assignment]
     prep = _preposition_before(sentence, mention.start)
     if event_type == "Statement" and mention.start > trigger_start and _inverted_speaker(sentence, mention, trigger_start):
         role: str | None = "speaker"
+    elif event_type in ("ArmsSale", "Delivery") and mention.type in STATE_LIKE and SUPPLIED.search(sentence[:mention.start]):
+        role = "recipient" if event_type == "Delivery" or direction == "supply" else "buyer"
+    elif event_type == "ArmsSale" and direction == "get" and mention.start > trigger_start and mention.type in STATE_LIKE | COMPANIES and \
+            any(OWNER.match(sentence[mention.end:s.start]) for s in systems):
+        role = "seller"
     elif mention.start < trigger_start and re.fullmatch(r"['’]s\s+(?:[\w-]+\s+){0,2}", sentence[mention.end:trigger_start]):
         role = SUBJECT_ROLES.get((event_type, direction))  # "Russia's invasion", "Poland's purchase": the owner acts
     elif mention.start < trigger_start and prep in (None, "and"):
@@ -314,7 +328,7 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
     draft = EventDraft(trigger.type, index, hit.group(0), hit.start(), trigger.weight, systems=list(systems))
     # a visited city hosts a visit (the extractor writes its state instead, when the article names it)
     for mention in actors + [m for m in mentions if m.type == "Place" and trigger.type in PLACE_ROLES]:
-        role = _role(trigger.type, trigger.direction, mention, sentence, hit.start())
+        role = _role(trigger.type, trigger.direction, mention, sentence, hit.start(), systems)
         if role and all(p[0].start != mention.start for p in draft.participants):
             draft.participants.append((mention, role))
     if trigger.type == "Delivery":  # a delivery's supplier is a state or a company, never the person who speaks of it

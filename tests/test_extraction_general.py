@@ -344,7 +344,7 @@ def test_they_after_a_meeting_are_its_two_people(gaz) -> None:
     assert {name for name, _ in statement["roles"]} == {"Ana Rojas", "Luis Paredes"}
 
 
-def test_the_state_right_after_a_supply_verb_receives(gaz) -> None:
+def test_a_state_provided_with_something_receives_it(gaz) -> None:
     annotation = extract_text("Brazil has provided Chile with 40 Guarani armoured vehicles since 2022.", gaz)
     [sale] = events_of(annotation, "ArmsSale")
     assert {("Brazil", "supplier"), ("Chile", "recipient")} <= sale["roles"]

@@ -355,3 +355,23 @@ def test_will_supply_is_a_transfer(gaz) -> None:
     [sale] = events_of(annotation, "ArmsSale")
     assert {("Brazil", "supplier"), ("Chile", "recipient")} <= sale["roles"]
     assert [s["roles"] for s in events_of(annotation, "Statement")] == [{("Ana Rojas", "speaker")}]
+
+
+def test_a_spokesperson_for_a_body_makes_the_body_the_speaker(gaz) -> None:
+    [statement] = events_of(extract_text("A spokesperson for Nordkust Shipyard said the yard was ready.", gaz), "Statement")
+    assert statement["roles"] == {("Nordkust Shipyard", "speaker")}
+
+
+def test_a_capital_where_something_happens_is_a_place_not_an_addressee(gaz) -> None:
+    annotation = extract_text('"This is a good day," Minister Ana Rojas told reporters in Lima on Tuesday.', gaz)
+    [statement] = events_of(annotation, "Statement")
+    assert statement["roles"] == {("Ana Rojas", "speaker")}
+    assert all(e["type"] != "State" for e in annotation["entities"])
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("Under the agreement the Guarani vehicles will be produced in Chile.", True),
+    ("Minister Ana Rojas said the vehicles would be built in Brazil.", False),  # where the seller builds: no partner
+])
+def test_production_in_a_country_is_co_production_only_under_a_deal(sentence: str, found: bool, gaz) -> None:
+    assert bool(events_of(extract_text(sentence, gaz), "CoProduction")) is found

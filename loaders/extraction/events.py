@@ -232,6 +232,11 @@ def _inverted_speaker(sentence: str, mention: Mention, trigger_start: int) -> bo
     return bool(opened) and mention.type in PEOPLE | STATE_LIKE | COMPANIES and bool(INVERTED_SPEECH.match(head))
 
 
+#: Who speaks for a body the text names next: "a spokesperson for", "officials at", "a representative of".
+SPOKESPERSON = re.compile(r"\b(?:spokes(?:person|man|woman)|representatives?|officials?|sources?)\s+(?:for|of|at|from|in)\s+"
+                          r"(?:the\s+)?$", re.IGNORECASE)
+#: Words that put a production in a deal: "Under the agreement the K9 will be produced in Egypt".
+UNDER_A_DEAL = re.compile(r"\b(?:agreement|deal|contract|offset|licen[cs]e|partnership)s?\b", re.IGNORECASE)
 #: A supply verb right before a state: "has provided Ukraine with", "will send Poland", "supplying Israel".
 SUPPLIED = re.compile(r"\b(?:provid(?:e|ed|es|ing)|suppl(?:y|ied|ies|ying)|sen(?:d|t|ds|ding)|g[ia]ve|giv(?:es|ing|en)|"
                       r"offer(?:ed|s|ing)?|donat(?:e|ed|es|ing)|deliver(?:ed|s|ing)?|arm(?:ed|s|ing)?)\s+$", re.IGNORECASE)
@@ -244,6 +249,9 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
     prep = _preposition_before(sentence, mention.start)
     if event_type == "Statement" and mention.start > trigger_start and _inverted_speaker(sentence, mention, trigger_start):
         role: str | None = "speaker"
+    elif event_type == "Statement" and mention.start < trigger_start and SPOKESPERSON.search(sentence[:mention.start]) \
+            and not re.search(r"[,;:]", sentence[mention.end:trigger_start]):
+        role = "speaker"  # "a spokesperson for Saab said": the body speaks through its spokesperson
     elif event_type in ("ArmsSale", "Delivery") and mention.type in STATE_LIKE and SUPPLIED.search(sentence[:mention.start]):
         role = "recipient" if event_type == "Delivery" or direction == "supply" else "buyer"
     elif event_type == "ArmsSale" and direction == "get" and mention.start > trigger_start and mention.type in STATE_LIKE | COMPANIES and \
@@ -268,7 +276,8 @@ def _role(event_type: str, direction: str, mention: Mention, sentence: str, trig
         role = MEET_ROLES if mention.type in PEOPLE or mention.type == "State" or prep in (None, "with", "and", "to") else None
     elif direction == "sign" and event_type == "ArmsSale" and prep in SIGN_PREPOSITIONS:
         role = SIGN_PREPOSITIONS[prep]
-    elif direction == "tell" and mention.start > trigger_start and (prep is None or mention.start - trigger_start < 25):
+    elif direction == "tell" and mention.start > trigger_start and prep not in ("in", "at") and \
+            (prep is None or mention.start - trigger_start < 25):
         role = "addressee"
     elif prep is None and mention.start > trigger_start:
         role = OBJECT_ROLES.get(event_type)
@@ -331,6 +340,14 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
         role = _role(trigger.type, trigger.direction, mention, sentence, hit.start(), systems)
         if role and all(p[0].start != mention.start for p in draft.participants):
             draft.participants.append((mention, role))
+    if trigger.type == "CoProduction" and hit.group(0).endswith(" in"):
+        # "will be produced in Egypt" is shared production when a deal provides for it or the producer is from
+        # another state; "Nakatani said the frigates would be built in Japan" is not
+        where = next((m for m in mentions if m.start >= hit.end() and m.type in ("State", "Place") and m.entry is not None), None)
+        home = (where.entry.iso_code if where.type == "State" else where.entry.country) if where and where.entry else None
+        foreign = {m.entry.country for m in mentions if m.entry is not None and m.entry.country and m.type == "Contractor"}
+        if home is None or not (foreign - {home} or UNDER_A_DEAL.search(sentence)):
+            return None
     if trigger.type == "Delivery":  # a delivery's supplier is a state or a company, never the person who speaks of it
         draft.participants = [(m, r) for m, r in draft.participants if not (m.type in PEOPLE and r == "supplier")]
     if trigger.type == "ContractAward" and trigger.direction == "sign" and \

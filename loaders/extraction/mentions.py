@@ -124,7 +124,8 @@ def _capital_context(sentence: str, start: int) -> bool:
 def lookup_mentions(sentence: str, gaz: Gazetteer) -> list[Mention]:
     found = []
     for match in gaz.find(sentence):
-        if match.how == "capital" and _capital_context(sentence, match.start):
+        capital = match.how == "capital" or (match.entry.capital is not None and match.text == match.entry.capital)
+        if capital and _capital_context(sentence, match.start):  # "in Tokyo" is a place even where Tokyo is a metonym
             place = Entry(key=f"place:{match.entry.capital}", type="Place", name=match.entry.capital or match.text,
                           country=match.entry.iso_code)
             found.append(Mention(match.start, match.end, match.text, "Place", place, 0.7, "capital-place"))

@@ -375,3 +375,12 @@ def test_a_capital_where_something_happens_is_a_place_not_an_addressee(gaz) -> N
 ])
 def test_production_in_a_country_is_co_production_only_under_a_deal(sentence: str, found: bool, gaz) -> None:
     assert bool(events_of(extract_text(sentence, gaz), "CoProduction")) is found
+
+
+def test_a_class_of_ships_is_named_with_its_noun_in_both_numbers(gaz) -> None:
+    annotation = extract_text("Chile signed a memorandum of understanding with Nordkust Shipyard for two Kaskad Austral "
+                              "class corvettes.", gaz)
+    [system] = [e for e in annotation["entities"] if e["type"] == "WeaponSystem"]
+    assert (system["name"], system.get("aliases")) == ("Kaskad Austral class corvettes", ["Kaskad Austral class corvette"])
+    [sale] = events_of(annotation, "ArmsSale")  # an agreement for named ships is a purchase
+    assert ("Chile", "buyer") in sale["roles"]

@@ -24,7 +24,7 @@ from loaders.extraction.article import RawArticle, read_article
 from loaders.extraction.dates import find_dates
 from loaders.extraction.events import PLACE_ROLES, detect_events, other_kind
 from loaders.extraction.gazetteer import Entry, Gazetteer, default_gazetteer
-from loaders.extraction.mentions import UPPER, Mention, find_mentions
+from loaders.extraction.mentions import UPPER, WEAPON_NOUNS, Mention, find_mentions
 from loaders.extraction.money import find_money, find_quantities
 from loaders.extraction.sentences import Sentence, split_sentences
 from loaders.resolution import slug
@@ -62,6 +62,8 @@ class EntityDraft:
                 and surface[:-1] in self.surfaces:
             surface = surface[:-1]  # "Gripens" after "Gripen" is the same name
         self.surfaces[surface] = self.surfaces.get(surface, 0) + 1
+        if mention.how == "weapon-noun" and surface.endswith("s") and surface.split()[-1][:-1] in WEAPON_NOUNS:
+            self.surfaces.setdefault(surface[:-1], 0)  # "Milgem Istif class frigates" names the class, in the singular too
         self.first_sentence = min(self.first_sentence, sentence)
         # several independent mentions make an entity surer than its best single mention
         self.confidence = min(0.99, max(self.confidence, mention.confidence) + (0.03 if self.confidence else 0))

@@ -229,6 +229,11 @@ def _systems(sentence: str) -> list[Mention]:
         if not name or name.split()[0] in STOPWORDS:
             continue
         out.append(Mention(start, start + len(name), name, "WeaponSystem", None, 0.55, "weapon-noun"))
+    # "Milgem Istif class frigates", "Mogami-class frigate": a class of ships or craft is named with its noun
+    for m in re.finditer(rf"(?:{NAME_WORD}[\s\-]){{1,3}}class\s(?:{nouns})\b", sentence):
+        name, start = _strip(m.group(0), m.start())
+        if name and name.split()[0] not in STOPWORDS:
+            out.append(Mention(start, start + len(name), name, "WeaponSystem", None, 0.6, "weapon-noun"))
     return out
 
 

@@ -384,3 +384,9 @@ def test_a_class_of_ships_is_named_with_its_noun_in_both_numbers(gaz) -> None:
     assert (system["name"], system.get("aliases")) == ("Kaskad Austral class corvettes", ["Kaskad Austral class corvette"])
     [sale] = events_of(annotation, "ArmsSale")  # an agreement for named ships is a purchase
     assert ("Chile", "buyer") in sale["roles"]
+
+
+def test_a_counteroffensive_is_military_activity(gaz) -> None:
+    annotation = extract_text("The package will support Chile's counteroffensive against Peru in the north.", gaz)
+    [activity] = events_of(annotation, "MilitaryActivity")
+    assert ("Chile", "actor") in activity["roles"]

@@ -591,9 +591,9 @@
   // Draw a node that is in the graph but hidden (a link in the panel, a search hit), and what it needs to be read.
   function reveal(id) {
     const node = cy.getElementById(id);
-    if (node.empty() || !node.hasClass("hidden")) return;
-    pinned.add(id);
-    layout();
+    if (node.empty()) return;
+    pinned.add(id); // asked for, so kept drawn by every later layout, not only the next one
+    if (node.hasClass("hidden")) layout();
   }
 
   async function focus(id, kindHint) {

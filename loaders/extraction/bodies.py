@@ -44,27 +44,12 @@ class Body(NamedTuple):
     start: int
     end: int
     text: str
-    type: str  # GovernmentAgency | MilitaryUnit
+    type: str  # GovernmentAgency | MilitaryUnit | Official (a post)
 
 
 @cache
-def _pattern() -> re.Pattern[str]:
-    names: set[str] = set()
-    demonyms: set[str] = set()
-    for state in reference.states():
-        names.update(n for n in (state.name, *state.aliases) if n and len(n) > 2)
-        demonyms.update(d for d in state.demonyms if d and not d.endswith("s"))
-
-    def alternatives(words: set[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-    heads = "|".join(re.escape(h) + (NOT_AN_ADJECTIVE if h in ADJECTIVE_HEADS else "")
-                     for h in sorted(FORCE_HEADS + AGENCY_HEADS, key=len, reverse=True))
-    return re.compile(rf"(?<![\w\-])(?:(?:{alternatives(names)})['’]s|(?:{alternatives(demonyms)}))\s+"
-                      rf"{MODIFIERS}(?P<head>{heads})(?![\w\-])")
-
-
 def _states() -> tuple[str, str]:
+    """The reference set's state names (to take a possessive) and demonyms, each as a regex alternation."""
     names: set[str] = set()
     demonyms: set[str] = set()
     for state in reference.states():
@@ -75,6 +60,14 @@ def _states() -> tuple[str, str]:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     return alternatives(names), alternatives(demonyms)
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    names, demonyms = _states()
+    heads = "|".join(re.escape(h) + (NOT_AN_ADJECTIVE if h in ADJECTIVE_HEADS else "")
+                     for h in sorted(FORCE_HEADS + AGENCY_HEADS, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-])(?:(?:{names})['’]s|(?:{demonyms}))\s+{MODIFIERS}(?P<head>{heads})(?![\w\-])")
 
 
 @cache

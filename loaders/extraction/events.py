@@ -13,6 +13,7 @@ judged on articles no one tuned them to.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from loaders.extraction.bodies import nationality
@@ -247,7 +248,7 @@ OWNER = re.compile(r"^['’]s\s+(?:[\w-]+\s+){0,2}$")
 
 
 def _role(event_type: str, direction: str, mention: Mention, sentence: str, trigger_start: int,
-          systems: list[Mention] = ()) -> str | None:  # type: ignore[assignment]
+          systems: Sequence[Mention] = ()) -> str | None:
     prep = _preposition_before(sentence, mention.start)
     if event_type == "Statement" and mention.start > trigger_start and _inverted_speaker(sentence, mention, trigger_start):
         role: str | None = "speaker"
@@ -345,8 +346,8 @@ def _draft(trigger: Trigger, hit: re.Match[str], index: int, sentence: str, ment
     if trigger.type == "CoProduction" and hit.group(0).endswith(" in"):
         # "will be produced in Egypt" is shared production when a deal provides for it or the producer is from
         # another state; "Nakatani said the frigates would be built in Japan" is not
-        where = next((m for m in mentions if m.start >= hit.end() and m.type in ("State", "Place") and m.entry is not None), None)
-        home = (where.entry.iso_code if where.type == "State" else where.entry.country) if where and where.entry else None
+        where = next((m.entry for m in mentions if m.start >= hit.end() and m.type in ("State", "Place") and m.entry), None)
+        home = (where.iso_code if where.type == "State" else where.country) if where is not None else None
         foreign = {m.entry.country for m in mentions if m.entry is not None and m.entry.country and m.type == "Contractor"}
         if home is None or not (foreign - {home} or UNDER_A_DEAL.search(sentence)):
             return None

@@ -384,8 +384,8 @@ def extract_article(article: RawArticle, gaz: Gazetteer | None = None) -> dict[s
             last[FIRST_PERSON] = entities.key_of(i, person)
         for mention in found:
             key = entities.key_of(i, mention)
-            last["Person" if mention.type in PERSON_TYPES else mention.type] = key
             kind = "Person" if mention.type in PERSON_TYPES else mention.type
+            last[kind] = key
             pairs[kind] = [k for k in pairs.get(kind, []) if k != key][-1:] + [key]
             if mention.type in PERSON_TYPES:
                 last["Official"] = key

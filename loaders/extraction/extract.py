@@ -142,7 +142,7 @@ class ArticleEntities:
         extra = []
         for short, key in self.short_names.items():
             for m in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", text):
-                if any(f.start < m.end() and m.start() < f.end for f in found + extra):
+                if _taken(m.start(), m.end(), found + extra):
                     continue
                 draft = self.by_key[key]
                 extra.append(Mention(m.start(), m.end(), short, draft.type, draft.entry, 0.7, "short-name"))
@@ -188,6 +188,11 @@ REFERENCES = [
 ]
 
 
+def _taken(start: int, end: int, mentions: list[Mention]) -> bool:
+    """True when a mention already covers part of the span."""
+    return any(m.start < end and start < m.end for m in mentions)
+
+
 #: "He made clear to the minister", "talks with the president": an official named again by the word of the post
 #: the text gave them, after a preposition or a verb; the last person whose post has that word.
 POST_REFERENCE = re.compile(r"\b(?:to|with|told|and|by|met|thanked|urged|asked|informed) (?P<ref>the (?P<word>minister|"
@@ -214,7 +219,7 @@ def _references(sentence: int, text: str, found: list[Mention], entities: Articl
     out: list[Mention] = []
     for m in PAIR_REFERENCE.finditer(text):
         keys = pairs.get(PAIR_KINDS.get(m.group("noun") or "", "Person"), [])  # "They discussed": two people
-        if len(keys) == 2 and not any(f.start < m.end() and m.start() < f.end for f in found):
+        if len(keys) == 2 and not _taken(m.start(), m.end(), found):
             for offset, key in enumerate(keys):  # two mentions on one phrase, one per entity it stands for
                 draft = entities.by_key[key]
                 entities.key_at[(sentence, m.start() + offset)] = key
@@ -222,7 +227,7 @@ def _references(sentence: int, text: str, found: list[Mention], entities: Articl
     for m in POST_REFERENCE.finditer(text):
         start, end = m.span("ref")
         if (key := last.get(_post_key(m.group("word")))) is not None and \
-                not any(f.start < end and start < f.end for f in found):
+                not _taken(start, end, found):
             draft = entities.by_key[key]
             entities.key_at[(sentence, start)] = key
             out.append(Mention(start, end, m.group("ref"), draft.type, draft.entry, 0.6, "reference"))
@@ -231,7 +236,7 @@ def _references(sentence: int, text: str, found: list[Mention], entities: Articl
         if key is None:
             continue
         for m in pattern.finditer(text):
-            if any(f.start < m.end() and m.start() < f.end for f in found + out):
+            if _taken(m.start(), m.end(), found + out):
                 continue
             draft = entities.by_key[key]
             entities.key_at[(sentence, m.start())] = key  # refers to the entity; adds no name to it
